@@ -1,0 +1,40 @@
+# The khepri Nix library: `expand` turns compositions into the NixOS attribute sets once,
+# so that one expansion (one store path) serves every host that imports it.
+{ lib }:
+let
+  khepriOptions = import ./options { inherit lib; };
+in
+{
+  expand =
+    {
+      pkgs,
+      compositions,
+      backend,
+      package ? pkgs.buildPackages.callPackage ../package.nix { },
+      plugin ? "${package}/bin/khepri-expander",
+    }:
+    let
+      # The same option types as the NixOS module, so both read compositions alike.
+      checked = lib.evalModules {
+        modules = [
+          { options.khepri = { inherit (khepriOptions) compositions; }; }
+          { khepri = { inherit compositions; }; }
+        ];
+      };
+      expansion = import ./expand.nix {
+        khepri = package;
+        inherit plugin backend;
+        system = pkgs.stdenv.buildPlatform.system;
+        compositions = khepriOptions.toRequest checked.config.khepri.compositions;
+      };
+    in
+    expansion
+    // {
+      # nixosModule applies this expansion to a NixOS configuration.
+      nixosModule =
+        { config, lib, ... }:
+        {
+          config = import ./nixos.nix { inherit config lib expansion; };
+        };
+    };
+}

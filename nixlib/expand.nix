@@ -1,0 +1,142 @@
+# The expansion as an import-from-derivation: the request is written without string
+# context (so evaluating never builds an image or a file), the khepri host runs the
+# expander plugin as the builder, and the response comes back as Nix values with the
+# context of every store path it mentions restored.
+#
+# Builtins only, so that it is tested with plain Nix and usable without nixpkgs.
+{
+  # The khepri package (or any path with bin/khepri), built for the build platform.
+  khepri,
+  # The expander plugin binary.
+  plugin ? "${khepri}/bin/khepri-expander",
+  # The build platform, on which the host runs.
+  system,
+  # "docker" or "podman".
+  backend,
+  # Compositions in request form (see nixlib/options/default.nix: toRequest).
+  compositions,
+}:
+let
+  inherit (builtins)
+    concatMap
+    filter
+    fromJSON
+    hasContext
+    isAttrs
+    isList
+    isString
+    listToAttrs
+    mapAttrs
+    readFile
+    split
+    substring
+    toJSON
+    toFile
+    unsafeDiscardStringContext
+    ;
+
+  isDerivation = v: isAttrs v && v.type or null == "derivation";
+
+  # A dockerTools image derivation runs as `image = "<name>:<tag>"`, loaded from the store:
+  # streamLayeredImage gives a script (`isExe`), the other builders an archive.
+  imageToRequest =
+    service:
+    let
+      image = service.image or null;
+    in
+    if !isDerivation image then
+      service
+    else
+      service
+      // {
+        image = if image ? imageName && image ? imageTag then "${image.imageName}:${image.imageTag}" else "";
+        ${if image.isExe or false then "imageStream" else "imageFile"} = image;
+      };
+
+  request = {
+    inherit backend;
+    compositions = mapAttrs (
+      _: composition:
+      composition // { services = mapAttrs (_: imageToRequest) (composition.services or { }); }
+    ) compositions;
+  };
+
+  json = toJSON request;
+
+  storePathRegex = "(${builtins.storeDir}/[0-9a-z]{32}-[-.+_?=0-9a-zA-Z]+)";
+  storePathsIn = s: concatMap (part: if isList part then part else [ ]) (split storePathRegex s);
+
+  # Every string of the request that carries context, derivations as their output path.
+  contextStrings =
+    v:
+    if isString v then
+      (if hasContext v then [ v ] else [ ])
+    else if isDerivation v then
+      [ "${v}" ]
+    else if isList v then
+      concatMap contextStrings v
+    else if isAttrs v then
+      concatMap contextStrings (builtins.attrValues v)
+    else
+      [ ];
+
+  # Store path -> a string that carries its context.
+  contextOf = listToAttrs (
+    concatMap (s: map (path: {
+      name = path;
+      value = s;
+    }) (storePathsIn (unsafeDiscardStringContext s))) (if hasContext json then contextStrings request else [ ])
+  );
+
+  withContext =
+    s:
+    builtins.foldl' (
+      acc: path: if contextOf ? ${path} then substring 0 0 contextOf.${path} + acc else acc
+    ) s (storePathsIn s);
+
+  restoreContext =
+    v:
+    if isString v then
+      withContext v
+    else if isList v then
+      map restoreContext v
+    else if isAttrs v then
+      mapAttrs (_: restoreContext) v
+    else
+      v;
+
+  expansion = derivation {
+    name = "khepri-expansion.json";
+    inherit system;
+    builder = "${khepri}/bin/khepri";
+    args = [
+      "expand"
+      "--plugin"
+      plugin
+      "--request"
+      (toFile "khepri-request.json" (unsafeDiscardStringContext json))
+      "--out"
+      (builtins.placeholder "out")
+    ];
+  };
+
+  raw = fromJSON (readFile expansion);
+  response = if contextOf == { } then raw else restoreContext raw;
+
+  diagnostics = response.diagnostics or [ ];
+  render = d: "${d.path}: ${d.message}";
+  withSeverity = severity: filter (d: d.severity or "" == severity) diagnostics;
+in
+{
+  inherit backend expansion diagnostics;
+  request = unsafeDiscardStringContext json;
+  containers = response.containers or { };
+  containerUnits = response.containerUnits or { };
+  services = response.services or { };
+  targets = response.targets or { };
+  assertions = map (d: {
+    assertion = false;
+    message = render d;
+  }) (withSeverity "SEVERITY_ERROR");
+  warnings = map render (withSeverity "SEVERITY_WARNING");
+}

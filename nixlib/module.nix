@@ -1,0 +1,48 @@
+# The NixOS module: `khepri.compositions` in, oci-containers containers, systemd units and
+# one target per composition out. It only wires; the expansion is the plugin's.
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+let
+  inherit (lib) mkIf mkOption types;
+  cfg = config.khepri;
+  khepriOptions = import ./options { inherit lib; };
+  expansion = import ./expand.nix {
+    khepri = cfg.package;
+    inherit (cfg) plugin;
+    system = pkgs.stdenv.buildPlatform.system;
+    inherit (config.virtualisation.oci-containers) backend;
+    compositions = khepriOptions.toRequest cfg.compositions;
+  };
+in
+{
+  options.khepri = {
+    inherit (khepriOptions) compositions;
+
+    package = mkOption {
+      type = types.package;
+      default = pkgs.buildPackages.callPackage ../package.nix { };
+      defaultText = lib.literalExpression "pkgs.buildPackages.callPackage khepri/package.nix { }";
+      description = ''
+        The khepri package whose `bin/khepri` expands the compositions while the system is
+        built. It runs on the build platform, so a host of another architecture is
+        evaluated without emulation.
+      '';
+    };
+
+    plugin = mkOption {
+      type = types.str;
+      default = "${cfg.package}/bin/khepri-expander";
+      defaultText = lib.literalExpression ''"''${config.khepri.package}/bin/khepri-expander"'';
+      description = ''
+        The expander plugin that khepri runs to expand the compositions. Point it at your
+        own build to change how compositions expand; it must speak khepri's plugin protocol.
+      '';
+    };
+  };
+
+  config = mkIf (cfg.compositions != { }) (import ./nixos.nix { inherit config lib expansion; });
+}

@@ -1,0 +1,47 @@
+# One composition: compose's project, `khepri.compositions.<name>`.
+{ lib, khepriLib }:
+let
+  inherit (lib) mkOption types;
+  inherit (khepriLib) namesOrAttrsOf;
+  resource =
+    kind: example:
+    types.submodule (import ./resource.nix { inherit lib khepriLib kind example; });
+in
+{
+  options = {
+    services = mkOption {
+      type = types.attrsOf (types.submodule (import ./service.nix { inherit lib khepriLib; }));
+      default = { };
+      description = ''
+        The services, one container each.
+        ${khepriLib.composeDoc "services" "services"}
+      '';
+    };
+    networks = mkOption {
+      type = namesOrAttrsOf (resource "network" "proxy");
+      default = { };
+      example = {
+        paperless = { };
+        proxy_net.external = true;
+      };
+      description = ''
+        The networks, as a list of names or an attribute set of settings. Each is created
+        as `<composition>_<name>` when the composition starts and removed when it stops.
+        ${khepriLib.composeDoc "networks" "networks"}
+      '';
+    };
+    volumes = mkOption {
+      type = namesOrAttrsOf (resource "volume" "pgdata");
+      default = { };
+      example = [
+        "pgdata"
+        "documents"
+      ];
+      description = ''
+        The named volumes, as a list of names or an attribute set of settings. Each is
+        created as `<composition>_<name>` before a container uses it, and never removed.
+        ${khepriLib.composeDoc "volumes" "volumes"}
+      '';
+    };
+  };
+}

@@ -1,0 +1,260 @@
+# A composition's service: compose's `services.<name>`, one container.
+{ lib, khepriLib }:
+let
+  inherit (lib) mkOption types;
+  inherit (khepriLib) composeScalar namesOrAttrsOf;
+  doc = khepriLib.composeDoc "services";
+  commandType = types.nullOr (types.either types.str (types.listOf types.str));
+
+  serviceNetwork = {
+    options.aliases = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "database" ];
+      description = ''
+        Further DNS names of the service on this network. The service name is always one.
+        Compose: [`aliases`](https://docs.docker.com/reference/compose-file/services/#aliases).
+      '';
+    };
+  };
+
+  dependency = {
+    options = {
+      condition = mkOption {
+        type = types.str;
+        default = "service_started";
+        description = ''
+          When the dependency counts as ready: `service_started`.
+          Compose: [`depends_on`](https://docs.docker.com/reference/compose-file/services/#long-syntax-1).
+        '';
+      };
+      required = mkOption {
+        type = types.bool;
+        default = true;
+        description = ''
+          Whether the dependent fails when the dependency is missing or fails to start
+          (systemd `Requires=`); false starts it regardless (systemd `Wants=`).
+        '';
+      };
+      restart = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Whether restarting the dependency restarts the dependent.";
+      };
+    };
+  };
+in
+{
+  # The names NixOS's oci-containers uses, for users who know those.
+  imports = [
+    (lib.mkAliasOptionModule [ "cmd" ] [ "command" ])
+    (lib.mkAliasOptionModule [ "environmentFiles" ] [ "envFile" ])
+  ];
+
+  options = {
+    image = mkOption {
+      type = types.nullOr (types.either types.str types.package);
+      default = null;
+      example = lib.literalExpression ''"docker.io/library/postgres:15" or pkgs.dockerTools.buildLayeredImage { ... }'';
+      description = ''
+        The image: a reference to pull, or a `dockerTools` image derivation (`pullImage`,
+        `buildImage`, `buildLayeredImage`, `streamLayeredImage`), which is loaded from the
+        store instead of pulled.
+        ${doc "image"}
+      '';
+    };
+    imageFile = mkOption {
+      type = types.nullOr types.package;
+      default = null;
+      description = ''
+        An image archive to load before the container starts; {option}`image` must name
+        the image inside it. Set for you when {option}`image` is a derivation.
+        NixOS: `virtualisation.oci-containers.containers.<name>.imageFile`.
+      '';
+    };
+    imageStream = mkOption {
+      type = types.nullOr types.package;
+      default = null;
+      description = ''
+        A script that streams an image archive (`dockerTools.streamLayeredImage`). Set for
+        you when {option}`image` is such a derivation.
+        NixOS: `virtualisation.oci-containers.containers.<name>.imageStream`.
+      '';
+    };
+    containerName = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "paperless_web";
+      description = ''
+        The container's name; by default `<composition>-<service>`. The container's unit is
+        `<backend>-<containerName>.service`.
+        ${doc "container_name"}
+      '';
+    };
+    command = mkOption {
+      type = commandType;
+      default = null;
+      example = [
+        "gotenberg"
+        "--chromium-disable-javascript=true"
+      ];
+      description = ''
+        Overrides the image's command: a list of arguments, or a string split into words as
+        a shell would (without expanding variables). Also settable as `cmd`.
+        ${doc "command"}
+      '';
+    };
+    entrypoint = mkOption {
+      type = commandType;
+      default = null;
+      example = [
+        "/bin/sh"
+        "-c"
+      ];
+      description = ''
+        Overrides the image's entrypoint, as a list or a string; `[ ]` clears it. Setting it
+        also clears the image's command, as in compose.
+        ${doc "entrypoint"}
+      '';
+    };
+    environment = mkOption {
+      type = types.attrsOf composeScalar;
+      default = { };
+      example = {
+        POSTGRES_DB = "paperless";
+        PAPERLESS_TASK_WORKERS = 2;
+      };
+      description = ''
+        Environment variables; integers and booleans become strings, as in compose. The
+        values are world-readable in the Nix store: keep secrets in {option}`envFile`.
+        ${doc "environment"}
+      '';
+    };
+    envFile = mkOption {
+      type = types.coercedTo types.str lib.toList (types.listOf types.str);
+      default = [ ];
+      example = [ "/run/secrets/paperless.env" ];
+      description = ''
+        Absolute paths of files of `KEY=value` lines, read when the container starts, so
+        their contents never enter the Nix store. The engine reads values literally: unlike
+        compose, quotes and `''${VAR}` in the file are not interpreted. Also settable as
+        `environmentFiles`.
+        ${doc "env_file"}
+      '';
+    };
+    volumes = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [
+        "pgdata:/var/lib/postgresql/data:rw"
+        "/etc/caddy/Caddyfile:/etc/caddy/Caddyfile:ro"
+      ];
+      description = ''
+        Mounts, `source:target[:options]`. A source that names one of the composition's
+        {option}`volumes` becomes that volume (`<composition>_<name>`); an absolute path
+        (a host or store path) is bind-mounted.
+        ${doc "volumes"}
+      '';
+    };
+    ports = mkOption {
+      type = types.listOf (types.coercedTo types.int toString types.str);
+      default = [ ];
+      example = [
+        "8000:8000/tcp"
+        "127.0.0.1:5432:5432"
+      ];
+      description = ''
+        Published ports, `[ip:][hostPort:]containerPort[/protocol]`. Publishing bypasses
+        the NixOS firewall, as with oci-containers: bind to `127.0.0.1` what must stay local.
+        ${doc "ports"}
+      '';
+    };
+    capAdd = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "NET_ADMIN" ];
+      description = ''
+        Capabilities to add.
+        ${doc "cap_add"}
+      '';
+    };
+    capDrop = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "ALL" ];
+      description = ''
+        Capabilities to drop.
+        ${doc "cap_drop"}
+      '';
+    };
+    devices = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "/dev/dri:/dev/dri" ];
+      description = ''
+        Devices, `host[:container[:permissions]]`, or CDI names such as `nvidia.com/gpu=all`.
+        ${doc "devices"}
+      '';
+    };
+    networks = mkOption {
+      type = namesOrAttrsOf (types.submodule serviceNetwork);
+      default = { };
+      example = [
+        "paperless"
+        "proxy_net"
+      ];
+      description = ''
+        The composition networks the service joins, as a list of names or an attribute set
+        of settings. A service that names none joins `<composition>_default`. On every
+        network the service answers to its service name.
+        ${doc "networks"}
+      '';
+    };
+    extraHosts = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "host.docker.internal:host-gateway" ];
+      description = ''
+        Entries for the container's `/etc/hosts`, `host:ip` or `host=ip`.
+        ${doc "extra_hosts"}
+      '';
+    };
+    labels = mkOption {
+      type = types.attrsOf composeScalar;
+      default = { };
+      example = {
+        "traefik.enable" = true;
+      };
+      description = ''
+        Container labels. khepri adds `com.docker.compose.project` and
+        `com.docker.compose.service`, as compose does.
+        ${doc "labels"}
+      '';
+    };
+    dependsOn = mkOption {
+      type = namesOrAttrsOf (types.submodule dependency);
+      default = { };
+      example = [
+        "db"
+        "broker"
+      ];
+      description = ''
+        Services of the same composition that start first, as a list of names or an
+        attribute set of settings. The container's unit is ordered after theirs and
+        requires them.
+        ${doc "depends_on"}
+      '';
+    };
+    restart = mkOption {
+      type = types.str;
+      default = "no";
+      example = "unless-stopped";
+      description = ''
+        `no`, `always`, `on-failure`, `on-failure:N` or `unless-stopped`, applied by systemd
+        (`Restart=`) in place of oci-containers' `always`. `unless-stopped` is `always`: a
+        stopped unit stays stopped until started.
+        ${doc "restart"}
+      '';
+    };
+  };
+}
