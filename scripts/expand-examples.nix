@@ -1,0 +1,43 @@
+# What NixOS gets from the examples: each one evaluated with the khepri module (against
+# the NixOS option declarations of tests/module/nixos-fixture.nix), showing the
+# containers, the systemd units and targets khepri writes, and any assertion or warning.
+{
+  khepri,
+  lib,
+  examples,
+  backend ? "docker",
+}:
+let
+  pkgs = import ../tests/stub-pkgs.nix { };
+  show =
+    name:
+    let
+      config =
+        (lib.evalModules {
+          modules = [
+            ../tests/module/nixos-fixture.nix
+            ../nixlib/module.nix
+            (../examples + "/${name}.nix")
+            {
+              _module.args.pkgs = pkgs;
+              khepri.package = khepri;
+              virtualisation.oci-containers.backend = backend;
+            }
+          ];
+        }).config;
+      inherit (config.virtualisation.oci-containers) containers;
+      containerUnits = lib.mapAttrs' (_: c: lib.nameValuePair c.serviceName null) containers;
+      units = lib.filterAttrs (
+        n: _: containerUnits ? ${n} || lib.hasPrefix "khepri-" n
+      ) config.systemd.services;
+      clean = lib.filterAttrsRecursive (_: v: v != null && v != [ ] && v != { } && v != "");
+    in
+    {
+      containers = clean containers;
+      "systemd.services" = clean units;
+      "systemd.targets" = clean config.systemd.targets;
+      assertions = map (a: a.message) (builtins.filter (a: !a.assertion) config.assertions);
+      inherit (config) warnings;
+    };
+in
+lib.genAttrs examples show

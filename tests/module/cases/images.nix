@@ -1,0 +1,72 @@
+# Image derivations are loaded from the store, and stay dependencies of the system.
+{
+  pkgs,
+  evalHost,
+  ...
+}:
+let
+  host = evalHost [
+    { virtualisation.oci-containers.backend = "docker"; }
+    ../../../examples/nginx.nix
+    {
+      khepri.compositions.built.services = {
+        layered.image = pkgs.dockerTools.buildLayeredImage {
+          name = "khepri/layered";
+          tag = "1";
+        };
+        streamed.image = pkgs.dockerTools.streamLayeredImage {
+          name = "khepri/streamed";
+          tag = "2";
+        };
+      };
+    }
+  ];
+  inherit (host.virtualisation.oci-containers) containers;
+  nginxImage = pkgs.dockerTools.pullImage {
+    imageName = "nginx";
+    imageDigest = "sha256:0f04e4f646a3f14bf31d8bc8d885b6c951fdcf42589d06845f64d18aec6a3c4d";
+    sha256 = "159z86nw6riirs9ix4zix7qawhfngl5fkx7ypmi6ib0sfayc8pw2";
+    finalImageName = "nginx";
+    finalImageTag = "latest";
+  };
+in
+{
+  "test: a pullImage derivation runs as name:tag from its image file" = {
+    expr = {
+      inherit (containers.nginx-nginx) image;
+      imageFile = "${containers.nginx-nginx.imageFile}";
+    };
+    expected = {
+      image = "nginx:latest";
+      imageFile = "${nginxImage}";
+    };
+  };
+  "test: the image file is a dependency of the container again (its context is restored)" = {
+    expr = builtins.attrNames (builtins.getContext containers.nginx-nginx.imageFile);
+    expected = [ nginxImage.drvPath ];
+  };
+  "test: a buildLayeredImage derivation becomes imageFile" = {
+    expr = with containers.built-layered; [
+      image
+      (imageFile != null)
+      imageStream
+    ];
+    expected = [
+      "khepri/layered:1"
+      true
+      null
+    ];
+  };
+  "test: a streamLayeredImage derivation becomes imageStream" = {
+    expr = with containers.built-streamed; [
+      image
+      imageFile
+      (imageStream != null)
+    ];
+    expected = [
+      "khepri/streamed:2"
+      null
+      true
+    ];
+  };
+}

@@ -1,0 +1,60 @@
+# One schema: the option tree under khepri.compositions and the request messages of
+# proto/khepri/v1/expander.proto name the same fields.
+{ lib, ... }:
+let
+  proto = builtins.readFile ../../../proto/khepri/v1/expander.proto;
+
+  # The JSON names of a message's fields: lowerCamelCase of the proto field names.
+  fieldsOf =
+    message:
+    let
+      body = builtins.head (builtins.match ".*\nmessage ${message} \\{\n([^}]*)\n}.*" proto);
+      lines = lib.splitString "\n" body;
+      field = line: builtins.match " *(repeated |optional )?[A-Za-z0-9_.<>, ]+ ([a-z_0-9]+) = [0-9]+;.*" line;
+      snake = builtins.concatMap (l: let m = field l; in if m == null then [ ] else [ (builtins.elemAt m 1) ]) lines;
+      camel =
+        name:
+        let
+          parts = lib.splitString "_" name;
+        in
+        builtins.head parts + lib.concatMapStrings lib.toSentenceCase (builtins.tail parts);
+    in
+    lib.sort lib.lessThan (map camel snake);
+
+  compositionOpts = (import ../../../nixlib/options { inherit lib; }).compositions;
+  composition = compositionOpts.type.nestedTypes.elemType.getSubOptions [ ];
+  service = composition.services.type.nestedTypes.elemType.getSubOptions [ ];
+  # Aliases of other options are not part of the request (see options/default.nix).
+  aliases = [
+    "cmd"
+    "environmentFiles"
+  ];
+  names = opts: lib.sort lib.lessThan (lib.subtractLists ([ "_module" ] ++ aliases) (builtins.attrNames opts));
+  resourceNames = opt: names (opt.type.nestedTypes.finalType.nestedTypes.elemType.getSubOptions [ ]);
+in
+{
+  "test: composition options are the Composition message's fields" = {
+    expr = names composition;
+    expected = fieldsOf "Composition";
+  };
+  "test: service options are the Service message's fields" = {
+    expr = names service;
+    expected = fieldsOf "Service";
+  };
+  "test: network options are the Network message's fields" = {
+    expr = resourceNames composition.networks;
+    expected = fieldsOf "Network";
+  };
+  "test: volume options are the Volume message's fields" = {
+    expr = resourceNames composition.volumes;
+    expected = fieldsOf "Volume";
+  };
+  "test: service network options are the ServiceNetwork message's fields" = {
+    expr = resourceNames service.networks;
+    expected = fieldsOf "ServiceNetwork";
+  };
+  "test: dependsOn options are the Dependency message's fields" = {
+    expr = resourceNames service.dependsOn;
+    expected = fieldsOf "Dependency";
+  };
+}

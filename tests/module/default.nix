@@ -1,0 +1,43 @@
+# The module tier: the NixOS module evaluated with the nixpkgs library against
+# nixos-fixture.nix. Every file in cases/ adds its tests.
+{
+  # A directory with bin/khepri and bin/khepri-expander (scripts/test builds it).
+  khepri,
+  lib ? import <nixpkgs/lib>,
+}:
+let
+  pkgs = import ../stub-pkgs.nix { };
+
+  # evalHost evaluates a NixOS-like configuration with the khepri module.
+  evalHost =
+    modules:
+    (lib.evalModules {
+      modules = [
+        ./nixos-fixture.nix
+        ../../nixlib/module.nix
+        {
+          _module.args.pkgs = pkgs;
+          khepri.package = khepri;
+        }
+      ]
+      ++ modules;
+    }).config;
+
+  # failedAssertions lists the messages of a configuration's failing assertions.
+  failedAssertions =
+    config: map (a: a.message) (builtins.filter (a: !a.assertion) config.assertions);
+
+  args = {
+    inherit
+      lib
+      pkgs
+      khepri
+      evalHost
+      failedAssertions
+      ;
+  };
+  cases = lib.foldl' (all: file: all // import (./cases + "/${file}") args) { } (
+    builtins.attrNames (lib.filterAttrs (n: _: lib.hasSuffix ".nix" n) (builtins.readDir ./cases))
+  );
+in
+import ../report.nix { inherit cases; }

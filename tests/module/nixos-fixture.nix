@@ -1,0 +1,187 @@
+# The NixOS options khepri's module writes into, declared with nixpkgs' names and types,
+# plus the part of oci-containers that khepri must win over (its units' Restart=always).
+# The module tier runs with the nixpkgs library only, not with NixOS itself.
+{
+  config,
+  lib,
+  ...
+}:
+let
+  inherit (lib) mkOption types;
+  cfg = config.virtualisation.oci-containers;
+
+  # nixpkgs' systemd unit option: equal definitions merge, different ones conflict
+  # unless one has a higher priority.
+  unitOption = types.oneOf [
+    types.bool
+    types.int
+    types.str
+    types.path
+    (types.listOf types.str)
+  ];
+  unitList = mkOption {
+    type = types.listOf types.str;
+    default = [ ];
+  };
+  unit = {
+    options = {
+      description = mkOption {
+        type = types.str;
+        default = "";
+      };
+      after = unitList;
+      before = unitList;
+      requires = unitList;
+      wants = unitList;
+      partOf = unitList;
+      wantedBy = unitList;
+      unitConfig = mkOption {
+        type = types.attrsOf unitOption;
+        default = { };
+      };
+    };
+  };
+  service = {
+    imports = [ unit ];
+    options = {
+      script = mkOption {
+        type = types.lines;
+        default = "";
+      };
+      preStop = mkOption {
+        type = types.lines;
+        default = "";
+      };
+      path = mkOption {
+        type = types.listOf (types.either types.package types.str);
+        default = [ ];
+      };
+      serviceConfig = mkOption {
+        type = types.attrsOf unitOption;
+        default = { };
+      };
+    };
+  };
+
+  container =
+    { name, ... }:
+    {
+      options = {
+        image = mkOption { type = types.str; };
+        imageFile = mkOption {
+          type = types.nullOr types.package;
+          default = null;
+        };
+        imageStream = mkOption {
+          type = types.nullOr types.package;
+          default = null;
+        };
+        serviceName = mkOption {
+          type = types.str;
+          default = "${cfg.backend}-${name}";
+        };
+        cmd = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+        };
+        labels = mkOption {
+          type = types.attrsOf types.str;
+          default = { };
+        };
+        entrypoint = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+        };
+        environment = mkOption {
+          type = types.attrsOf types.str;
+          default = { };
+        };
+        environmentFiles = mkOption {
+          type = types.listOf types.path;
+          default = [ ];
+        };
+        ports = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+        };
+        volumes = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+        };
+        capabilities = mkOption {
+          type = types.lazyAttrsOf (types.nullOr types.bool);
+          default = { };
+        };
+        devices = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+        };
+        extraOptions = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+        };
+        autoStart = mkOption {
+          type = types.bool;
+          default = true;
+        };
+      };
+    };
+in
+{
+  options = {
+    assertions = mkOption {
+      type = types.listOf types.unspecified;
+      default = [ ];
+    };
+    warnings = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+    };
+    virtualisation.oci-containers = {
+      backend = mkOption {
+        type = types.enum [
+          "podman"
+          "docker"
+        ];
+        default = "podman";
+      };
+      containers = mkOption {
+        type = types.attrsOf (types.submodule container);
+        default = { };
+      };
+    };
+    virtualisation.docker.package = mkOption {
+      type = types.package;
+      default = "/nix/store/00000000000000000000000000000000-docker";
+    };
+    virtualisation.podman.package = mkOption {
+      type = types.package;
+      default = "/nix/store/00000000000000000000000000000000-podman";
+    };
+    systemd.services = mkOption {
+      type = types.attrsOf (types.submodule service);
+      default = { };
+    };
+    systemd.targets = mkOption {
+      type = types.attrsOf (types.submodule unit);
+      default = { };
+    };
+  };
+
+  # What oci-containers' mkService defines that khepri's units meet.
+  config.systemd.services = lib.mapAttrs' (
+    _: c:
+    lib.nameValuePair c.serviceName {
+      wantedBy = lib.optional c.autoStart "multi-user.target";
+      after = lib.optionals (cfg.backend == "docker") [
+        "docker.service"
+        "docker.socket"
+      ];
+      serviceConfig = {
+        TimeoutStartSec = 0;
+        TimeoutStopSec = 120;
+        Restart = "always";
+      };
+    }
+  ) cfg.containers;
+}

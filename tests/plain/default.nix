@@ -1,0 +1,118 @@
+# The plain-Nix tier: nixlib/expand.nix end to end (IFD build, determinism, context,
+# diagnostics) with builtins only; no nixpkgs needed.
+{
+  # A directory with bin/khepri and bin/khepri-expander (scripts/test builds it).
+  khepri,
+}:
+let
+  pkgs = import ../stub-pkgs.nix { };
+  testdata = ../../plugin/expand/testdata;
+  golden = name: builtins.fromJSON (builtins.readFile (testdata + "/${name}"));
+
+  expand =
+    backend: compositions:
+    import ../../nixlib/expand.nix {
+      inherit khepri backend compositions;
+      system = builtins.currentSystem;
+    };
+
+  paperless = (golden "paperless.request.json").compositions;
+  viaNix = expand "docker" paperless;
+
+  caddyfile = builtins.toFile "Caddyfile" ":80 { respond \"hello\" }";
+  image = pkgs.dockerTools.buildLayeredImage {
+    name = "khepri/hello";
+    tag = "1";
+  };
+  withStorePaths = expand "docker" {
+    web.services.caddy = {
+      inherit image;
+      volumes = [ "${caddyfile}:/etc/caddy/Caddyfile:ro" ];
+    };
+  };
+  web = withStorePaths.containers.web-caddy;
+
+  broken = expand "docker" {
+    app.services.web = {
+      image = "example/web:1";
+      networks.nowhere = { };
+    };
+  };
+in
+import ../report.nix {
+  cases = {
+    "test: the IFD build gives the plugin's golden expansion of paperless, byte for byte" = {
+      expr = builtins.readFile viaNix.expansion;
+      expected = builtins.readFile (testdata + "/paperless.docker.json");
+    };
+    "test: the expansion reaches Nix as the golden containers, units and target" = {
+      expr = {
+        inherit (viaNix)
+          containers
+          containerUnits
+          services
+          targets
+          ;
+      };
+      expected =
+        let
+          g = golden "paperless.docker.json";
+        in
+        {
+          inherit (g) containers containerUnits services;
+          targets = g.targets;
+        };
+    };
+    "test: the same compositions give the same expansion store path" = {
+      expr = (expand "docker" paperless).expansion.outPath;
+      expected = viaNix.expansion.outPath;
+    };
+    "test: the request carries no string context, so evaluating builds nothing" = {
+      expr = builtins.hasContext withStorePaths.request;
+      expected = false;
+    };
+    "test: the expansion derivation depends on none of the store paths it names" = {
+      expr =
+        let
+          drvText = builtins.readFile withStorePaths.expansion.drvPath;
+          mentions = path: builtins.match ".*${builtins.substring 11 32 path}.*" drvText != null;
+        in
+        map mentions [
+          image.drvPath
+          image.outPath
+          caddyfile
+        ];
+      expected = [
+        false
+        false
+        false
+      ];
+    };
+    "test: a store path in a volume is a dependency of the container again" = {
+      expr = builtins.getContext (builtins.head web.volumes);
+      expected = builtins.getContext "${caddyfile}";
+    };
+    "test: an image derivation becomes imageFile with its context restored" = {
+      expr = {
+        inherit (web) image;
+        imageFile = builtins.getContext web.imageFile;
+      };
+      expected = {
+        image = "khepri/hello:1";
+        imageFile = builtins.getContext "${image}";
+      };
+    };
+    "test: strings without store paths get no context" = {
+      expr = builtins.hasContext web.labels."com.docker.compose.project";
+      expected = false;
+    };
+    "test: an error diagnostic becomes a failing assertion that names the option" = {
+      expr = map (a: a.assertion) broken.assertions;
+      expected = [ false ];
+    };
+    "test: an expansion with errors holds no containers" = {
+      expr = broken.containers;
+      expected = { };
+    };
+  };
+}

@@ -1,0 +1,57 @@
+# The few parts of nixpkgs the tests touch, stubbed so that no test builds real software:
+# images are derivations that would fail if built, which evaluation never does.
+{
+  system ? builtins.currentSystem,
+}:
+let
+  stub =
+    name: attrs:
+    derivation {
+      inherit name system;
+      builder = "/bin/sh";
+      args = [
+        "-c"
+        "echo 'a test stub is never built' >&2; exit 1"
+      ];
+    }
+    // attrs;
+  image =
+    {
+      name,
+      tag ? "latest",
+      ...
+    }:
+    stub "docker-image-${name}.tar.gz" {
+      imageName = name;
+      imageTag = tag;
+    };
+in
+{
+  stdenv.buildPlatform.system = system;
+  dockerTools = {
+    pullImage =
+      {
+        imageName,
+        finalImageName ? imageName,
+        finalImageTag ? "latest",
+        ...
+      }:
+      stub "docker-image-${finalImageName}-${finalImageTag}.tar" {
+        imageName = finalImageName;
+        imageTag = finalImageTag;
+      };
+    buildImage = image;
+    buildLayeredImage = image;
+    streamLayeredImage =
+      {
+        name,
+        tag ? "latest",
+        ...
+      }:
+      stub "stream-${name}" {
+        imageName = name;
+        imageTag = tag;
+        isExe = true;
+      };
+  };
+}
