@@ -1,0 +1,43 @@
+package graph
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestCycles(t *testing.T) {
+	tests := []struct {
+		name string
+		give map[string][]string
+		want [][]string
+	}{
+		{name: "empty", give: nil},
+		{name: "chain", give: map[string][]string{"a": {"b"}, "b": {"c"}, "c": nil}},
+		{name: "diamond", give: map[string][]string{"a": {"b", "c"}, "b": {"d"}, "c": {"d"}}},
+		{name: "two-cycle", give: map[string][]string{"b": {"a"}, "a": {"b"}}, want: [][]string{{"a", "b", "a"}}},
+		{name: "rotated to smallest", give: map[string][]string{"z": {"x"}, "x": {"y"}, "y": {"z"}}, want: [][]string{{"x", "y", "z", "x"}}},
+		{name: "self loop", give: map[string][]string{"a": {"a"}}, want: [][]string{{"a", "a"}}},
+		{name: "two cycles", give: map[string][]string{"a": {"b"}, "b": {"a", "c"}, "c": {"d"}, "d": {"c"}}, want: [][]string{{"a", "b", "a"}, {"c", "d", "c"}}},
+		{name: "edge to unknown node", give: map[string][]string{"a": {"ghost"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Cycles(tt.give))
+		})
+	}
+}
+
+func TestCyclesDeep(t *testing.T) {
+	// No recursion: a long chain closed into one cycle is walked iteratively.
+	g := map[string][]string{}
+	const n = 50000
+	for i := range n {
+		g[fmt.Sprintf("s%05d", i)] = []string{fmt.Sprintf("s%05d", (i+1)%n)}
+	}
+	cycles := Cycles(g)
+	assert.Len(t, cycles, 1)
+	assert.Len(t, cycles[0], n+1)
+	assert.Equal(t, "s00000", cycles[0][0])
+}

@@ -1,0 +1,109 @@
+// Package naming derives every name khepri gives to the engine and to systemd, following
+// compose's conventions (DESIGN.md, "Compose semantics"), and validates the names users
+// choose.
+package naming
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Backend is a container backend: `virtualisation.oci-containers.backend`.
+type Backend string
+
+// The backends oci-containers supports.
+const (
+	Docker Backend = "docker"
+	Podman Backend = "podman"
+)
+
+// ParseBackend checks a backend name.
+func ParseBackend(s string) (Backend, error) {
+	switch b := Backend(s); b {
+	case Docker, Podman:
+		return b, nil
+	default:
+		return Docker, fmt.Errorf("unsupported backend %q; khepri supports \"docker\" and \"podman\"", s)
+	}
+}
+
+var (
+	// compositionRe is compose's project name rule.
+	compositionRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	// serviceRe is compose's service name rule.
+	serviceRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
+	// engineRe is the engines' rule for container, network and volume names.
+	engineRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+)
+
+// ValidateComposition checks a composition name like compose checks a project name.
+func ValidateComposition(name string) error {
+	if !compositionRe.MatchString(name) {
+		return fmt.Errorf("invalid composition name %q: use lowercase letters, digits, '_' and '-', starting with a letter or digit (compose's project name rule)", name)
+	}
+	return nil
+}
+
+// ValidateService checks a service name like compose does.
+func ValidateService(name string) error {
+	if !serviceRe.MatchString(name) {
+		return fmt.Errorf("invalid service name %q: use letters, digits, '.', '_' and '-', starting with a letter or digit", name)
+	}
+	return nil
+}
+
+// ValidateEngine checks a container, network or volume name, or a key that becomes part
+// of one, against the engines' rule.
+func ValidateEngine(kind, name string) error {
+	if !engineRe.MatchString(name) {
+		return fmt.Errorf("invalid %s name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", kind, name)
+	}
+	return nil
+}
+
+// Container is the container name: `<composition>-<service>` unless containerName is set.
+func Container(composition, service, containerName string) string {
+	if containerName != "" {
+		return containerName
+	}
+	return composition + "-" + service
+}
+
+// Resource is the engine name of a network or volume: `name` when set, the key itself
+// when external, `<composition>_<key>` otherwise.
+func Resource(composition, key, name string, external bool) string {
+	switch {
+	case name != "":
+		return name
+	case external:
+		return key
+	default:
+		return composition + "_" + key
+	}
+}
+
+// ContainerUnit is the unit oci-containers generates for a container, without suffix.
+func ContainerUnit(b Backend, container string) string {
+	return string(b) + "-" + container
+}
+
+// NetworkUnit is khepri's unit creating a composition's network, without suffix.
+func NetworkUnit(composition, key string) string {
+	return "khepri-" + composition + "-network-" + key
+}
+
+// VolumeUnit is khepri's unit creating a composition's volume, without suffix.
+func VolumeUnit(composition, key string) string {
+	return "khepri-" + composition + "-volume-" + key
+}
+
+// Target is a composition's target, without suffix.
+func Target(composition string) string {
+	return "khepri-" + composition
+}
+
+// Service appends the `.service` suffix to a unit name.
+func Service(unit string) string { return unit + ".service" }
+
+// TargetFile appends the `.target` suffix to a target name.
+func TargetFile(target string) string { return target + ".target" }

@@ -1,0 +1,110 @@
+// Package systemd builds khepri's own units: one per composition network and volume,
+// which create them on the engine, and the composition's target.
+package systemd
+
+import (
+	"fmt"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/khepri-nix/khepri/plugin/naming"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// Quote quotes one word for bash. Every interpolated word goes through it, names that
+// were validated included, so that the scripts stay safe if a validation rule is relaxed.
+func Quote(s string) string {
+	q, err := syntax.Quote(s, syntax.LangBash)
+	if err == nil {
+		return q
+	}
+	// Only words no shell can carry (a NUL byte, invalid UTF-8) fail. They come from
+	// names that already have an error diagnostic, so the response is discarded; drop
+	// the offending bytes rather than fail.
+	clean := strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
+	if q, err := syntax.Quote(clean, syntax.LangBash); err == nil {
+		return q
+	}
+	return "''"
+}
+
+// command joins quoted words into a command line.
+func command(words ...string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = Quote(w)
+	}
+	return strings.Join(q, " ")
+}
+
+// Resource says what a network or volume unit creates.
+type Resource struct {
+	Backend     naming.Backend
+	Composition string
+	// Key is the resource's key in the composition.
+	Key string
+	// Name is its engine-side name.
+	Name string
+}
+
+// Network builds the unit creating a composition network. It creates the network only
+// when missing, labelled like compose labels it, and removes it when stopped.
+func Network(r Resource) *khepriv1.SystemdService {
+	b := string(r.Backend)
+	create := []string{b, "network", "create",
+		"--label", "com.docker.compose.project=" + r.Composition,
+		"--label", "com.docker.compose.network=" + r.Key,
+		r.Name}
+	u := unit(r, "network")
+	u.Script = exists(r.Backend, "network", r.Name) + " || " + command(create...) + "\n"
+	// The network may still hold containers from outside the composition; failing the
+	// stop for that would leave the unit failed, so the removal is best effort.
+	u.PreStop = command(b, "network", "rm", r.Name) + " || echo " +
+		Quote("khepri: network "+r.Name+" is still in use; left in place") + " >&2\n"
+	return u
+}
+
+// Volume builds the unit creating a composition volume when missing. Volumes hold data:
+// khepri never removes them.
+func Volume(r Resource) *khepriv1.SystemdService {
+	create := []string{string(r.Backend), "volume", "create",
+		"--label", "com.docker.compose.project=" + r.Composition,
+		"--label", "com.docker.compose.volume=" + r.Key,
+		r.Name}
+	u := unit(r, "volume")
+	u.Script = exists(r.Backend, "volume", r.Name) + " || " + command(create...) + "\n"
+	return u
+}
+
+// exists is the backend's test for an existing network or volume.
+func exists(b naming.Backend, kind, name string) string {
+	if b == naming.Podman {
+		return command("podman", kind, "exists", name)
+	}
+	return command("docker", kind, "inspect", name) + " >/dev/null 2>&1"
+}
+
+func unit(r Resource, kind string) *khepriv1.SystemdService {
+	target := naming.TargetFile(naming.Target(r.Composition))
+	u := &khepriv1.SystemdService{
+		Description:   fmt.Sprintf("khepri %s: %s %s", r.Composition, kind, r.Name),
+		PartOf:        []string{target},
+		WantedBy:      []string{target},
+		ServiceConfig: map[string]string{"Type": "oneshot", "RemainAfterExit": "true"},
+	}
+	// Podman is daemonless: there is nothing to wait for.
+	if r.Backend == naming.Docker {
+		u.After = []string{"docker.service", "docker.socket"}
+	}
+	return u
+}
+
+// Target builds a composition's target: starting it starts every unit of the
+// composition, stopping it stops them (they are PartOf it).
+func Target(composition string) *khepriv1.SystemdTarget {
+	return &khepriv1.SystemdTarget{
+		Description: "khepri composition " + composition,
+		WantedBy:    []string{"multi-user.target"},
+	}
+}
