@@ -1,0 +1,145 @@
+package service
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/parse"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// commandLine maps entrypoint and command. `docker run --entrypoint` takes a single
+// executable, so the rest of the entrypoint leads the command; and docker resets the
+// image's CMD when --entrypoint is given, as compose expects.
+func commandLine(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	cmd, cmdSet, err := parse.Args(svc.GetCommand())
+	if err != nil {
+		d.Errorf(path.Field("command"), "%v", err)
+	} else if cmdSet && len(cmd) == 0 {
+		d.Errorf(path.Field("command"), "docker run cannot express an empty command; leave command unset to keep the image's, or give at least one argument")
+	}
+	ep, epSet, err := parse.Args(svc.GetEntrypoint())
+	if err != nil {
+		d.Errorf(path.Field("entrypoint"), "%v", err)
+	}
+	var args []string
+	if epSet {
+		first := ""
+		if len(ep) > 0 {
+			first, args = ep[0], append(args, ep[1:]...)
+		}
+		// An empty entrypoint clears the image's.
+		ctr.Entrypoint = &first
+	}
+	args = append(args, cmd...)
+	if len(args) > 0 {
+		ctr.Cmd = args
+	}
+}
+
+func environment(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	for _, k := range sortedKeys(svc.GetEnvironment()) {
+		if k == "" || strings.Contains(k, "=") {
+			d.Errorf(path.Field("environment").Key(k), "invalid environment variable name %q: it must be non-empty and contain no '='", k)
+		}
+	}
+	if len(svc.GetEnvironment()) > 0 {
+		ctr.Environment = svc.GetEnvironment()
+	}
+	for i, f := range svc.GetEnvFile() {
+		// The file is read when the container starts, with no project directory to
+		// resolve a relative path against.
+		if !filepath.IsAbs(f) {
+			d.Errorf(path.Field("envFile").Index(i), "environment file %q must be an absolute path (a runtime path or a Nix path); khepri has no project directory", f)
+		}
+		ctr.EnvironmentFiles = append(ctr.EnvironmentFiles, f)
+	}
+}
+
+func ports(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) []PortUse {
+	var uses []PortUse
+	for i, s := range svc.GetPorts() {
+		p, err := parse.ParsePort(s)
+		if err != nil {
+			d.Errorf(path.Field("ports").Index(i), "%v", err)
+			continue
+		}
+		uses = append(uses, PortUse{Port: p, Spec: s, Path: path.Field("ports").Index(i)})
+		ctr.Ports = append(ctr.Ports, s)
+	}
+	return uses
+}
+
+func capabilities(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	caps := map[string]bool{}
+	added := map[string]int{}
+	for i, s := range svc.GetCapAdd() {
+		c, err := parse.Capability(s)
+		if err != nil {
+			d.Errorf(path.Field("capAdd").Index(i), "%v", err)
+			continue
+		}
+		caps[c] = true
+		added[c] = i
+	}
+	for i, s := range svc.GetCapDrop() {
+		c, err := parse.Capability(s)
+		if err != nil {
+			d.Errorf(path.Field("capDrop").Index(i), "%v", err)
+			continue
+		}
+		if j, ok := added[c]; ok {
+			d.Errorf(path.Field("capDrop").Index(i), "capability %s is also added by %s; list it in capAdd or capDrop, not both", c, path.Field("capAdd").Index(j))
+			continue
+		}
+		caps[c] = false
+	}
+	if len(caps) > 0 {
+		ctr.Capabilities = caps
+	}
+}
+
+func devices(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	for i, s := range svc.GetDevices() {
+		if s == "" {
+			d.Errorf(path.Field("devices").Index(i), "empty device: use host[:container[:permissions]] or a CDI name such as nvidia.com/gpu=all")
+			continue
+		}
+		ctr.Devices = append(ctr.Devices, s)
+	}
+}
+
+// Compose's own labels, which group containers by composition in compose-aware tools.
+const (
+	projectLabel = "com.docker.compose.project"
+	serviceLabel = "com.docker.compose.service"
+)
+
+func labels(composition, name string, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	ctr.Labels = map[string]string{projectLabel: composition, serviceLabel: name}
+	for _, k := range sortedKeys(svc.GetLabels()) {
+		switch k {
+		case "":
+			d.Errorf(path.Field("labels").Key(k), "empty label name")
+		case projectLabel, serviceLabel:
+			d.Warnf(path.Field("labels").Key(k), "label %s is set by khepri, as compose sets it, to %q; the value given is ignored", k, ctr.Labels[k])
+		default:
+			ctr.Labels[k] = svc.GetLabels()[k]
+		}
+	}
+}
+
+func extraHosts(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	for i, s := range svc.GetExtraHosts() {
+		h, err := parse.ParseExtraHost(s)
+		if err != nil {
+			d.Errorf(path.Field("extraHosts").Index(i), "%v", err)
+			continue
+		}
+		ctr.ExtraOptions = append(ctr.ExtraOptions, h.Flag())
+	}
+}

@@ -1,0 +1,131 @@
+// Package service turns one compose service into an oci-containers container and the
+// additions to its systemd unit.
+package service
+
+import (
+	"slices"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/parse"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// Resource is a composition network or volume as the engine knows it.
+type Resource struct {
+	// Name is the engine-side name.
+	Name string
+	// Unit is the khepri unit creating it, with suffix; empty when external.
+	Unit string
+}
+
+// Composition is what a service sees of its composition, names already resolved.
+type Composition struct {
+	Name    string
+	Backend naming.Backend
+	// Path is the composition's option path.
+	Path diag.Path
+	// Networks and Volumes by key. Networks holds "default" even when undeclared.
+	Networks map[string]Resource
+	Volumes  map[string]Resource
+	// Containers maps every service of the composition to its container name.
+	Containers map[string]string
+}
+
+// PortUse is a published port and the option it came from.
+type PortUse struct {
+	Port parse.Port
+	// Spec is the entry as written.
+	Spec string
+	Path diag.Path
+}
+
+// Result is a service expanded.
+type Result struct {
+	Container *khepriv1.Container
+	// Unit extends the container's oci-containers unit.
+	Unit *khepriv1.SystemdService
+	// Networks and Volumes are the keys the service uses.
+	Networks []string
+	Volumes  []string
+	// Ports are its published ports, for the host-wide conflict check.
+	Ports []PortUse
+	// DependsOn lists the services it depends on that exist, for the cycle check.
+	DependsOn []string
+}
+
+// Build expands one service, reporting problems to d. It never fails: with errors in d,
+// the result is incomplete and the caller discards it.
+func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector) Result {
+	path := c.Path.Field("services").Key(name)
+	ctr := &khepriv1.Container{
+		Image:       svc.GetImage(),
+		ImageFile:   svc.GetImageFile(),
+		ImageStream: svc.GetImageStream(),
+	}
+	if ctr.Image == "" {
+		d.Errorf(path.Field("image"), "image is empty: set an image reference or an image derivation (dockerTools)")
+	}
+	res := Result{Container: ctr}
+	commandLine(ctr, svc, path, d)
+	environment(ctr, svc, path, d)
+	res.Volumes = mounts(c, ctr, svc, path, d)
+	res.Ports = ports(ctr, svc, path, d)
+	capabilities(ctr, svc, path, d)
+	devices(ctr, svc, path, d)
+	labels(c.Name, name, ctr, svc, path, d)
+	res.Networks = networks(c, name, ctr, svc, path, d)
+	extraHosts(ctr, svc, path, d)
+
+	unit, deps := dependencies(c, name, svc, path, d)
+	res.DependsOn = deps
+	for _, k := range res.Networks {
+		addUnit(unit, c.Networks[k].Unit, true)
+	}
+	for _, k := range res.Volumes {
+		addUnit(unit, c.Volumes[k].Unit, true)
+	}
+	restart(unit, svc, path, d)
+	target := naming.TargetFile(naming.Target(c.Name))
+	unit.PartOf = []string{target}
+	unit.WantedBy = []string{target}
+	for _, l := range []*[]string{&unit.After, &unit.Requires, &unit.Wants} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
+	}
+	res.Unit = unit
+	return res
+}
+
+// addUnit orders the container after a unit and requires or wants it. An empty unit
+// (an external resource) adds nothing.
+func addUnit(u *khepriv1.SystemdService, unit string, required bool) {
+	if unit == "" {
+		return
+	}
+	u.After = append(u.After, unit)
+	if required {
+		u.Requires = append(u.Requires, unit)
+	} else {
+		u.Wants = append(u.Wants, unit)
+	}
+}
+
+// restart sets the unit's restart policy: oci-containers runs containers with --rm,
+// which docker refuses together with --restart, so systemd restarts them.
+func restart(u *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	r, err := parse.ParseRestart(svc.GetRestart())
+	if err != nil {
+		d.Errorf(path.Field("restart"), "%v", err)
+		return
+	}
+	u.ServiceConfig = map[string]string{"Restart": r.Policy}
+	if r.MaxRetries >= 0 {
+		// The first start plus N restarts, never reset by time: compose's on-failure:N
+		// counts restarts over the container's life.
+		u.UnitConfig = map[string]string{
+			"StartLimitIntervalSec": "infinity",
+			"StartLimitBurst":       itoa(r.MaxRetries + 1),
+		}
+	}
+}
