@@ -1,0 +1,164 @@
+package expand
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/graph"
+	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/service"
+	"github.com/khepri-nix/khepri/plugin/systemd"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// resource is a declared (or the implicit default) network or volume.
+type resource struct {
+	name     string
+	external bool
+}
+
+// composition expands one composition into h.resp.
+func (h *host) composition(name string, comp *khepriv1.Composition) {
+	path := diag.Path("khepri.compositions").Key(name)
+	if err := naming.ValidateComposition(name); err != nil {
+		h.d.Errorf(path, "%v", err)
+	}
+	c := &service.Composition{
+		Name:       name,
+		Backend:    h.backend,
+		Path:       path,
+		Networks:   map[string]service.Resource{},
+		Volumes:    map[string]service.Resource{},
+		Containers: map[string]string{},
+	}
+	nets := h.resources(name, path.Field("networks"), "network", networkEntries(comp), c.Networks, naming.NetworkUnit)
+	// compose's default network, for services that list no networks; a declared
+	// networks.default replaces it.
+	if _, ok := c.Networks["default"]; !ok {
+		def := resource{name: naming.Resource(name, "default", "", false)}
+		nets["default"] = def
+		c.Networks["default"] = service.Resource{Name: def.name, Unit: naming.Service(naming.NetworkUnit(name, "default"))}
+	}
+	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
+
+	services := comp.GetServices()
+	keys := slices.Sorted(maps.Keys(services))
+	for _, s := range keys {
+		c.Containers[s] = h.containerName(name, s, services[s], path.Field("services").Key(s))
+	}
+
+	usedNets, usedVols := map[string]bool{}, map[string]bool{}
+	edges := map[string][]string{}
+	for _, s := range keys {
+		r := service.Build(c, s, services[s], h.d)
+		ctr := c.Containers[s]
+		h.resp.Containers[ctr] = r.Container
+		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
+		for _, k := range r.Networks {
+			usedNets[k] = true
+		}
+		for _, k := range r.Volumes {
+			usedVols[k] = true
+		}
+		h.ports = append(h.ports, r.Ports...)
+		edges[s] = r.DependsOn
+	}
+	for _, cyc := range graph.Cycles(edges) {
+		h.d.Errorf(path.Field("services").Key(cyc[0]).Field("dependsOn").Key(cyc[1]),
+			"dependency cycle %s: systemd cannot order these containers; remove one of the dependencies", describe(cyc))
+	}
+
+	// Like compose, create only the networks and volumes some service uses.
+	for _, k := range slices.Sorted(maps.Keys(usedNets)) {
+		n := nets[k]
+		if n.external {
+			continue
+		}
+		unit := naming.NetworkUnit(name, k)
+		if h.claimUnit(unit, path.Field("networks").Key(k)) {
+			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: name, Key: k, Name: n.name})
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(usedVols)) {
+		v := vols[k]
+		if v.external {
+			continue
+		}
+		unit := naming.VolumeUnit(name, k)
+		if h.claimUnit(unit, path.Field("volumes").Key(k)) {
+			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: name, Key: k, Name: v.name})
+		}
+	}
+	h.resp.Targets[naming.Target(name)] = systemd.Target(name)
+}
+
+// entry is a declared network or volume, whichever message it came from.
+type entry struct {
+	name     string
+	external bool
+}
+
+func networkEntries(comp *khepriv1.Composition) map[string]entry {
+	out := map[string]entry{}
+	for k, n := range comp.GetNetworks() {
+		out[k] = entry{n.GetName(), n.GetExternal()}
+	}
+	return out
+}
+
+func volumeEntries(comp *khepriv1.Composition) map[string]entry {
+	out := map[string]entry{}
+	for k, v := range comp.GetVolumes() {
+		out[k] = entry{v.GetName(), v.GetExternal()}
+	}
+	return out
+}
+
+// resources validates and names a composition's networks or volumes, filling byKey
+// for the services, and returns them by key.
+func (h *host) resources(comp string, path diag.Path, kind string, decl map[string]entry, byKey map[string]service.Resource, unitName func(c, k string) string) map[string]resource {
+	out := map[string]resource{}
+	for _, k := range slices.Sorted(maps.Keys(decl)) {
+		e := decl[k]
+		p := path.Key(k)
+		// The key is part of the engine name and of the unit name.
+		if err := naming.ValidateEngine(kind, k); err != nil {
+			h.d.Errorf(p, "%v", err)
+		}
+		if e.name != "" {
+			if err := naming.ValidateEngine(kind, e.name); err != nil {
+				h.d.Errorf(p.Field("name"), "%v", err)
+			}
+		}
+		r := resource{name: naming.Resource(comp, k, e.name, e.external), external: e.external}
+		out[k] = r
+		sr := service.Resource{Name: r.name}
+		if !r.external {
+			sr.Unit = naming.Service(unitName(comp, k))
+		}
+		byKey[k] = sr
+	}
+	return out
+}
+
+// containerName names a service's container, checking it is valid and unique on the host.
+func (h *host) containerName(comp, svc string, s *khepriv1.Service, path diag.Path) string {
+	if err := naming.ValidateService(svc); err != nil {
+		h.d.Errorf(path, "%v", err)
+	}
+	ctr := naming.Container(comp, svc, s.GetContainerName())
+	where := path
+	if s.GetContainerName() != "" {
+		where = path.Field("containerName")
+		if err := naming.ValidateEngine("container", ctr); err != nil {
+			h.d.Errorf(where, "%v", err)
+		}
+	}
+	if prev, ok := h.containers[ctr]; ok {
+		h.d.Errorf(where, "container name %q is already used by %s; container names are unique on a host: set containerName", ctr, prev)
+	} else {
+		h.containers[ctr] = where
+	}
+	return ctr
+}

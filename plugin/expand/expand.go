@@ -1,0 +1,111 @@
+// Package expand turns every composition of a host into the NixOS attribute sets that
+// run them: the expander's orchestration. Names and units come from plugin/naming and
+// plugin/systemd, services from plugin/service.
+package expand
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/rpc"
+	"github.com/khepri-nix/khepri/plugin/service"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// Expander serves Expand over the plugin protocol.
+type Expander struct{}
+
+var _ rpc.Expander = Expander{}
+
+// Expand implements rpc.Expander. Problems with the input are diagnostics in the
+// response; an error means a fault in khepri itself.
+func (Expander) Expand(_ context.Context, req *khepriv1.ExpandRequest) (resp *khepriv1.ExpandResponse, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err = nil, fmt.Errorf("internal fault in the khepri expander (please report it): %v", r)
+		}
+	}()
+	return Expand(req), nil
+}
+
+// backendPath is the option the backend comes from.
+const backendPath diag.Path = "virtualisation.oci-containers.backend"
+
+// host holds what must be unique across the compositions of a host.
+type host struct {
+	backend naming.Backend
+	d       *diag.Collector
+	resp    *khepriv1.ExpandResponse
+	// containers and units map a name to the option path that claimed it first.
+	containers map[string]diag.Path
+	units      map[string]diag.Path
+	ports      []service.PortUse
+}
+
+// Expand expands every composition of req. With any error diagnostic the response holds
+// the diagnostics only, so that nothing half-expanded reaches a system. Same request,
+// same response: maps are walked in sorted order.
+func Expand(req *khepriv1.ExpandRequest) *khepriv1.ExpandResponse {
+	d := &diag.Collector{}
+	backend, err := naming.ParseBackend(req.GetBackend())
+	if err != nil {
+		// Go on with docker's names to report everything else in one pass.
+		d.Errorf(backendPath, "%v", err)
+	}
+	h := &host{
+		backend: backend,
+		d:       d,
+		resp: &khepriv1.ExpandResponse{
+			Containers:     map[string]*khepriv1.Container{},
+			ContainerUnits: map[string]*khepriv1.SystemdService{},
+			Services:       map[string]*khepriv1.SystemdService{},
+			Targets:        map[string]*khepriv1.SystemdTarget{},
+		},
+		containers: map[string]diag.Path{},
+		units:      map[string]diag.Path{},
+	}
+	comps := req.GetCompositions()
+	for _, name := range slices.Sorted(maps.Keys(comps)) {
+		h.composition(name, comps[name])
+	}
+	h.checkPorts()
+	if d.HasErrors() {
+		return &khepriv1.ExpandResponse{Diagnostics: d.Sorted()}
+	}
+	h.resp.Diagnostics = d.Sorted()
+	return h.resp
+}
+
+// claimUnit records a unit name, reporting a clash with a unit another definition
+// already produced (names are joined with '-', so distinct keys can meet).
+func (h *host) claimUnit(unit string, path diag.Path) bool {
+	if prev, ok := h.units[unit]; ok {
+		h.d.Errorf(path, "unit %s is also generated for %s; rename one of them", unit, prev)
+		return false
+	}
+	h.units[unit] = path
+	return true
+}
+
+// checkPorts reports a host port published twice, in any compositions, at the second
+// place, naming the first.
+func (h *host) checkPorts() {
+	for j, b := range h.ports {
+		for _, a := range h.ports[:j] {
+			if a.Port.Conflicts(b.Port) {
+				p := b.Port
+				h.d.Errorf(b.Path, "host port %s:%s/%s of %q is already published by %s (%q); a host address, port and protocol can be published once on a host",
+					p.HostAddr(), p.Host, p.Protocol, b.Spec, a.Path, a.Spec)
+				break
+			}
+		}
+	}
+}
+
+// describe renders a cycle as `a -> b -> a`.
+func describe(cycle []string) string { return strings.Join(cycle, " -> ") }

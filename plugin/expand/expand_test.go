@@ -1,0 +1,120 @@
+package expand
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/khepri-nix/khepri/plugin/canonjson"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+func TestExpandEdges(t *testing.T) {
+	svc := func(image string) *khepriv1.Service { return &khepriv1.Service{Image: image} }
+	tests := []struct {
+		name string
+		give *khepriv1.ExpandRequest
+		// want is the canonical JSON of the response.
+		want string
+	}{
+		{name: "nil request", give: nil, want: `{
+  "diagnostics": [
+    {
+      "severity": "SEVERITY_ERROR",
+      "path": "virtualisation.oci-containers.backend",
+      "message": "unsupported backend \"\"; khepri supports \"docker\" and \"podman\""
+    }
+  ]
+}
+`},
+		{name: "no compositions", give: &khepriv1.ExpandRequest{Backend: "docker"}, want: "{}\n"},
+		{
+			name: "unknown backend",
+			give: &khepriv1.ExpandRequest{Backend: "lxc", Compositions: map[string]*khepriv1.Composition{
+				"a": {Services: map[string]*khepriv1.Service{"s": svc("busybox")}},
+			}},
+			want: `{
+  "diagnostics": [
+    {
+      "severity": "SEVERITY_ERROR",
+      "path": "virtualisation.oci-containers.backend",
+      "message": "unsupported backend \"lxc\"; khepri supports \"docker\" and \"podman\""
+    }
+  ]
+}
+`,
+		},
+		{
+			name: "nil composition and service",
+			give: &khepriv1.ExpandRequest{Backend: "podman", Compositions: map[string]*khepriv1.Composition{
+				"a": nil,
+				"b": {Services: map[string]*khepriv1.Service{"s": nil}, Networks: map[string]*khepriv1.Network{"n": nil}},
+			}},
+			want: `{
+  "diagnostics": [
+    {
+      "severity": "SEVERITY_ERROR",
+      "path": "khepri.compositions.b.services.s.image",
+      "message": "image is empty: set an image reference or an image derivation (dockerTools)"
+    }
+  ]
+}
+`,
+		},
+		{
+			name: "empty composition has a target only",
+			give: &khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{"a": {}}},
+			want: `{
+  "targets": {
+    "khepri-a": {
+      "description": "khepri composition a",
+      "wantedBy": [
+        "multi-user.target"
+      ]
+    }
+  }
+}
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := canonjson.Marshal(Expand(tt.give))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
+		})
+	}
+}
+
+func TestWarningsKeepOutput(t *testing.T) {
+	resp := Expand(&khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
+		"a": {Services: map[string]*khepriv1.Service{"s": {Image: "busybox", Volumes: []string{"/scratch"}}}},
+	}})
+	require.Len(t, resp.GetDiagnostics(), 1)
+	assert.Equal(t, khepriv1.Severity_SEVERITY_WARNING, resp.GetDiagnostics()[0].GetSeverity())
+	assert.Contains(t, resp.GetContainers(), "a-s")
+	assert.Contains(t, resp.GetContainerUnits(), "docker-a-s")
+}
+
+func TestErrorsDropOutput(t *testing.T) {
+	resp := Expand(&khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
+		"a": {Services: map[string]*khepriv1.Service{
+			"ok":  {Image: "busybox", Volumes: []string{"/scratch"}},
+			"bad": {Image: "busybox", Restart: "sometimes"},
+		}},
+	}})
+	assert.Len(t, resp.GetDiagnostics(), 2)
+	assert.Equal(t, khepriv1.Severity_SEVERITY_ERROR, resp.GetDiagnostics()[0].GetSeverity(), "errors first")
+	assert.Empty(t, resp.GetContainers())
+	assert.Empty(t, resp.GetContainerUnits())
+	assert.Empty(t, resp.GetServices())
+	assert.Empty(t, resp.GetTargets())
+}
+
+func TestExpander(t *testing.T) {
+	resp, err := Expander{}.Expand(context.Background(), &khepriv1.ExpandRequest{Backend: "docker"})
+	require.NoError(t, err)
+	assert.Empty(t, resp.GetDiagnostics())
+}
