@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/khepri-nix/khepri/plugin/rpc"
@@ -27,6 +28,9 @@ import (
 // Expanding is pure computation over a small request, so two minutes only ever passes
 // when the plugin is stuck, and a Nix build should then fail rather than hang.
 const DefaultTimeout = 2 * time.Minute
+
+// errTimedOut is the cancel cause of an Expand call that ran out of time.
+var errTimedOut = errors.New("timed out")
 
 // exitWait is how long a failed call waits for go-plugin to notice that the plugin
 // process is gone; the process watcher runs asynchronously to the gRPC error.
@@ -124,8 +128,13 @@ func Open(ctx context.Context, path string, opts Options) (*Client, error) {
 // Expand sends req to the plugin, bounded by the client's timeout. Diagnostics about
 // the input come back inside the response; an error here is always a plugin fault.
 func (c *Client) Expand(ctx context.Context, req *khepriv1.ExpandRequest) (*khepriv1.ExpandResponse, error) {
-	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	// The timeout is enforced here rather than as a gRPC deadline: a deadline travels
+	// to the plugin, whose server may cancel the stream a moment before the host's
+	// timer fires, and the host could then not tell a timeout from a broken stream.
+	callCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	timer := time.AfterFunc(c.timeout, func() { cancel(errTimedOut) })
+	defer timer.Stop()
 
 	resp, err := c.expander.Expand(callCtx, req)
 	if err == nil {
@@ -134,10 +143,12 @@ func (c *Client) Expand(ctx context.Context, req *khepriv1.ExpandRequest) (*khep
 	switch {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("expander plugin %s: Expand: %w", c.path, ctx.Err())
-	case errors.Is(callCtx.Err(), context.DeadlineExceeded):
+	case errors.Is(context.Cause(callCtx), errTimedOut):
 		return nil, fault(ErrTimeout, err, "expander plugin %s timed out after %s in Expand", c.path, c.timeout)
 	}
-	if c.waitExited(exitWait) {
+	// A crash shows up as a broken transport; an error the plugin returned does not,
+	// and needs no wait for the process watcher.
+	if status.Code(err) == codes.Unavailable && c.waitExited(exitWait) {
 		msg := fmt.Sprintf("expander plugin %s exited during Expand", c.path)
 		if status := c.exits.status(); status != "" {
 			msg += " (" + status + ")"

@@ -19,6 +19,7 @@ const (
 	Version = "version"
 	Crash   = "crash"
 	Hang    = "hang"
+	Fail    = "fail"
 )
 
 // Real names the real expander plugin, built from ./plugin.

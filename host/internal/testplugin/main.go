@@ -7,10 +7,12 @@
 // version  speaks protocol version 99
 // crash    exits with status 3 inside Expand
 // hang     never answers Expand
+// fail     answers Expand with a gRPC error
 package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -30,6 +32,8 @@ func (expander) Expand(_ context.Context, req *khepriv1.ExpandRequest) (*khepriv
 		os.Exit(3)
 	case "hang":
 		time.Sleep(time.Hour)
+	case "fail":
+		return nil, errors.New("the test plugin fails on purpose")
 	}
 	resp := &khepriv1.ExpandResponse{
 		Diagnostics: []*khepriv1.Diagnostic{{
