@@ -1,0 +1,23 @@
+// Command khepri is the host of the khepri expander: `khepri expand` is the builder of
+// the expansion derivation that nixlib/expand.nix imports from.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	// A signal cancels the context so that deferred Close calls stop the plugin
+	// instead of leaving it behind when Nix interrupts a build.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCommand().ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "khepri: %v\n", err)
+		os.Exit(1)
+	}
+}
