@@ -19,9 +19,16 @@ func Args(v *structpb.Value) (args []string, set bool, err error) {
 	case nil, *structpb.Value_NullValue:
 		return nil, false, nil
 	case *structpb.Value_StringValue:
-		words, err := shellwords.NewParser().Parse(k.StringValue)
+		p := shellwords.NewParser()
+		words, err := p.Parse(k.StringValue)
 		if err != nil {
 			return nil, true, fmt.Errorf("cannot split %q into words: %v; use a list of strings", k.StringValue, err)
+		}
+		// go-shellwords stops at an unquoted ; & | < or > and drops the rest, and
+		// compose-go keeps what came before. No shell runs the command, so say so
+		// rather than run half of it.
+		if p.Position >= 0 {
+			return nil, true, fmt.Errorf("%q has a shell operator at offset %d, but no shell runs the command; quote it, or use a list such as [\"sh\" \"-c\" \"...\"]", k.StringValue, p.Position)
 		}
 		return words, true, nil
 	case *structpb.Value_ListValue:

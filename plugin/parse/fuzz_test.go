@@ -69,7 +69,7 @@ func FuzzParseRestart(f *testing.F) {
 }
 
 func FuzzArgs(f *testing.F) {
-	for _, s := range []string{"echo hi", `sh -c 'a "b"'`, `x\ y`, `"unterminated`, "$(id) `id`"} {
+	for _, s := range []string{"echo hi", `sh -c 'a "b"'`, `x\ y`, `"unterminated`, "$(id) `id`", "a && b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -200,6 +200,8 @@ func TestArgs(t *testing.T) {
 		{name: "string", give: structpb.NewStringValue(`sh -c 'echo "$HOME"' x\ y`), want: []string{"sh", "-c", `echo "$HOME"`, "x y"}, wantSet: true},
 		{name: "no expansion", give: structpb.NewStringValue(`echo $HOME ${X} $(id) ` + "`id`"), want: []string{"echo", "$HOME", "${X}", "$(id)", "`id`"}, wantSet: true},
 		{name: "empty string", give: structpb.NewStringValue(""), want: []string{}, wantSet: true},
+		{name: "shell operator", give: structpb.NewStringValue(`sh -c 'a' ; echo b`), wantSet: true, wantErr: "shell operator at offset 10"},
+		{name: "quoted operator", give: structpb.NewStringValue(`sh -c 'a; b | c'`), want: []string{"sh", "-c", "a; b | c"}, wantSet: true},
 		{name: "unterminated", give: structpb.NewStringValue(`echo "x`), wantSet: true, wantErr: "cannot split"},
 		{name: "non-string element", give: list("a", 1.0), wantSet: true, wantErr: "element 1 is not a string"},
 		{name: "number", give: structpb.NewNumberValue(1), wantSet: true, wantErr: "not a number"},
