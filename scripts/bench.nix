@@ -10,6 +10,10 @@
 }:
 let
   pkgs = import ../tests/stub-pkgs.nix { };
+  package = builtins.path {
+    path = khepri;
+    name = "khepri";
+  };
   perComposition = 10;
   composition =
     c:
@@ -60,7 +64,7 @@ let
             ../nixlib/module.nix
             {
               _module.args.pkgs = pkgs;
-              khepri.package = khepri;
+              khepri.package = package;
               khepri = { inherit compositions; };
               virtualisation.oci-containers.backend = "docker";
             }
@@ -78,7 +82,7 @@ let
       expansion = (import ../nixlib { inherit lib; }).expand {
         inherit pkgs compositions;
         backend = "docker";
-        package = khepri;
+        inherit package;
       };
     in
     {

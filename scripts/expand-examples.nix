@@ -9,6 +9,10 @@
 }:
 let
   pkgs = import ../tests/stub-pkgs.nix { };
+  package = builtins.path {
+    path = khepri;
+    name = "khepri";
+  };
   show =
     name:
     let
@@ -20,7 +24,7 @@ let
             (../examples + "/${name}.nix")
             {
               _module.args.pkgs = pkgs;
-              khepri.package = khepri;
+              khepri.package = package;
               virtualisation.oci-containers.backend = backend;
             }
           ];

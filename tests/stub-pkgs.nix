@@ -21,13 +21,15 @@ let
       tag ? "latest",
       ...
     }:
-    stub "docker-image-${name}.tar.gz" {
+    stub "docker-image-${baseNameOf name}.tar.gz" {
       imageName = name;
       imageTag = tag;
     };
 in
 {
   stdenv.buildPlatform.system = system;
+  docker = stub "docker" { };
+  podman = stub "podman" { };
   dockerTools = {
     pullImage =
       {
@@ -48,7 +50,7 @@ in
         tag ? "latest",
         ...
       }:
-      stub "stream-${name}" {
+      stub "stream-${baseNameOf name}" {
         imageName = name;
         imageTag = tag;
         isExe = true;

@@ -7,6 +7,10 @@
 }:
 let
   pkgs = import ../stub-pkgs.nix { };
+  package = builtins.path {
+    path = khepri;
+    name = "khepri";
+  };
 
   # evalHost evaluates a NixOS-like configuration with the khepri module.
   evalHost =
@@ -17,7 +21,7 @@ let
         ../../nixlib/module.nix
         {
           _module.args.pkgs = pkgs;
-          khepri.package = khepri;
+          khepri.package = package;
         }
       ]
       ++ modules;
@@ -28,10 +32,10 @@ let
     config: map (a: a.message) (builtins.filter (a: !a.assertion) config.assertions);
 
   args = {
+    khepri = package;
     inherit
       lib
       pkgs
-      khepri
       evalHost
       failedAssertions
       ;

@@ -4,6 +4,7 @@
 {
   config,
   lib,
+  pkgs,
   ...
 }:
 let
@@ -152,11 +153,11 @@ in
     };
     virtualisation.docker.package = mkOption {
       type = types.package;
-      default = "/nix/store/00000000000000000000000000000000-docker";
+      default = pkgs.docker;
     };
     virtualisation.podman.package = mkOption {
       type = types.package;
-      default = "/nix/store/00000000000000000000000000000000-podman";
+      default = pkgs.podman;
     };
     systemd.services = mkOption {
       type = types.attrsOf (types.submodule service);

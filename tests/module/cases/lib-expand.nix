@@ -22,19 +22,43 @@ let
     stacks.nixosModule
     { virtualisation.oci-containers.backend = "podman"; }
   ];
+  # The flake's outputs, with nixpkgs reduced to its library (packages are never read).
+  flake =
+    let
+      outputs = (import ../../../flake.nix).outputs {
+        self = outputs;
+        nixpkgs = { inherit lib; };
+      };
+    in
+    outputs;
   onDocker = evalHost [
     stacks.nixosModule
     { virtualisation.oci-containers.backend = "docker"; }
   ];
 in
 {
-  "test: lib.expand gives the module's containers" = {
-    expr = stacks.containers;
+  "test: lib.expand's nixosModule gives a host the module's containers" = {
+    expr = viaLib.virtualisation.oci-containers.containers;
     expected = viaModule.virtualisation.oci-containers.containers;
   };
   "test: lib.expand's nixosModule gives a host the module's units" = {
     expr = viaLib.systemd.services;
     expected = viaModule.systemd.services;
+  };
+  "test: the flake's lib.expand and nixosModules.default are the library's" = {
+    expr = {
+      containers =
+        (flake.lib.expand {
+          inherit pkgs compositions;
+          backend = "podman";
+          package = khepri;
+        }).containers;
+      module = flake.nixosModules.default;
+    };
+    expected = {
+      inherit (stacks) containers;
+      module = ../../../nixlib/module.nix;
+    };
   };
   "test: lib.expand's nixosModule refuses a host of another backend" = {
     expr = map (a: a.message) (builtins.filter (a: !a.assertion) onDocker.assertions);
