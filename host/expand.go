@@ -111,6 +111,10 @@ func readRequest(path string) (*khepriv1.ExpandRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read request: %w", err)
 	}
+	return parseRequest(path, data)
+}
+
+func parseRequest(path string, data []byte) (*khepriv1.ExpandRequest, error) {
 	req := &khepriv1.ExpandRequest{}
 	if err := protojson.Unmarshal(data, req); err != nil {
 		return nil, fmt.Errorf("parse request %s: %s", path, protoErrorText(err))
