@@ -32,6 +32,32 @@ let
   };
   web = withStorePaths.containers.web-caddy;
 
+  # Values that break naive quoting in Nix, JSON, shell or systemd.
+  hostile = [
+    "it's \"quoted\""
+    "$HOME and \${HOME} and ''\${x}"
+    "$(touch /tmp/khepri-pwned) `id`"
+    "back\\slash \\n"
+    "a; rm -rf /tmp/x && echo y | cat"
+    "new\nline\r\nand\ttab"
+    "ünïcødé ✓ 日本"
+    "%n %i %% systemd"
+  ];
+  hostileEnv = builtins.listToAttrs (
+    builtins.genList (i: {
+      name = "V${toString i}";
+      value = builtins.elemAt hostile i;
+    }) (builtins.length hostile)
+  );
+  probe =
+    (expand "podman" {
+      hostile.services.probe = {
+        image = "khepri-test/probe:1";
+        environment = hostileEnv;
+        command = hostile;
+      };
+    }).containers.hostile-probe;
+
   broken = expand "docker" {
     app.services.web = {
       image = "example/web:1";
@@ -111,6 +137,15 @@ import ../report.nix {
     "test: strings without store paths get no context" = {
       expr = builtins.hasContext web.labels."com.docker.compose.project";
       expected = false;
+    };
+    "test: hostile strings come back from the expansion unchanged" = {
+      expr = {
+        inherit (probe) environment cmd;
+      };
+      expected = {
+        environment = hostileEnv;
+        cmd = hostile;
+      };
     };
     "test: an error diagnostic becomes a failing assertion that names the option" = {
       expr = map (a: a.assertion) broken.assertions;
