@@ -1,7 +1,8 @@
 // Package nixwriter renders Nix values as text in nixfmt's style: two-space indent, one
 // element per line in lists and attribute sets of more than one element, `[ ]` and `{ }`
-// when empty. Strings are always written as "..." with exact escapes, because ” strings
-// need escapes of their own (” and ${) and gain nothing for single-line values.
+// when empty. Strings are always written as "..." with exact escapes: indented strings
+// need escapes of their own (for two single quotes and for ${) and gain nothing for
+// single-line values.
 package nixwriter
 
 import (
