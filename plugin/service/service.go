@@ -120,6 +120,13 @@ func restart(u *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, 
 		return
 	}
 	u.ServiceConfig = map[string]string{"Restart": r.Policy}
+	if r.Policy == "no" {
+		return
+	}
+	// docker's back-off: the delay doubles from 100 ms up to a minute.
+	u.ServiceConfig["RestartSec"] = "100ms"
+	u.ServiceConfig["RestartSteps"] = "10"
+	u.ServiceConfig["RestartMaxDelaySec"] = "1min"
 	if r.MaxRetries >= 0 {
 		// The first start plus N restarts, never reset by time: compose's on-failure:N
 		// counts restarts over the container's life.
@@ -127,5 +134,9 @@ func restart(u *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, 
 			"StartLimitIntervalSec": "infinity",
 			"StartLimitBurst":       itoa(r.MaxRetries + 1),
 		}
+		return
 	}
+	// docker retries without limit; systemd's default start limit (5 starts in 10 s)
+	// would give up on a crashing container that docker keeps restarting.
+	u.UnitConfig = map[string]string{"StartLimitIntervalSec": "0"}
 }
