@@ -1,0 +1,365 @@
+//go:build engine
+
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protojson"
+
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// Set by TestMain.
+var (
+	binDir     string // khepri and khepri-expander
+	probeImage string // khepri-test/probe:<hash of the binary>
+	multiNet   bool   // the engine takes several --network on docker run
+	journald   bool
+	moduleRoot string
+)
+
+func TestMain(m *testing.M) {
+	code, err := setup(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "engine tests:", err)
+		code = 1
+	}
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+func setup(m *testing.M) (int, error) {
+	if out, err := exec.Command("docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput(); err != nil {
+		return 1, fmt.Errorf("no Docker engine (docker info: %s)", bytes.TrimSpace(out))
+	}
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return 1, fmt.Errorf("go list -m: %w", err)
+	}
+	moduleRoot = strings.TrimSpace(string(root))
+	if binDir, err = os.MkdirTemp("", "khepri-engine-"); err != nil {
+		return 1, err
+	}
+	for bin, pkg := range map[string]string{"khepri": "./host", "khepri-expander": "./plugin", "probe": "./tests/engine/testimage"} {
+		if err := goBuild(filepath.Join(binDir, bin), pkg); err != nil {
+			return 1, err
+		}
+	}
+	if probeImage, err = buildProbeImage(filepath.Join(binDir, "probe")); err != nil {
+		return 1, err
+	}
+	api, err := exec.Command("docker", "version", "--format", "{{.Server.APIVersion}}").Output()
+	if err != nil {
+		return 1, fmt.Errorf("docker version: %w", err)
+	}
+	multiNet = apiAtLeast(strings.TrimSpace(string(api)), 1, 44)
+	_, err = os.Stat("/run/systemd/journal/socket")
+	journald = err == nil
+	return m.Run(), nil
+}
+
+func goBuild(out, pkg string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = moduleRoot
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v: %s", pkg, err, b)
+	}
+	return nil
+}
+
+// buildProbeImage builds the probe `FROM scratch`, tagged by the binary's hash so that
+// an unchanged probe is built once per engine and a changed one never reuses a stale
+// image.
+func buildProbeImage(bin string) (string, error) {
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	tag := "khepri-test/probe:" + hex.EncodeToString(sum[:])[:16]
+	if exec.Command("docker", "image", "inspect", tag).Run() == nil {
+		return tag, nil
+	}
+	ctx, err := os.MkdirTemp("", "khepri-probe-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(ctx)
+	if err := os.WriteFile(filepath.Join(ctx, "probe"), b, 0o755); err != nil {
+		return "", err
+	}
+	dockerfile := "FROM scratch\nCOPY probe /probe\nENTRYPOINT [\"/probe\"]\nCMD [\"serve\", \"8080\"]\n"
+	if err := os.WriteFile(filepath.Join(ctx, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		return "", err
+	}
+	if out, err := exec.Command("docker", "build", "-q", "-t", tag, ctx).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("docker build: %v: %s", err, out)
+	}
+	return tag, nil
+}
+
+func apiAtLeast(v string, major, minor int) bool {
+	a, b, _ := strings.Cut(v, ".")
+	ma, err1 := strconv.Atoi(a)
+	mi, err2 := strconv.Atoi(b)
+	return err1 == nil && err2 == nil && (ma > major || ma == major && mi >= minor)
+}
+
+// stack is one composition of a test, named uniquely so parallel runs never collide.
+type stack struct {
+	t      *testing.T
+	name   string
+	resp   *khepriv1.ExpandResponse
+	runner *Runner
+}
+
+// uniqueName is a composition name no other run uses; everything khepri names after
+// the composition starts with it, which is how cleanup finds it.
+func uniqueName(t *testing.T) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := "kt" + hex.EncodeToString(b)
+	t.Cleanup(func() { removeAll(t, name) })
+	return name
+}
+
+// newStack expands a composition, given as the JSON that khepri.compositions.<name>
+// holds (with PROBE standing for the probe image), with the real host and plugin.
+func newStack(t *testing.T, composition string) *stack {
+	t.Helper()
+	return expandAs(t, uniqueName(t), composition)
+}
+
+func expandAs(t *testing.T, name, composition string) *stack {
+	t.Helper()
+	req := fmt.Sprintf(`{"backend": "docker", "compositions": {%q: %s}}`, name, strings.ReplaceAll(composition, "PROBE", probeImage))
+	resp := expand(t, req)
+	for _, d := range resp.GetDiagnostics() {
+		if d.GetSeverity() == khepriv1.Severity_SEVERITY_ERROR {
+			t.Fatalf("expansion error: %s: %s", d.GetPath(), d.GetMessage())
+		}
+		t.Logf("expansion warning: %s: %s", d.GetPath(), d.GetMessage())
+	}
+	s := &stack{t: t, name: name, resp: resp, runner: &Runner{Resp: resp, Logf: t.Logf, MultiNetworkRun: multiNet, Journald: journald}}
+	t.Cleanup(func() {
+		if err := s.runner.Stop(context.Background()); err != nil {
+			t.Errorf("stop %s: %v", name, err)
+		}
+	})
+	return s
+}
+
+// expand runs `khepri expand` on a request as the IFD builder does.
+func expand(t *testing.T, request string) *khepriv1.ExpandResponse {
+	t.Helper()
+	dir := t.TempDir()
+	reqFile, outFile := filepath.Join(dir, "request.json"), filepath.Join(dir, "response.json")
+	if err := os.WriteFile(reqFile, []byte(request), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(filepath.Join(binDir, "khepri"), "expand",
+		"--plugin", filepath.Join(binDir, "khepri-expander"), "--request", reqFile, "--out", outFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("khepri expand: %v: %s", err, out)
+	}
+	b, err := os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := &khepriv1.ExpandResponse{}
+	if err := protojson.Unmarshal(b, resp); err != nil {
+		t.Fatalf("response: %v", err)
+	}
+	return resp
+}
+
+func (s *stack) start() {
+	s.t.Helper()
+	if err := s.runner.Start(context.Background()); err != nil {
+		s.t.Fatalf("start %s: %v", s.name, err)
+	}
+}
+
+func (s *stack) stop() {
+	s.t.Helper()
+	if err := s.runner.Stop(context.Background()); err != nil {
+		s.t.Fatalf("stop %s: %v", s.name, err)
+	}
+}
+
+// ctr is the container name of a service.
+func (s *stack) ctr(service string) string { return s.name + "-" + service }
+
+// removeAll removes every container, network and volume whose name starts with
+// prefix: what a test made, whether it passed or not.
+func removeAll(t *testing.T, prefix string) {
+	for _, kind := range []string{"container", "network", "volume"} {
+		args := []string{kind, "ls", "-q", "--format", "{{.Name}}"}
+		if kind == "container" {
+			args = []string{"ps", "-a", "--format", "{{.Names}}"}
+		}
+		out, err := exec.Command("docker", args...).Output()
+		if err != nil {
+			t.Errorf("cleanup: docker %s: %v", strings.Join(args, " "), err)
+			continue
+		}
+		var mine []string
+		for _, n := range strings.Fields(string(out)) {
+			if strings.HasPrefix(n, prefix) {
+				mine = append(mine, n)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		rm := append([]string{kind, "rm", "-f"}, mine...)
+		if kind == "network" {
+			rm = append([]string{"network", "rm"}, mine...)
+		}
+		if out, err := exec.Command("docker", rm...).CombinedOutput(); err != nil {
+			t.Errorf("cleanup: docker %s: %v: %s", strings.Join(rm, " "), err, out)
+		}
+	}
+}
+
+// docker runs a docker command and returns its trimmed stdout, failing the test on error.
+func docker(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := dockerErr(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func dockerErr(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "docker", args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("docker %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}
+
+// probe runs the probe inside a running container.
+func probe(t *testing.T, ctr string, args ...string) string {
+	t.Helper()
+	return docker(t, append([]string{"exec", ctr, "/probe"}, args...)...)
+}
+
+func probeErr(ctr string, args ...string) (string, error) {
+	return dockerErr(append([]string{"exec", ctr, "/probe"}, args...)...)
+}
+
+// report is what `probe serve` answers.
+type report struct {
+	Hostname string            `json:"hostname"`
+	Env      map[string]string `json:"env"`
+	Args     []string          `json:"args"`
+}
+
+// serving waits until the probe in ctr answers on port from inside the container and
+// returns what its main process was given.
+func serving(t *testing.T, ctr string, port int) report {
+	t.Helper()
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	var err error
+	var out string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if out, err = probeErr(ctr, "get", url); err == nil {
+			var r report
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("%s: probe answer %q: %v", ctr, out, err)
+			}
+			return r
+		}
+	}
+	t.Fatalf("%s does not serve on %d: %v", ctr, port, err)
+	return report{}
+}
+
+// inspectInfo is the part of `docker inspect` the tests read.
+type inspectInfo struct {
+	Name   string
+	Config struct {
+		Hostname    string
+		Env         []string
+		Cmd         []string
+		Entrypoint  []string
+		Labels      map[string]string
+		User        string
+		WorkingDir  string
+		Image       string
+		Healthcheck *struct {
+			Test        []string
+			Interval    int64
+			Timeout     int64
+			StartPeriod int64
+			Retries     int
+		}
+	}
+	HostConfig struct {
+		Binds         []string
+		PortBindings  map[string][]struct{ HostIp, HostPort string }
+		RestartPolicy struct {
+			Name              string
+			MaximumRetryCount int
+		}
+		CapAdd         []string
+		CapDrop        []string
+		Memory         int64
+		NanoCpus       int64
+		PidsLimit      *int64
+		Sysctls        map[string]string
+		Init           *bool
+		Privileged     bool
+		ReadonlyRootfs bool
+		ExtraHosts     []string
+	}
+	Mounts []struct {
+		Type        string
+		Name        string
+		Source      string
+		Destination string
+		RW          bool
+		Mode        string
+	}
+	NetworkSettings struct {
+		Networks map[string]struct {
+			Aliases []string
+		}
+	}
+	State struct {
+		Running   bool
+		StartedAt string
+	}
+}
+
+func inspect(t *testing.T, ctr string) inspectInfo {
+	t.Helper()
+	var infos []inspectInfo
+	if err := json.Unmarshal([]byte(docker(t, "container", "inspect", ctr)), &infos); err != nil || len(infos) != 1 {
+		t.Fatalf("inspect %s: %v", ctr, err)
+	}
+	return infos[0]
+}
