@@ -18,8 +18,20 @@ type resource struct {
 	external bool
 }
 
-// composition expands one composition into h.resp.
-func (h *host) composition(name string, comp *khepriv1.Composition) {
+// compState is a composition between its two passes: its names are resolved and
+// registered host-wide first, so that a composition can use, as external, a network or
+// volume that a later one creates.
+type compState struct {
+	name       string
+	comp       *khepriv1.Composition
+	path       diag.Path
+	c          *service.Composition
+	nets, vols map[string]resource
+}
+
+// prepare validates and names a composition's networks, volumes and containers, and
+// registers the networks and volumes it creates as providers for the host.
+func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	path := diag.Path("khepri.compositions").Key(name)
 	if err := naming.ValidateComposition(name); err != nil {
 		h.d.Errorf(path, "%v", err)
@@ -41,14 +53,42 @@ func (h *host) composition(name string, comp *khepriv1.Composition) {
 		c.Networks["default"] = service.Resource{Name: def.name, Unit: naming.Service(naming.NetworkUnit(name, "default"))}
 	}
 	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
-
-	services := comp.GetServices()
-	keys := slices.Sorted(maps.Keys(services))
-	for _, s := range keys {
-		c.Containers[s] = h.containerName(name, s, services[s], path.Field("services").Key(s))
+	for k, n := range nets {
+		if !n.external {
+			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k)})
+		}
+	}
+	for k, v := range vols {
+		if !v.external {
+			h.volumes.provide(v.name, &provider{unit: naming.VolumeUnit(name, k), path: path.Field("volumes").Key(k)})
+		}
 	}
 
-	usedNets, usedVols := map[string]bool{}, map[string]bool{}
+	services := comp.GetServices()
+	for _, s := range slices.Sorted(maps.Keys(services)) {
+		c.Containers[s] = h.containerName(name, s, services[s], path.Field("services").Key(s))
+	}
+	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols}
+}
+
+// build expands a prepared composition into h.resp.
+func (h *host) build(st *compState) {
+	name, path, c := st.name, st.path, st.c
+	// An external network or volume that something on this host creates is ordered
+	// after its unit; one that nothing here creates stays a plain reference.
+	for k, n := range st.nets {
+		if n.external {
+			c.Networks[k] = service.Resource{Name: n.name, Unit: h.networks.unitFor(n.name)}
+		}
+	}
+	for k, v := range st.vols {
+		if v.external {
+			c.Volumes[k] = service.Resource{Name: v.name, Unit: h.volumes.unitFor(v.name)}
+		}
+	}
+
+	services := st.comp.GetServices()
+	keys := slices.Sorted(maps.Keys(services))
 	edges := map[string][]string{}
 	for _, s := range keys {
 		r := service.Build(c, s, services[s], h.d)
@@ -56,10 +96,10 @@ func (h *host) composition(name string, comp *khepriv1.Composition) {
 		h.resp.Containers[ctr] = r.Container
 		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
 		for _, k := range r.Networks {
-			usedNets[k] = true
+			h.networks.use(st.nets[k].name)
 		}
 		for _, k := range r.Volumes {
-			usedVols[k] = true
+			h.volumes.use(st.vols[k].name)
 		}
 		h.ports = append(h.ports, r.Ports...)
 		edges[s] = r.DependsOn
@@ -68,29 +108,33 @@ func (h *host) composition(name string, comp *khepriv1.Composition) {
 		h.d.Errorf(path.Field("services").Key(cyc[0]).Field("dependsOn").Key(cyc[1]),
 			"dependency cycle %s: systemd cannot order these containers; remove one of the dependencies", describe(cyc))
 	}
-
-	// Like compose, create only the networks and volumes some service uses.
-	for _, k := range slices.Sorted(maps.Keys(usedNets)) {
-		n := nets[k]
-		if n.external {
-			continue
-		}
-		unit := naming.NetworkUnit(name, k)
-		if h.claimUnit(unit, path.Field("networks").Key(k)) {
-			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: name, Key: k, Name: n.name})
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(usedVols)) {
-		v := vols[k]
-		if v.external {
-			continue
-		}
-		unit := naming.VolumeUnit(name, k)
-		if h.claimUnit(unit, path.Field("volumes").Key(k)) {
-			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: name, Key: k, Name: v.name})
-		}
-	}
 	h.resp.Targets[naming.Target(name)] = systemd.Target(name)
+}
+
+// emitUnits adds the units of a composition's networks and volumes that are used, by its
+// own services or by another composition's as external ones: like compose, khepri
+// creates only what some container uses.
+func (h *host) emitUnits(st *compState) {
+	for _, k := range slices.Sorted(maps.Keys(st.nets)) {
+		n := st.nets[k]
+		if n.external || !h.networks.used(n.name) {
+			continue
+		}
+		unit := naming.NetworkUnit(st.name, k)
+		if h.claimUnit(unit, st.path.Field("networks").Key(k)) {
+			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name})
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
+		v := st.vols[k]
+		if v.external || !h.volumes.used(v.name) {
+			continue
+		}
+		unit := naming.VolumeUnit(st.name, k)
+		if h.claimUnit(unit, st.path.Field("volumes").Key(k)) {
+			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name})
+		}
+	}
 }
 
 // entry is a declared network or volume, whichever message it came from.

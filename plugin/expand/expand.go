@@ -45,6 +45,8 @@ type host struct {
 	containers map[string]diag.Path
 	units      map[string]diag.Path
 	ports      []service.PortUse
+	// networks and volumes created on the host, by engine name.
+	networks, volumes *providers
 }
 
 // Expand expands every composition of req. With any error diagnostic the response holds
@@ -68,10 +70,20 @@ func Expand(req *khepriv1.ExpandRequest) *khepriv1.ExpandResponse {
 		},
 		containers: map[string]diag.Path{},
 		units:      map[string]diag.Path{},
+		networks:   newProviders("network", d),
+		volumes:    newProviders("volume", d),
 	}
+	h.hostResources(req)
 	comps := req.GetCompositions()
+	var states []*compState
 	for _, name := range slices.Sorted(maps.Keys(comps)) {
-		h.composition(name, comps[name])
+		states = append(states, h.prepare(name, comps[name]))
+	}
+	for _, st := range states {
+		h.build(st)
+	}
+	for _, st := range states {
+		h.emitUnits(st)
 	}
 	h.checkPorts()
 	if d.HasErrors() {

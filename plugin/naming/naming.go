@@ -107,3 +107,9 @@ func Service(unit string) string { return unit + ".service" }
 
 // TargetFile appends the `.target` suffix to a target name.
 func TargetFile(target string) string { return target + ".target" }
+
+// HostNetworkUnit names the unit creating a host-level network (`khepri.networks.<key>`).
+func HostNetworkUnit(key string) string { return "khepri-network-" + key }
+
+// HostVolumeUnit names the unit creating a host-level volume (`khepri.volumes.<key>`).
+func HostVolumeUnit(key string) string { return "khepri-volume-" + key }

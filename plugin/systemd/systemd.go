@@ -52,10 +52,8 @@ type Resource struct {
 // when missing, labelled like compose labels it, and removes it when stopped.
 func Network(r Resource) *khepriv1.SystemdService {
 	b := string(r.Backend)
-	create := []string{b, "network", "create",
-		"--label", "com.docker.compose.project=" + r.Composition,
-		"--label", "com.docker.compose.network=" + r.Key,
-		r.Name}
+	create := append([]string{b, "network", "create"}, composeLabels(r, "network")...)
+	create = append(create, r.Name)
 	u := unit(r, "network")
 	u.Script = exists(r.Backend, "network", r.Name) + " || " + command(create...) + "\n"
 	// The network may still hold containers from outside the composition; failing the
@@ -68,13 +66,23 @@ func Network(r Resource) *khepriv1.SystemdService {
 // Volume builds the unit creating a composition volume when missing. Volumes hold data:
 // khepri never removes them.
 func Volume(r Resource) *khepriv1.SystemdService {
-	create := []string{string(r.Backend), "volume", "create",
-		"--label", "com.docker.compose.project=" + r.Composition,
-		"--label", "com.docker.compose.volume=" + r.Key,
-		r.Name}
+	create := append([]string{string(r.Backend), "volume", "create"}, composeLabels(r, "volume")...)
+	create = append(create, r.Name)
 	u := unit(r, "volume")
 	u.Script = exists(r.Backend, "volume", r.Name) + " || " + command(create...) + "\n"
 	return u
+}
+
+// composeLabels are the labels compose puts on a project's networks and volumes; a
+// host-level one belongs to no project.
+func composeLabels(r Resource, kind string) []string {
+	if r.Composition == "" {
+		return nil
+	}
+	return []string{
+		"--label", "com.docker.compose.project=" + r.Composition,
+		"--label", "com.docker.compose." + kind + "=" + r.Key,
+	}
 }
 
 // exists is the backend's test for an existing network or volume.
@@ -86,12 +94,18 @@ func exists(b naming.Backend, kind, name string) string {
 }
 
 func unit(r Resource, kind string) *khepriv1.SystemdService {
-	target := naming.TargetFile(naming.Target(r.Composition))
 	u := &khepriv1.SystemdService{
-		Description:   fmt.Sprintf("khepri %s: %s %s", r.Composition, kind, r.Name),
-		PartOf:        []string{target},
-		WantedBy:      []string{target},
 		ServiceConfig: map[string]string{"Type": "oneshot", "RemainAfterExit": "true"},
+	}
+	if r.Composition == "" {
+		// A host-level resource outlives every composition that uses it.
+		u.Description = fmt.Sprintf("khepri: %s %s", kind, r.Name)
+		u.WantedBy = []string{"multi-user.target"}
+	} else {
+		target := naming.TargetFile(naming.Target(r.Composition))
+		u.Description = fmt.Sprintf("khepri %s: %s %s", r.Composition, kind, r.Name)
+		u.PartOf = []string{target}
+		u.WantedBy = []string{target}
 	}
 	// Podman is daemonless: there is nothing to wait for.
 	if r.Backend == naming.Docker {

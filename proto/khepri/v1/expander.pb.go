@@ -87,7 +87,12 @@ type ExpandRequest struct {
 	// backend is `virtualisation.oci-containers.backend`: "docker" or "podman".
 	Backend string `protobuf:"bytes,1,opt,name=backend,proto3" json:"backend,omitempty"`
 	// compositions by name: `khepri.compositions.<name>`.
-	Compositions  map[string]*Composition `protobuf:"bytes,2,rep,name=compositions,proto3" json:"compositions,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Compositions map[string]*Composition `protobuf:"bytes,2,rep,name=compositions,proto3" json:"compositions,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// networks created once for the host under their own name (`khepri.networks`), for
+	// compositions to share as external networks.
+	Networks map[string]*Network `protobuf:"bytes,3,rep,name=networks,proto3" json:"networks,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// volumes created once for the host under their own name (`khepri.volumes`).
+	Volumes       map[string]*Volume `protobuf:"bytes,4,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -132,6 +137,20 @@ func (x *ExpandRequest) GetBackend() string {
 func (x *ExpandRequest) GetCompositions() map[string]*Composition {
 	if x != nil {
 		return x.Compositions
+	}
+	return nil
+}
+
+func (x *ExpandRequest) GetNetworks() map[string]*Network {
+	if x != nil {
+		return x.Networks
+	}
+	return nil
+}
+
+func (x *ExpandRequest) GetVolumes() map[string]*Volume {
+	if x != nil {
+		return x.Volumes
 	}
 	return nil
 }
@@ -1110,13 +1129,21 @@ var File_khepri_v1_expander_proto protoreflect.FileDescriptor
 
 const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\n" +
-	"\x18khepri/v1/expander.proto\x12\tkhepri.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xd2\x01\n" +
+	"\x18khepri/v1/expander.proto\x12\tkhepri.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xf7\x03\n" +
 	"\rExpandRequest\x12\x18\n" +
 	"\abackend\x18\x01 \x01(\tR\abackend\x12N\n" +
-	"\fcompositions\x18\x02 \x03(\v2*.khepri.v1.ExpandRequest.CompositionsEntryR\fcompositions\x1aW\n" +
+	"\fcompositions\x18\x02 \x03(\v2*.khepri.v1.ExpandRequest.CompositionsEntryR\fcompositions\x12B\n" +
+	"\bnetworks\x18\x03 \x03(\v2&.khepri.v1.ExpandRequest.NetworksEntryR\bnetworks\x12?\n" +
+	"\avolumes\x18\x04 \x03(\v2%.khepri.v1.ExpandRequest.VolumesEntryR\avolumes\x1aW\n" +
 	"\x11CompositionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
-	"\x05value\x18\x02 \x01(\v2\x16.khepri.v1.CompositionR\x05value:\x028\x01\"\xc1\x03\n" +
+	"\x05value\x18\x02 \x01(\v2\x16.khepri.v1.CompositionR\x05value:\x028\x01\x1aO\n" +
+	"\rNetworksEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
+	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
+	"\fVolumesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xc1\x03\n" +
 	"\vComposition\x12@\n" +
 	"\bservices\x18\x01 \x03(\v2$.khepri.v1.Composition.ServicesEntryR\bservices\x12@\n" +
 	"\bnetworks\x18\x02 \x03(\v2$.khepri.v1.Composition.NetworksEntryR\bnetworks\x12=\n" +
@@ -1279,7 +1306,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),          // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),  // 1: khepri.v1.ExpandRequest
@@ -1295,63 +1322,69 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	(*SystemdService)(nil), // 11: khepri.v1.SystemdService
 	(*SystemdTarget)(nil),  // 12: khepri.v1.SystemdTarget
 	nil,                    // 13: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                    // 14: khepri.v1.Composition.ServicesEntry
-	nil,                    // 15: khepri.v1.Composition.NetworksEntry
-	nil,                    // 16: khepri.v1.Composition.VolumesEntry
-	nil,                    // 17: khepri.v1.Service.EnvironmentEntry
-	nil,                    // 18: khepri.v1.Service.NetworksEntry
-	nil,                    // 19: khepri.v1.Service.LabelsEntry
-	nil,                    // 20: khepri.v1.Service.DependsOnEntry
-	nil,                    // 21: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                    // 22: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                    // 23: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                    // 24: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                    // 25: khepri.v1.Container.EnvironmentEntry
-	nil,                    // 26: khepri.v1.Container.LabelsEntry
-	nil,                    // 27: khepri.v1.Container.CapabilitiesEntry
-	nil,                    // 28: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                    // 29: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil), // 30: google.protobuf.Value
+	nil,                    // 14: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                    // 15: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                    // 16: khepri.v1.Composition.ServicesEntry
+	nil,                    // 17: khepri.v1.Composition.NetworksEntry
+	nil,                    // 18: khepri.v1.Composition.VolumesEntry
+	nil,                    // 19: khepri.v1.Service.EnvironmentEntry
+	nil,                    // 20: khepri.v1.Service.NetworksEntry
+	nil,                    // 21: khepri.v1.Service.LabelsEntry
+	nil,                    // 22: khepri.v1.Service.DependsOnEntry
+	nil,                    // 23: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                    // 24: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                    // 25: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                    // 26: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                    // 27: khepri.v1.Container.EnvironmentEntry
+	nil,                    // 28: khepri.v1.Container.LabelsEntry
+	nil,                    // 29: khepri.v1.Container.CapabilitiesEntry
+	nil,                    // 30: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                    // 31: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil), // 32: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
 	13, // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	14, // 1: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	15, // 2: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	16, // 3: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	30, // 4: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	30, // 5: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	17, // 6: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
-	18, // 7: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	19, // 8: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	20, // 9: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	9,  // 10: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	21, // 11: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	22, // 12: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	23, // 13: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	24, // 14: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	0,  // 15: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	25, // 16: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	26, // 17: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	27, // 18: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	28, // 19: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	29, // 20: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,  // 21: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	5,  // 22: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	3,  // 23: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	4,  // 24: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	6,  // 25: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	7,  // 26: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	10, // 27: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	11, // 28: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	11, // 29: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	12, // 30: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,  // 31: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	8,  // 32: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	32, // [32:33] is the sub-list for method output_type
-	31, // [31:32] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	14, // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	15, // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	16, // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	17, // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	18, // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	32, // 6: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	32, // 7: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	19, // 8: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
+	20, // 9: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	21, // 10: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	22, // 11: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	9,  // 12: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	23, // 13: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	24, // 14: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	25, // 15: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	26, // 16: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	0,  // 17: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	27, // 18: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	28, // 19: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	29, // 20: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	30, // 21: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	31, // 22: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	2,  // 23: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	3,  // 24: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	4,  // 25: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	5,  // 26: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	3,  // 27: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	4,  // 28: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	6,  // 29: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	7,  // 30: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	10, // 31: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	11, // 32: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	11, // 33: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	12, // 34: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	1,  // 35: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	8,  // 36: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	36, // [36:37] is the sub-list for method output_type
+	35, // [35:36] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -1367,7 +1400,7 @@ func file_khepri_v1_expander_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   29,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
