@@ -10,6 +10,8 @@ in
       pkgs,
       compositions,
       backend,
+      networks ? { },
+      volumes ? { },
       package ? pkgs.buildPackages.callPackage ../package.nix { },
       plugin ? "${package}/bin/khepri-expander",
     }:
@@ -17,13 +19,14 @@ in
       # The same option types as the NixOS module, so both read compositions alike.
       checked = lib.evalModules {
         modules = [
-          { options.khepri = { inherit (khepriOptions) compositions; }; }
-          { khepri = { inherit compositions; }; }
+          { options.khepri = { inherit (khepriOptions) compositions networks volumes; }; }
+          { khepri = { inherit compositions networks volumes; }; }
         ];
       };
       expansion = import ./expand.nix {
         khepri = package;
         inherit plugin backend;
+        inherit (checked.config.khepri) networks volumes;
         system = pkgs.stdenv.buildPlatform.system;
         compositions = khepriOptions.toRequest checked.config.khepri.compositions;
       };

@@ -15,6 +15,9 @@
   backend,
   # Compositions in request form (see nixlib/options/default.nix: toRequest).
   compositions,
+  # Host-level networks and volumes (`khepri.networks`, `khepri.volumes`).
+  networks ? { },
+  volumes ? { },
 }:
 let
   inherit (builtins)
@@ -54,7 +57,7 @@ let
       };
 
   request = {
-    inherit backend;
+    inherit backend networks volumes;
     compositions = mapAttrs (
       _: composition:
       composition // { services = mapAttrs (_: imageToRequest) (composition.services or { }); }

@@ -15,12 +15,13 @@ let
     inherit (cfg) plugin;
     system = pkgs.stdenv.buildPlatform.system;
     inherit (config.virtualisation.oci-containers) backend;
+    inherit (cfg) networks volumes;
     compositions = khepriOptions.toRequest cfg.compositions;
   };
 in
 {
   options.khepri = {
-    inherit (khepriOptions) compositions;
+    inherit (khepriOptions) compositions networks volumes;
 
     package = mkOption {
       type = types.package;
@@ -44,5 +45,5 @@ in
     };
   };
 
-  config = mkIf (cfg.compositions != { }) (import ./nixos.nix { inherit config lib expansion; });
+  config = mkIf (cfg.compositions != { } || cfg.networks != { } || cfg.volumes != { }) (import ./nixos.nix { inherit config lib expansion; });
 }

@@ -2,6 +2,21 @@
 { lib }:
 let
   khepriLib = import ../lib.nix { inherit lib; };
+  hostResources =
+    kind: example:
+    lib.mkOption {
+      type = khepriLib.namesOrAttrsOf (
+        lib.types.submodule (import ./resource.nix { inherit lib khepriLib kind example; })
+      );
+      default = { };
+      example = [ example ];
+      description = ''
+        ${lib.toSentenceCase kind}s created once for the host under their own name (or
+        {option}`name`), by the unit `khepri-${kind}-<name>.service`, whether or not a
+        container uses them. Compositions use them as external ${kind}s and are ordered
+        after their unit, which lets several compositions share one ${kind}.
+      '';
+    };
 in
 {
   compositions = lib.mkOption {
@@ -12,6 +27,9 @@ in
       oci-containers containers, network and volume units and a `khepri-<name>.target`.
     '';
   };
+
+  networks = hostResources "network" "proxy_net";
+  volumes = hostResources "volume" "backups";
 
   # toRequest drops what the option tree has beyond the request schema: the aliases
   # `cmd` and `environmentFiles`, whose values are already in `command` and `envFile`.
