@@ -43,7 +43,30 @@ in
         own build to change how compositions expand; it must speak khepri's plugin protocol.
       '';
     };
+
+    cli = {
+      enable = lib.mkEnableOption ''
+        the `khepri` command on the host (`khepri ps`, `logs`, `up`, `down`, `restart`,
+        `exec`, `config`), with the manifest of the expanded compositions it reads,
+        /etc/khepri/manifest.json
+      '' // { default = true; };
+
+      package = mkOption {
+        type = types.package;
+        default = pkgs.callPackage ../package.nix { };
+        defaultText = lib.literalExpression "pkgs.callPackage khepri/package.nix { }";
+        description = ''
+          The khepri package whose `khepri` command is installed. Unlike `khepri.package`,
+          which runs while the system is built, it is built for the host.
+        '';
+      };
+    };
   };
 
-  config = mkIf (cfg.compositions != { } || cfg.networks != { } || cfg.volumes != { }) (import ./nixos.nix { inherit config lib expansion; });
+  config = mkIf (cfg.compositions != { } || cfg.networks != { } || cfg.volumes != { }) (
+    import ./nixos.nix {
+      inherit config lib expansion;
+      inherit (cfg) cli;
+    }
+  );
 }

@@ -4,6 +4,10 @@
   config,
   lib,
   expansion,
+  # khepri.cli: install the command and write the manifest it reads.
+  cli ? {
+    enable = false;
+  },
 }:
 let
   inherit (config.virtualisation.oci-containers) backend;
@@ -37,4 +41,9 @@ in
   ++ expansion.assertions;
 
   inherit (expansion) warnings;
+
+  environment = lib.mkIf cli.enable {
+    systemPackages = [ cli.package ];
+    etc."khepri/manifest.json".text = builtins.toJSON (import ./manifest.nix { inherit lib; } expansion);
+  };
 }

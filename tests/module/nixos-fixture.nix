@@ -138,6 +138,38 @@ in
       type = types.listOf types.str;
       default = [ ];
     };
+    environment.systemPackages = mkOption {
+      type = types.listOf types.package;
+      default = [ ];
+    };
+    environment.etc = mkOption {
+      type = types.attrsOf (
+        types.submodule (
+          { name, ... }:
+          {
+            options = {
+              enable = mkOption {
+                type = types.bool;
+                default = true;
+              };
+              target = mkOption {
+                type = types.str;
+                default = name;
+              };
+              text = mkOption {
+                type = types.nullOr types.lines;
+                default = null;
+              };
+              mode = mkOption {
+                type = types.str;
+                default = "symlink";
+              };
+            };
+          }
+        )
+      );
+      default = { };
+    };
     virtualisation.oci-containers = {
       backend = mkOption {
         type = types.enum [

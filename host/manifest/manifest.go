@@ -1,0 +1,216 @@
+// Package manifest is the record of a host's expanded compositions that the NixOS module
+// writes to /etc/khepri/manifest.json (nixlib/manifest.nix), so that the khepri command
+// knows the compositions, their containers and their units without evaluating Nix.
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+)
+
+// DefaultPath is where the NixOS module writes the manifest (`khepri.cli.enable`).
+const DefaultPath = "/etc/khepri/manifest.json"
+
+// Version is the manifest format this package reads and writes. nixlib/manifest.nix
+// writes the same number; a reader meeting another one says so instead of guessing.
+const Version = 1
+
+// Manifest is every composition of one host, as the expansion made it.
+type Manifest struct {
+	Version int `json:"version"`
+	// Backend is `virtualisation.oci-containers.backend`: "docker" or "podman".
+	Backend string `json:"backend"`
+	// Compositions by name (`khepri.compositions.<name>`).
+	Compositions map[string]Composition `json:"compositions"`
+}
+
+// Composition is one compose project on the host.
+type Composition struct {
+	// Target is the composition's systemd target, e.g. "khepri-paperless.target".
+	Target string `json:"target"`
+	// Units are khepri's own units of the composition (network and volume creation),
+	// with their ".service" suffix, sorted.
+	Units []string `json:"units"`
+	// Networks are the engine names of the networks its services join, sorted.
+	Networks []string `json:"networks"`
+	// Volumes are the engine names of the named volumes its services mount, sorted.
+	Volumes []string `json:"volumes"`
+	// Services by compose service name.
+	Services map[string]Service `json:"services"`
+}
+
+// Service is one compose service: one container run by one systemd unit.
+type Service struct {
+	// Container is the engine's container name.
+	Container string `json:"container"`
+	// Unit is the container's systemd unit, e.g. "docker-paperless-db.service".
+	Unit  string `json:"unit"`
+	Image string `json:"image"`
+	// Ports are the published ports as the container is given them.
+	Ports []string `json:"ports"`
+	// Networks are the engine names of the networks the container joins.
+	Networks []string `json:"networks"`
+	// Volumes are the container's mounts, `source:target[:options]`.
+	Volumes []string `json:"volumes"`
+}
+
+// ErrNotFound is returned by Read when there is no manifest file.
+var ErrNotFound = errors.New("no manifest")
+
+// Read reads and checks the manifest at path.
+func Read(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s: is khepri.cli.enable set and the configuration switched to? (--manifest reads another file)", ErrNotFound, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	m, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Parse decodes and checks a manifest.
+func Parse(data []byte) (*Manifest, error) {
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	if m.Version != Version {
+		return nil, fmt.Errorf("format version %d, but this khepri reads version %d: use the khepri of the running system (/run/current-system/sw/bin/khepri)", m.Version, Version)
+	}
+	if m.Backend != "docker" && m.Backend != "podman" {
+		return nil, fmt.Errorf("backend %q: want \"docker\" or \"podman\"", m.Backend)
+	}
+	m.normalize()
+	for name, c := range m.Compositions {
+		if c.Target == "" {
+			return nil, fmt.Errorf("composition %s has no target", name)
+		}
+		for sname, s := range c.Services {
+			if s.Container == "" || s.Unit == "" {
+				return nil, fmt.Errorf("service %s.%s needs a container and a unit", name, sname)
+			}
+		}
+	}
+	return &m, nil
+}
+
+// Marshal renders a manifest as stable JSON: keys sorted, two-space indent, a final
+// newline, so the same manifest is the same bytes.
+func (m *Manifest) Marshal() ([]byte, error) {
+	m.normalize()
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+// normalize gives absent lists and maps their empty value, so that a manifest read and
+// written again is the same JSON as Nix's builtins.toJSON renders (`[]`, never `null`).
+func (m *Manifest) normalize() {
+	if m.Compositions == nil {
+		m.Compositions = map[string]Composition{}
+	}
+	for name, c := range m.Compositions {
+		c.Units = nonNil(c.Units)
+		c.Networks = nonNil(c.Networks)
+		c.Volumes = nonNil(c.Volumes)
+		if c.Services == nil {
+			c.Services = map[string]Service{}
+		}
+		for sname, s := range c.Services {
+			s.Ports = nonNil(s.Ports)
+			s.Networks = nonNil(s.Networks)
+			s.Volumes = nonNil(s.Volumes)
+			c.Services[sname] = s
+		}
+		m.Compositions[name] = c
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// CompositionNames returns the compositions' names, sorted.
+func (m *Manifest) CompositionNames() []string {
+	return sortedKeys(m.Compositions)
+}
+
+// ServiceNames returns the composition's service names, sorted.
+func (c Composition) ServiceNames() []string {
+	return sortedKeys(c.Services)
+}
+
+// Composition looks a composition up; the error lists the known ones.
+func (m *Manifest) Composition(name string) (Composition, error) {
+	c, ok := m.Compositions[name]
+	if !ok {
+		return Composition{}, fmt.Errorf("unknown composition %q; known: %s", name, known(m.CompositionNames()))
+	}
+	return c, nil
+}
+
+// Select returns the named services of a composition, all of them when names is
+// empty, sorted by name; the error names the first unknown one and lists the known.
+func (m *Manifest) Select(composition string, names []string) ([]Selected, error) {
+	c, err := m.Composition(composition)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		names = c.ServiceNames()
+	}
+	var out []Selected
+	seen := map[string]bool{}
+	for _, n := range names {
+		s, ok := c.Services[n]
+		if !ok {
+			return nil, fmt.Errorf("unknown service %q in composition %s; known: %s", n, composition, known(c.ServiceNames()))
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, Selected{Composition: composition, Name: n, Service: s})
+		}
+	}
+	slices.SortFunc(out, func(a, b Selected) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Selected is a service with its composition and name.
+type Selected struct {
+	Composition string
+	Name        string
+	Service
+}
+
+func known(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,103 @@
+package manifest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const paperless = `{"backend":"docker","compositions":{"paperless":{"networks":["paperless_paperless","proxy_net"],"services":{"broker":{"container":"paperless-broker","image":"docker.io/library/redis:7","networks":["paperless_paperless"],"ports":[],"unit":"docker-paperless-broker.service","volumes":["paperless_redisdata:/data:rw"]},"webserver":{"container":"paperless_web","image":"ghcr.io/paperless-ngx/paperless-ngx:latest","networks":["paperless_paperless","proxy_net"],"ports":["8000:8000/tcp"],"unit":"docker-paperless_web.service","volumes":["paperless_data:/usr/src/paperless/data:rw"]}},"target":"khepri-paperless.target","units":["khepri-paperless-network-paperless.service"],"volumes":["paperless_data","paperless_redisdata"]}},"version":1}`
+
+func TestParseAndSelect(t *testing.T) {
+	m, err := Parse([]byte(paperless))
+	require.NoError(t, err)
+	assert.Equal(t, "docker", m.Backend)
+	assert.Equal(t, []string{"paperless"}, m.CompositionNames())
+
+	tests := []struct {
+		name    string
+		give    []string
+		want    []string
+		wantErr string
+	}{
+		{name: "all services, sorted", want: []string{"broker", "webserver"}},
+		{name: "named services, sorted, once each", give: []string{"webserver", "broker", "webserver"}, want: []string{"broker", "webserver"}},
+		{name: "unknown service lists the known", give: []string{"web"}, wantErr: `unknown service "web" in composition paperless; known: broker, webserver`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := m.Select("paperless", tt.give)
+			if tt.wantErr != "" {
+				assert.EqualError(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			var names []string
+			for _, s := range got {
+				names = append(names, s.Name)
+				assert.Equal(t, "paperless", s.Composition)
+			}
+			assert.Equal(t, tt.want, names)
+		})
+	}
+
+	_, err = m.Select("nextcloud", nil)
+	assert.EqualError(t, err, `unknown composition "nextcloud"; known: paperless`)
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		give    string
+		wantErr string
+	}{
+		{name: "not JSON", give: `{`, wantErr: "parse: unexpected EOF"},
+		{name: "other version", give: `{"version":2,"backend":"docker"}`, wantErr: "format version 2, but this khepri reads version 1: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
+		{name: "unknown backend", give: `{"version":1,"backend":"lxc"}`, wantErr: `backend "lxc": want "docker" or "podman"`},
+		{name: "no target", give: `{"version":1,"backend":"podman","compositions":{"a":{}}}`, wantErr: "composition a has no target"},
+		{name: "service without unit", give: `{"version":1,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s"}}}}}`, wantErr: "service a.s needs a container and a unit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.give))
+			assert.EqualError(t, err, tt.wantErr)
+		})
+	}
+}
+
+// The Go rendering is what `khepri config` prints; it must be stable and keep the
+// empty lists Nix writes, so a manifest read and written again says the same.
+func TestMarshalIsStable(t *testing.T) {
+	m, err := Parse([]byte(paperless))
+	require.NoError(t, err)
+	first, err := m.Marshal()
+	require.NoError(t, err)
+	again, err := Parse(first)
+	require.NoError(t, err)
+	second, err := again.Marshal()
+	require.NoError(t, err)
+	assert.Equal(t, string(first), string(second))
+	assert.Contains(t, string(first), "\"ports\": [],\n")
+	assert.NotContains(t, string(first), "null")
+
+	empty, err := Parse([]byte(`{"version":1,"backend":"docker"}`))
+	require.NoError(t, err)
+	data, err := empty.Marshal()
+	require.NoError(t, err)
+	assert.Equal(t, "{\n  \"version\": 1,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
+}
+
+func TestReadMissingFileSaysWhatToDo(t *testing.T) {
+	_, err := Read(filepath.Join(t.TempDir(), "manifest.json"))
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, err.Error(), "khepri.cli.enable")
+
+	path := filepath.Join(t.TempDir(), "m.json")
+	require.NoError(t, os.WriteFile(path, []byte(paperless), 0o644))
+	m, err := Read(path)
+	require.NoError(t, err)
+	assert.Len(t, m.Compositions["paperless"].Services, 2)
+}
