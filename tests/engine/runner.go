@@ -319,9 +319,10 @@ var known = map[protoreflect.Name]bool{
 }
 
 // knownServiceConfig lists the serviceConfig keys the runner honours or that need no
-// counterpart without systemd (Restart: see the doc of Runner).
+// counterpart without systemd. Restart and the Restart* keys of its back-off are
+// systemd's restart policy, which a detached container does not exercise (see Runner).
 var knownServiceConfig = map[string]bool{
-	"Restart": true, "Type": true, "RemainAfterExit": true,
+	"Type": true, "RemainAfterExit": true,
 	"ExecStartPre": true, "ExecStartPost": true,
 }
 
@@ -345,7 +346,7 @@ func (r *Runner) check() error {
 	}
 	for name, u := range r.units() {
 		for k := range u.svc.GetServiceConfig() {
-			if !knownServiceConfig[k] {
+			if !knownServiceConfig[k] && !strings.HasPrefix(k, "Restart") {
 				return fmt.Errorf("unit %s: the engine runner does not honour serviceConfig.%s yet", name, k)
 			}
 		}
