@@ -8,6 +8,13 @@ let
     types.submodule (import ./resource.nix { inherit lib khepriLib kind example; });
 in
 {
+  imports = [
+    (import ./lifecycle.nix {
+      inherit lib khepriLib;
+      level = "composition";
+    })
+  ];
+
   options = {
     services = mkOption {
       type = types.attrsOf (types.submodule (import ./service.nix { inherit lib khepriLib; }));

@@ -49,6 +49,10 @@ in
   imports = [
     (lib.mkAliasOptionModule [ "cmd" ] [ "command" ])
     (lib.mkAliasOptionModule [ "environmentFiles" ] [ "envFile" ])
+    (import ./lifecycle.nix {
+      inherit lib khepriLib;
+      level = "service";
+    })
   ];
 
   options = {

@@ -1,8 +1,10 @@
 package expand
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/graph"
@@ -32,6 +34,9 @@ type compState struct {
 // prepare validates and names a composition's networks, volumes and containers, and
 // registers the networks and volumes it creates as providers for the host.
 func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
+	if comp != nil && !isTrue(comp.Enable) {
+		return nil
+	}
 	path := diag.Path("khepri.compositions").Key(name)
 	if err := naming.ValidateComposition(name); err != nil {
 		h.d.Errorf(path, "%v", err)
@@ -43,6 +48,7 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		Networks:   map[string]service.Resource{},
 		Volumes:    map[string]service.Resource{},
 		Containers: map[string]string{},
+		Inactive:   map[string]string{},
 	}
 	nets := h.resources(name, path.Field("networks"), "network", networkEntries(comp), c.Networks, naming.NetworkUnit)
 	// compose's default network, for services that list no networks; a declared
@@ -66,6 +72,10 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 
 	services := comp.GetServices()
 	for _, s := range slices.Sorted(maps.Keys(services)) {
+		if why := inactive(comp, services[s], path); why != "" {
+			c.Inactive[s] = why
+			continue
+		}
 		c.Containers[s] = h.containerName(name, s, services[s], path.Field("services").Key(s))
 	}
 	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols}
@@ -88,11 +98,12 @@ func (h *host) build(st *compState) {
 	}
 
 	services := st.comp.GetServices()
-	keys := slices.Sorted(maps.Keys(services))
+	keys := slices.Sorted(maps.Keys(c.Containers))
 	edges := map[string][]string{}
 	for _, s := range keys {
 		r := service.Build(c, s, services[s], h.d)
 		ctr := c.Containers[s]
+		autoStart(r, st.comp, services[s])
 		h.resp.Containers[ctr] = r.Container
 		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
 		for _, k := range r.Networks {
@@ -108,7 +119,43 @@ func (h *host) build(st *compState) {
 		h.d.Errorf(path.Field("services").Key(cyc[0]).Field("dependsOn").Key(cyc[1]),
 			"dependency cycle %s: systemd cannot order these containers; remove one of the dependencies", describe(cyc))
 	}
-	h.resp.Targets[naming.Target(name)] = systemd.Target(name)
+	h.resp.Targets[naming.Target(name)] = systemd.Target(name, st.comp == nil || isTrue(st.comp.AutoStart))
+}
+
+// isTrue reads an optional switch whose default is on (`enable`, `autoStart`).
+func isTrue(b *bool) bool { return b == nil || *b }
+
+// inactive says why a service does not run (enable = false, or none of its profiles
+// selected, as compose's profiles work), or "" when it runs.
+func inactive(comp *khepriv1.Composition, svc *khepriv1.Service, path diag.Path) string {
+	if svc != nil && !isTrue(svc.Enable) {
+		return "enable = false"
+	}
+	if len(svc.GetProfiles()) == 0 {
+		return ""
+	}
+	for _, p := range svc.GetProfiles() {
+		if slices.Contains(comp.GetProfiles(), p) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("its profiles %s are not selected in %s", strings.Join(svc.GetProfiles(), ", "), path.Field("profiles"))
+}
+
+// autoStart keeps a container from starting at boot when its composition or the
+// service says so; a service that does not start with its composition is not wanted by
+// the target either, but still stops with it.
+func autoStart(r service.Result, comp *khepriv1.Composition, svc *khepriv1.Service) {
+	compOn := comp == nil || isTrue(comp.AutoStart)
+	svcOn := svc == nil || isTrue(svc.AutoStart)
+	if compOn && svcOn {
+		return
+	}
+	off := false
+	r.Container.AutoStart = &off
+	if !svcOn {
+		r.Unit.WantedBy = nil
+	}
 }
 
 // emitUnits adds the units of a composition's networks and volumes that are used, by its

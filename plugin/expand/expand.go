@@ -77,7 +77,9 @@ func Expand(req *khepriv1.ExpandRequest) *khepriv1.ExpandResponse {
 	comps := req.GetCompositions()
 	var states []*compState
 	for _, name := range slices.Sorted(maps.Keys(comps)) {
-		states = append(states, h.prepare(name, comps[name]))
+		if st := h.prepare(name, comps[name]); st != nil {
+			states = append(states, st)
+		}
 	}
 	for _, st := range states {
 		h.build(st)

@@ -94,6 +94,9 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 		case k == name:
 			d.Errorf(p, "service %q depends on itself", name)
 			continue
+		case !ok && c.Inactive[k] != "":
+			d.Errorf(p, "service %q does not run (%s); enable it or drop the dependency", k, c.Inactive[k])
+			continue
 		case !ok:
 			d.Errorf(p, "service %q is not a service of this composition; dependsOn names services of %s", k, c.Path.Field("services"))
 			continue

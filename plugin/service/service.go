@@ -28,8 +28,10 @@ type Composition struct {
 	// Networks and Volumes by key. Networks holds "default" even when undeclared.
 	Networks map[string]Resource
 	Volumes  map[string]Resource
-	// Containers maps every service of the composition to its container name.
+	// Containers maps every service of the composition that runs to its container name.
 	Containers map[string]string
+	// Inactive maps the services that do not run (enable, profiles) to the reason.
+	Inactive map[string]string
 }
 
 // PortUse is a published port and the option it came from.

@@ -116,9 +116,11 @@ func unit(r Resource, kind string) *khepriv1.SystemdService {
 
 // Target builds a composition's target: starting it starts every unit of the
 // composition, stopping it stops them (they are PartOf it).
-func Target(composition string) *khepriv1.SystemdTarget {
-	return &khepriv1.SystemdTarget{
-		Description: "khepri composition " + composition,
-		WantedBy:    []string{"multi-user.target"},
+// A composition that does not start at boot has a target nothing wants.
+func Target(composition string, atBoot bool) *khepriv1.SystemdTarget {
+	t := &khepriv1.SystemdTarget{Description: "khepri composition " + composition}
+	if atBoot {
+		t.WantedBy = []string{"multi-user.target"}
 	}
+	return t
 }

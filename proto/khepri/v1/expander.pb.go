@@ -163,7 +163,14 @@ type Composition struct {
 	// networks by name (compose top-level `networks`).
 	Networks map[string]*Network `protobuf:"bytes,2,rep,name=networks,proto3" json:"networks,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// volumes by name (compose top-level `volumes`).
-	Volumes       map[string]*Volume `protobuf:"bytes,3,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Volumes map[string]*Volume `protobuf:"bytes,3,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// enable: false generates nothing for the composition.
+	Enable *bool `protobuf:"varint,300,opt,name=enable,proto3,oneof" json:"enable,omitempty"`
+	// auto_start: false defines the composition without starting it at boot.
+	AutoStart *bool `protobuf:"varint,301,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
+	// profiles are the active profiles: a service with `profiles` runs only when one of
+	// them is here (compose's `--profile`).
+	Profiles      []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -215,6 +222,27 @@ func (x *Composition) GetNetworks() map[string]*Network {
 func (x *Composition) GetVolumes() map[string]*Volume {
 	if x != nil {
 		return x.Volumes
+	}
+	return nil
+}
+
+func (x *Composition) GetEnable() bool {
+	if x != nil && x.Enable != nil {
+		return *x.Enable
+	}
+	return false
+}
+
+func (x *Composition) GetAutoStart() bool {
+	if x != nil && x.AutoStart != nil {
+		return *x.AutoStart
+	}
+	return false
+}
+
+func (x *Composition) GetProfiles() []string {
+	if x != nil {
+		return x.Profiles
 	}
 	return nil
 }
@@ -370,7 +398,14 @@ type Service struct {
 	// depends_on orders this service after others of the composition (compose `depends_on`).
 	DependsOn map[string]*Dependency `protobuf:"bytes,17,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// restart policy: "no", "always", "on-failure[:N]" or "unless-stopped" (compose `restart`).
-	Restart       string `protobuf:"bytes,18,opt,name=restart,proto3" json:"restart,omitempty"`
+	Restart string `protobuf:"bytes,18,opt,name=restart,proto3" json:"restart,omitempty"`
+	// enable: false generates nothing for the service.
+	Enable *bool `protobuf:"varint,300,opt,name=enable,proto3,oneof" json:"enable,omitempty"`
+	// auto_start: false defines the container without starting it with its composition.
+	AutoStart *bool `protobuf:"varint,301,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
+	// profiles the service belongs to: it runs only when the composition selects one
+	// (compose `profiles`); a service without profiles always runs.
+	Profiles      []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -529,6 +564,27 @@ func (x *Service) GetRestart() string {
 		return x.Restart
 	}
 	return ""
+}
+
+func (x *Service) GetEnable() bool {
+	if x != nil && x.Enable != nil {
+		return *x.Enable
+	}
+	return false
+}
+
+func (x *Service) GetAutoStart() bool {
+	if x != nil && x.AutoStart != nil {
+		return *x.AutoStart
+	}
+	return false
+}
+
+func (x *Service) GetProfiles() []string {
+	if x != nil {
+		return x.Profiles
+	}
+	return nil
 }
 
 // ServiceNetwork is a service's attachment to one network.
@@ -806,8 +862,10 @@ type Container struct {
 	Capabilities     map[string]bool        `protobuf:"bytes,11,rep,name=capabilities,proto3" json:"capabilities,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
 	Devices          []string               `protobuf:"bytes,12,rep,name=devices,proto3" json:"devices,omitempty"`
 	ExtraOptions     []string               `protobuf:"bytes,13,rep,name=extra_options,json=extraOptions,proto3" json:"extra_options,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Lifecycle: fields 300-399.
+	AutoStart     *bool `protobuf:"varint,300,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Container) Reset() {
@@ -929,6 +987,13 @@ func (x *Container) GetExtraOptions() []string {
 		return x.ExtraOptions
 	}
 	return nil
+}
+
+func (x *Container) GetAutoStart() bool {
+	if x != nil && x.AutoStart != nil {
+		return *x.AutoStart
+	}
+	return false
 }
 
 // SystemdService is `systemd.services.<name>`.
@@ -1143,11 +1208,15 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
 	"\fVolumesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xc1\x03\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xbb\x04\n" +
 	"\vComposition\x12@\n" +
 	"\bservices\x18\x01 \x03(\v2$.khepri.v1.Composition.ServicesEntryR\bservices\x12@\n" +
 	"\bnetworks\x18\x02 \x03(\v2$.khepri.v1.Composition.NetworksEntryR\bnetworks\x12=\n" +
-	"\avolumes\x18\x03 \x03(\v2#.khepri.v1.Composition.VolumesEntryR\avolumes\x1aO\n" +
+	"\avolumes\x18\x03 \x03(\v2#.khepri.v1.Composition.VolumesEntryR\avolumes\x12\x1c\n" +
+	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
+	"\n" +
+	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
+	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x1aO\n" +
 	"\rServicesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.ServiceR\x05value:\x028\x01\x1aO\n" +
@@ -1156,13 +1225,15 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
 	"\fVolumesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"9\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01B\t\n" +
+	"\a_enableB\r\n" +
+	"\v_auto_start\"9\n" +
 	"\aNetwork\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\"8\n" +
 	"\x06Volume\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"\xed\a\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"\xe7\b\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -1187,7 +1258,11 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06labels\x18\x10 \x03(\v2\x1e.khepri.v1.Service.LabelsEntryR\x06labels\x12@\n" +
 	"\n" +
 	"depends_on\x18\x11 \x03(\v2!.khepri.v1.Service.DependsOnEntryR\tdependsOn\x12\x18\n" +
-	"\arestart\x18\x12 \x01(\tR\arestart\x1a>\n" +
+	"\arestart\x18\x12 \x01(\tR\arestart\x12\x1c\n" +
+	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
+	"\n" +
+	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
+	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x1a>\n" +
 	"\x10EnvironmentEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aV\n" +
@@ -1199,7 +1274,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aS\n" +
 	"\x0eDependsOnEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
-	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.DependencyR\x05value:\x028\x01\"*\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.DependencyR\x05value:\x028\x01B\t\n" +
+	"\a_enableB\r\n" +
+	"\v_auto_start\"*\n" +
 	"\x0eServiceNetwork\x12\x18\n" +
 	"\aaliases\x18\x01 \x03(\tR\aaliases\"r\n" +
 	"\n" +
@@ -1232,7 +1309,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"Diagnostic\x12/\n" +
 	"\bseverity\x18\x01 \x01(\x0e2\x13.khepri.v1.SeverityR\bseverity\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\xd0\x05\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\x84\x06\n" +
 	"\tContainer\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -1250,7 +1327,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	" \x03(\v2 .khepri.v1.Container.LabelsEntryR\x06labels\x12J\n" +
 	"\fcapabilities\x18\v \x03(\v2&.khepri.v1.Container.CapabilitiesEntryR\fcapabilities\x12\x18\n" +
 	"\adevices\x18\f \x03(\tR\adevices\x12#\n" +
-	"\rextra_options\x18\r \x03(\tR\fextraOptions\x1a>\n" +
+	"\rextra_options\x18\r \x03(\tR\fextraOptions\x12#\n" +
+	"\n" +
+	"auto_start\x18\xac\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x1a>\n" +
 	"\x10EnvironmentEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -1260,7 +1339,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x11CapabilitiesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\bR\x05value:\x028\x01B\r\n" +
-	"\v_entrypoint\"\x9d\x04\n" +
+	"\v_entrypointB\r\n" +
+	"\v_auto_start\"\x9d\x04\n" +
 	"\x0eSystemdService\x12 \n" +
 	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x14\n" +
 	"\x05after\x18\x02 \x03(\tR\x05after\x12\x16\n" +
@@ -1392,6 +1472,8 @@ func file_khepri_v1_expander_proto_init() {
 	if File_khepri_v1_expander_proto != nil {
 		return
 	}
+	file_khepri_v1_expander_proto_msgTypes[1].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[4].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[6].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[9].OneofWrappers = []any{}
 	type x struct{}
