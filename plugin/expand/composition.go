@@ -49,6 +49,7 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		Volumes:    map[string]service.Resource{},
 		Containers: map[string]string{},
 		Inactive:   map[string]string{},
+		Replicas:   map[string][]string{},
 	}
 	nets := h.resources(name, path.Field("networks"), "network", networkEntries(comp), c.Networks, naming.NetworkUnit)
 	// compose's default network, for services that list no networks; a declared
@@ -72,11 +73,22 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 
 	services := comp.GetServices()
 	for _, s := range slices.Sorted(maps.Keys(services)) {
+		sp := path.Field("services").Key(s)
 		if why := inactive(comp, services[s], path); why != "" {
 			c.Inactive[s] = why
 			continue
 		}
-		c.Containers[s] = h.containerName(name, s, services[s], path.Field("services").Key(s))
+		switch n := replicas(services[s]); {
+		case n < 0:
+			h.d.Errorf(sp.Field("scale"), "scale = %d: the number of containers cannot be negative", n)
+		case n == 0:
+			c.Inactive[s] = "scale = 0"
+		case n == 1:
+			c.Containers[s] = h.containerName(name, s, services[s], sp)
+		default:
+			c.Replicas[s] = h.replicaNames(name, s, services[s], sp, n)
+			c.Containers[s] = c.Replicas[s][0]
+		}
 	}
 	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols}
 }
@@ -104,8 +116,13 @@ func (h *host) build(st *compState) {
 		r := service.Build(c, s, services[s], h.d)
 		ctr := c.Containers[s]
 		autoStart(r, st.comp, services[s])
-		h.resp.Containers[ctr] = r.Container
-		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
+		if names, ok := c.Replicas[s]; ok {
+			h.checkScaledPorts(r.Ports, len(names))
+			h.addReplicas(names, r)
+		} else {
+			h.resp.Containers[ctr] = r.Container
+			h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
+		}
 		for _, k := range r.Networks {
 			h.networks.use(st.nets[k].name)
 		}
@@ -246,10 +263,15 @@ func (h *host) containerName(comp, svc string, s *khepriv1.Service, path diag.Pa
 			h.d.Errorf(where, "%v", err)
 		}
 	}
+	h.claimContainer(ctr, where)
+	return ctr
+}
+
+// claimContainer records a container name, reporting one that is already taken.
+func (h *host) claimContainer(ctr string, where diag.Path) {
 	if prev, ok := h.containers[ctr]; ok {
 		h.d.Errorf(where, "container name %q is already used by %s; container names are unique on a host: set containerName", ctr, prev)
-	} else {
-		h.containers[ctr] = where
+		return
 	}
-	return ctr
+	h.containers[ctr] = where
 }

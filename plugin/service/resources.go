@@ -89,7 +89,7 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 	for _, k := range sortedKeys(svc.GetDependsOn()) {
 		dep := svc.GetDependsOn()[k]
 		p := path.Field("dependsOn").Key(k)
-		ctr, ok := c.Containers[k]
+		_, ok := c.Containers[k]
 		switch {
 		case k == name:
 			d.Errorf(p, "service %q depends on itself", name)
@@ -116,7 +116,9 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 		// the dependency restarts, which is restart = true; restart = false cannot be
 		// expressed while the dependency is required, and systemd's behaviour is kept.
 		required := dep == nil || dep.Required == nil || dep.GetRequired()
-		addUnit(u, naming.Service(naming.ContainerUnit(c.Backend, ctr)), required)
+		for _, ctr := range c.ContainersOf(k) {
+			addUnit(u, naming.Service(naming.ContainerUnit(c.Backend, ctr)), required)
+		}
 		deps = append(deps, k)
 	}
 	return u, deps

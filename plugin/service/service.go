@@ -32,6 +32,16 @@ type Composition struct {
 	Containers map[string]string
 	// Inactive maps the services that do not run (enable, profiles) to the reason.
 	Inactive map[string]string
+	// Replicas maps a scaled service to its containers; Containers holds the first.
+	Replicas map[string][]string
+}
+
+// ContainersOf lists the containers of a service that runs: its replicas, or the one.
+func (c *Composition) ContainersOf(service string) []string {
+	if names, ok := c.Replicas[service]; ok {
+		return names
+	}
+	return []string{c.Containers[service]}
 }
 
 // PortUse is a published port and the option it came from.

@@ -405,7 +405,10 @@ type Service struct {
 	AutoStart *bool `protobuf:"varint,301,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
 	// profiles the service belongs to: it runs only when the composition selects one
 	// (compose `profiles`); a service without profiles always runs.
-	Profiles      []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
+	Profiles []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
+	// scale is the number of containers, `<composition>-<service>-<i>` when more than
+	// one (compose `scale`).
+	Scale         *int32 `protobuf:"varint,303,opt,name=scale,proto3,oneof" json:"scale,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -585,6 +588,13 @@ func (x *Service) GetProfiles() []string {
 		return x.Profiles
 	}
 	return nil
+}
+
+func (x *Service) GetScale() int32 {
+	if x != nil && x.Scale != nil {
+		return *x.Scale
+	}
+	return 0
 }
 
 // ServiceNetwork is a service's attachment to one network.
@@ -1233,7 +1243,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x02 \x01(\tR\x04name\"8\n" +
 	"\x06Volume\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"\xe7\b\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"\x8d\t\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -1262,7 +1272,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
-	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x1a>\n" +
+	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x12\x1a\n" +
+	"\x05scale\x18\xaf\x02 \x01(\x05H\x02R\x05scale\x88\x01\x01\x1a>\n" +
 	"\x10EnvironmentEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aV\n" +
@@ -1276,7 +1287,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
 	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.DependencyR\x05value:\x028\x01B\t\n" +
 	"\a_enableB\r\n" +
-	"\v_auto_start\"*\n" +
+	"\v_auto_startB\b\n" +
+	"\x06_scale\"*\n" +
 	"\x0eServiceNetwork\x12\x18\n" +
 	"\aaliases\x18\x01 \x03(\tR\aaliases\"r\n" +
 	"\n" +
