@@ -12,6 +12,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newExpandCommand(), newVersionCommand())
+	root.AddCommand(newExpandCommand(), newImportCommand(), newVersionCommand())
 	return root
 }

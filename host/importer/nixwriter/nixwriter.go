@@ -36,6 +36,10 @@ type Attrs []Attr
 // as `toString ./app.env`). It is parenthesised when it stands as a list element.
 type Expr string
 
+// Atom is Nix source that needs no parentheses anywhere: a string literal with
+// interpolations, a path. The caller owns its syntax.
+type Atom string
+
 // Attr is one attribute. Comments are written, one `#` line each, above it; an Attr with
 // a nil Value is a comment block alone.
 type Attr struct {
@@ -50,6 +54,7 @@ func (Bool) isValue()   {}
 func (List) isValue()   {}
 func (Attrs) isValue()  {}
 func (Expr) isValue()   {}
+func (Atom) isValue()   {}
 
 // ErrNUL is returned for a string holding a NUL byte, which no Nix string can hold.
 var ErrNUL = errors.New("a NUL byte cannot be written in a Nix string")
@@ -141,6 +146,8 @@ func (w *writer) value(v Value, depth int) error {
 		w.buf.WriteString(strconv.FormatBool(bool(v)))
 	case Expr:
 		w.buf.WriteString(string(v))
+	case Atom:
+		w.buf.WriteString(string(v))
 	case List:
 		return w.list(v, depth)
 	case Attrs:
@@ -191,7 +198,7 @@ func (w *writer) element(v Value, depth int) error {
 
 func scalar(v Value) bool {
 	switch v.(type) {
-	case String, Int, Bool, Expr:
+	case String, Int, Bool, Expr, Atom:
 		return true
 	}
 	return false

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/khepri-nix/khepri/host/importer"
+)
+
+type importOptions struct {
+	files            []string
+	projectDir       string
+	name             string
+	envFiles         []string
+	profiles         []string
+	out              string
+	expr             bool
+	relative         bool
+	allowUnsupported bool
+}
+
+func newImportCommand() *cobra.Command {
+	var opts importOptions
+	cmd := &cobra.Command{
+		Use:   "import [-f FILE]... [--name NAME] [--env-file FILE]... [--profile P]... [-o OUT]",
+		Short: "Write a docker-compose project as a khepri composition in Nix",
+		Long: `Import loads a docker-compose project as docker compose does (several -f files merged,
+include, extends, anchors, the project's .env or --env-file for interpolation, profiles)
+and writes it as a khepri composition: a NixOS module setting
+khepri.compositions.<project name>, or with --expr the composition's attribute set alone.
+
+Only what the compose files say is written. env_file entries stay files, so no secret
+enters the output or the Nix store. Keys khepri does not support are listed one a line
+and fail the import, unless --allow-unsupported writes them as comments instead.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runImport(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVarP(&opts.files, "file", "f", nil, "compose file; repeat to merge several (default compose.yaml and the names docker compose looks for)")
+	f.StringVar(&opts.projectDir, "project-directory", "", "project directory (default: the first file's directory)")
+	f.StringVarP(&opts.name, "name", "p", "", "project name, the composition's name (default: name: in the files, or the directory)")
+	f.StringArrayVar(&opts.envFiles, "env-file", nil, "environment file for interpolation, in place of the project's .env; repeatable")
+	f.StringArrayVar(&opts.profiles, "profile", nil, "profile to enable; repeatable (default $COMPOSE_PROFILES)")
+	f.StringVarP(&opts.out, "output", "o", "", "write the Nix here instead of to stdout")
+	f.BoolVar(&opts.expr, "expr", false, "write the composition's attribute set instead of a NixOS module")
+	f.BoolVar(&opts.relative, "relative", false, "write host paths (env files, bind mounts) relative to the output's directory, as `toString ./path`")
+	f.BoolVar(&opts.allowUnsupported, "allow-unsupported", false, "write keys khepri does not support as comments instead of failing")
+	return cmd
+}
+
+func runImport(ctx context.Context, opts importOptions, stdout, stderr io.Writer) error {
+	relativeTo := ""
+	if opts.out != "" {
+		relativeTo = filepath.Dir(opts.out)
+	}
+	res, err := importer.Import(ctx, importer.Options{
+		Files:            opts.files,
+		ProjectDir:       opts.projectDir,
+		Name:             opts.name,
+		EnvFiles:         opts.envFiles,
+		Profiles:         opts.profiles,
+		Env:              os.Environ(),
+		Expr:             opts.expr,
+		Relative:         opts.relative,
+		RelativeTo:       relativeTo,
+		AllowUnsupported: opts.allowUnsupported,
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range res.Findings {
+		fmt.Fprintf(stderr, "warning: %s (written as a comment)\n", f)
+	}
+	if opts.out == "" {
+		_, err = stdout.Write(res.Nix)
+		return err
+	}
+	return writeFileAtomic(opts.out, res.Nix)
+}

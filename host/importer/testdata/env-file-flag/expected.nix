@@ -1,0 +1,4 @@
+{ ... }:
+{
+  khepri.compositions.env-file-flag.services.app.image = "example/app:from-flag";
+}

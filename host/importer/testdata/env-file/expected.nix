@@ -1,0 +1,16 @@
+{ ... }:
+{
+  khepri.compositions.env-file.services = {
+    one = {
+      image = "busybox";
+      environmentFiles = [ "${toString ./.}/app.env" ];
+    };
+    two = {
+      image = "busybox";
+      envFile = [
+        (toString ./app.env)
+        (toString ./secrets/db.env)
+      ];
+    };
+  };
+}

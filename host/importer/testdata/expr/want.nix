@@ -1,0 +1,9 @@
+{
+  services.app = {
+    image = "busybox";
+    labels = {
+      "\${X:-}" = "empty";
+      "in" = "keyword";
+    };
+  };
+}

@@ -1,0 +1,7 @@
+{ ... }:
+{
+  khepri.compositions.profiles.services = {
+    app.image = "example/app";
+    debug.image = "example/debugger";
+  };
+}

@@ -1,0 +1,7 @@
+{ ... }:
+{
+  khepri.compositions.unsupported-allowed.services.web = {
+    image = "nginx";
+    ports = [ "8080:80" ];
+  };
+}
