@@ -112,12 +112,17 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 			d.Errorf(p.Field("condition"), "invalid condition %q; allowed: \"service_started\" (\"service_healthy\" and \"service_completed_successfully\" are not supported yet)", cond)
 			continue
 		}
-		// restart is accepted either way: Requires= already restarts this container when
-		// the dependency restarts, which is restart = true; restart = false cannot be
-		// expressed while the dependency is required, and systemd's behaviour is kept.
+		// Requires= restarts this container when the dependency is restarted, which is
+		// compose's restart = true; a dependency that is only wanted needs PartOf= for
+		// that. restart = false cannot be expressed while the dependency is required:
+		// systemd's propagation is kept, and documented.
 		required := dep == nil || dep.Required == nil || dep.GetRequired()
 		for _, ctr := range c.ContainersOf(k) {
-			addUnit(u, naming.Service(naming.ContainerUnit(c.Backend, ctr)), required)
+			unit := naming.Service(naming.ContainerUnit(c.Backend, ctr))
+			addUnit(u, unit, required)
+			if !required && dep.GetRestart() {
+				u.PartOf = append(u.PartOf, unit)
+			}
 		}
 		deps = append(deps, k)
 	}

@@ -99,9 +99,9 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	}
 	restart(unit, svc, path, d)
 	target := naming.TargetFile(naming.Target(c.Name))
-	unit.PartOf = []string{target}
+	unit.PartOf = append(unit.PartOf, target)
 	unit.WantedBy = []string{target}
-	for _, l := range []*[]string{&unit.After, &unit.Requires, &unit.Wants} {
+	for _, l := range []*[]string{&unit.After, &unit.Requires, &unit.Wants, &unit.PartOf} {
 		slices.Sort(*l)
 		*l = slices.Compact(*l)
 	}
