@@ -300,6 +300,7 @@ func serving(t *testing.T, ctr string, port int) report {
 
 // inspectInfo is the part of `docker inspect` the tests read.
 type inspectInfo struct {
+	ID     string `json:"Id"`
 	Name   string
 	Config struct {
 		Hostname    string
@@ -335,6 +336,9 @@ type inspectInfo struct {
 		Privileged     bool
 		ReadonlyRootfs bool
 		ExtraHosts     []string
+		AutoRemove     bool
+		LogConfig      struct{ Type string }
+		NetworkMode    string
 	}
 	Mounts []struct {
 		Type        string

@@ -83,7 +83,7 @@ func TestNetworksNamesAndAliases(t *testing.T) {
 // the runner attaches the further networks itself (see Runner).
 func TestMultiNetworkRunVerbatim(t *testing.T) {
 	if !multiNet {
-		t.Skip("verbatim multi-network attach needs docker ≥ 25 (engine API 1.44); this engine refuses it, so the runner attaches further networks with docker network connect")
+		t.Skip("not run: verbatim multi-network attach needs docker ≥ 25 (engine API 1.44); this engine refuses it, so the runner attaches further networks with docker network connect")
 	}
 	t.Parallel()
 	s := newStack(t, `{
@@ -100,7 +100,7 @@ func TestMultiNetworkRunVerbatim(t *testing.T) {
 // while the same host address answers a container on an ordinary network.
 func TestInternalNetworkHasNoRouteOut(t *testing.T) {
 	if (&khepriv1.Network{}).ProtoReflect().Descriptor().Fields().ByName("internal") == nil {
-		t.Skip("networks.<n>.internal is not an option yet (issue 3): nothing to prove")
+		t.Skip("not run: networks.<n>.internal is not an option yet (issue 3): nothing to prove")
 	}
 	t.Parallel()
 	ln, err := net.Listen("tcp", "0.0.0.0:0")
