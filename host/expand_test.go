@@ -83,8 +83,8 @@ func TestRunExpandRequestErrors(t *testing.T) {
 		},
 		{
 			name:    "unknown service field: a Nix option the proto lacks",
-			give:    `{"compositions": {"demo": {"services": {"web": {"image": "nginx", "stopSignal": "SIGINT"}}}}}`,
-			wantErr: `parse request %s: (line 1:67): unknown field "stopSignal"`,
+			give:    `{"compositions": {"demo": {"services": {"web": {"image": "nginx", "stopSignals": "SIGINT"}}}}}`,
+			wantErr: `parse request %s: (line 1:67): unknown field "stopSignals"`,
 		},
 		{
 			name:    "wrong type",

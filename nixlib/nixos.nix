@@ -26,7 +26,11 @@ in
     # oci-containers sets Restart=always as a plain definition; the composition's restart
     # policy must win, while mkForce in the user's configuration still wins over it.
     (lib.mapAttrs (
-      _: unit: unit // { serviceConfig = lib.mapAttrs (_: lib.mkOverride 90) (unit.serviceConfig or { }); }
+      _: unit:
+      unit
+      // { serviceConfig = lib.mapAttrs (_: lib.mkOverride 90) (unit.serviceConfig or { }); }
+      # pre_stop hooks exec into the container, so they run before oci-containers' stop.
+      // lib.optionalAttrs (unit ? preStop) { preStop = lib.mkBefore unit.preStop; }
     ) expansion.containerUnits)
   ];
 

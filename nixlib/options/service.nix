@@ -53,6 +53,11 @@ in
       inherit lib khepriLib;
       level = "service";
     })
+  ]
+  ++ map (file: import file { inherit lib khepriLib; }) [
+    ./service-runtime.nix
+    ./service-limits.nix
+    ./service-health.nix
   ];
 
   options = {

@@ -86,7 +86,11 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	capabilities(ctr, svc, path, d)
 	devices(ctr, svc, path, d)
 	labels(c.Name, name, ctr, svc, path, d)
-	res.Networks = networks(c, name, ctr, svc, path, d)
+	// A service with a network mode joins no network of the composition (runSettings
+	// maps the mode).
+	if svc.GetNetworkMode() == "" {
+		res.Networks = networks(c, name, ctr, svc, path, d)
+	}
 	extraHosts(ctr, svc, path, d)
 
 	unit, deps := dependencies(c, name, svc, path, d)
@@ -98,6 +102,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		addUnit(unit, c.Volumes[k].Unit, true)
 	}
 	restart(unit, svc, path, d)
+	runSettings(c, name, ctr, unit, svc, path, d)
 	target := naming.TargetFile(naming.Target(c.Name))
 	unit.PartOf = append(unit.PartOf, target)
 	unit.WantedBy = []string{target}

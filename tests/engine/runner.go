@@ -242,7 +242,9 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) (string, []string
 		}
 	}
 	args := []string{"exec docker", verb, "--name=" + escapeShellArg(name)}
-	if r.Journald {
+	if c.LogDriver != nil {
+		args = append(args, "--log-driver="+escapeShellArg(c.GetLogDriver()))
+	} else if r.Journald {
 		args = append(args, "--log-driver=journald")
 	}
 	if c.Entrypoint != nil {
@@ -275,7 +277,23 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) (string, []string
 	for _, d := range c.GetDevices() {
 		args = append(args, "--device="+escapeShellArg(d))
 	}
-	args = append(args, "--pull "+escapeShellArg("missing"))
+	if c.User != nil {
+		args = append(args, "-u "+escapeShellArg(c.GetUser()))
+	}
+	if c.Workdir != nil {
+		args = append(args, "-w "+escapeShellArg(c.GetWorkdir()))
+	}
+	if c.Hostname != nil {
+		args = append(args, "--hostname "+escapeShellArg(c.GetHostname()))
+	}
+	if c.GetPrivileged() {
+		args = append(args, "--privileged")
+	}
+	pull := "missing"
+	if c.Pull != nil {
+		pull = c.GetPull()
+	}
+	args = append(args, "--pull "+escapeShellArg(pull))
 	for _, o := range opts {
 		args = append(args, escapeShellArg(o))
 	}
@@ -316,6 +334,8 @@ var known = map[protoreflect.Name]bool{
 	"image": true, "cmd": true, "entrypoint": true, "environment": true,
 	"environment_files": true, "ports": true, "volumes": true, "labels": true,
 	"capabilities": true, "devices": true, "extra_options": true,
+	"user": true, "workdir": true, "hostname": true, "privileged": true, "pull": true,
+	"log_driver": true,
 }
 
 // knownServiceConfig lists the serviceConfig keys the runner honours or that need no
@@ -324,6 +344,8 @@ var known = map[protoreflect.Name]bool{
 var knownServiceConfig = map[string]bool{
 	"Type": true, "RemainAfterExit": true,
 	"ExecStartPre": true, "ExecStartPost": true,
+	// How long systemd waits for the stop; the runner's stop waits for docker stop.
+	"TimeoutStopSec": true,
 }
 
 // check refuses a response with fields the runner would silently drop.

@@ -53,6 +53,10 @@ let
         type = types.lines;
         default = "";
       };
+      postStart = mkOption {
+        type = types.lines;
+        default = "";
+      };
       path = mkOption {
         type = types.listOf (types.either types.package types.str);
         default = [ ];
@@ -124,6 +128,39 @@ let
         autoStart = mkOption {
           type = types.bool;
           default = true;
+        };
+        user = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+        };
+        workdir = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+        };
+        hostname = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+        };
+        privileged = mkOption {
+          type = types.bool;
+          default = false;
+        };
+        pull = mkOption {
+          type = types.enum [
+            "always"
+            "missing"
+            "never"
+            "newer"
+          ];
+          default = "missing";
+        };
+        log-driver = mkOption {
+          type = types.str;
+          default = "journald";
+        };
+        preRunExtraOptions = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
         };
       };
     };
@@ -203,9 +240,14 @@ in
 
   # What oci-containers' mkService defines that khepri's units meet.
   config.systemd.services = lib.mapAttrs' (
-    _: c:
+    name: c:
     lib.nameValuePair c.serviceName {
       wantedBy = lib.optional c.autoStart "multi-user.target";
+      preStop =
+        if cfg.backend == "podman" then
+          "podman stop --ignore --cidfile=/run/${c.serviceName}.ctr-id"
+        else
+          "docker stop ${name} || true";
       after = lib.optionals (cfg.backend == "docker") [
         "docker.service"
         "docker.socket"

@@ -408,7 +408,149 @@ type Service struct {
 	Profiles []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
 	// scale is the number of containers, `<composition>-<service>-<i>` when more than
 	// one (compose `scale`).
-	Scale         *int32 `protobuf:"varint,303,opt,name=scale,proto3,oneof" json:"scale,omitempty"`
+	Scale *int32 `protobuf:"varint,303,opt,name=scale,proto3,oneof" json:"scale,omitempty"`
+	// hostname of the container (compose `hostname`).
+	Hostname string `protobuf:"bytes,100,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// domainname of the container; docker only (compose `domainname`).
+	Domainname string `protobuf:"bytes,101,opt,name=domainname,proto3" json:"domainname,omitempty"`
+	// user to run as, `user[:group]` (compose `user`).
+	User string `protobuf:"bytes,102,opt,name=user,proto3" json:"user,omitempty"`
+	// working_dir inside the container (compose `working_dir`).
+	WorkingDir string `protobuf:"bytes,103,opt,name=working_dir,json=workingDir,proto3" json:"working_dir,omitempty"`
+	// group_add lists further groups of the container's user (compose `group_add`).
+	GroupAdd []string `protobuf:"bytes,104,rep,name=group_add,json=groupAdd,proto3" json:"group_add,omitempty"`
+	// privileged gives the container all capabilities and devices (compose `privileged`).
+	Privileged bool `protobuf:"varint,105,opt,name=privileged,proto3" json:"privileged,omitempty"`
+	// read_only mounts the root file system read-only (compose `read_only`).
+	ReadOnly bool `protobuf:"varint,106,opt,name=read_only,json=readOnly,proto3" json:"read_only,omitempty"`
+	// init runs an init process as PID 1; unset keeps the engine's default (compose `init`).
+	Init *bool `protobuf:"varint,107,opt,name=init,proto3,oneof" json:"init,omitempty"`
+	// stop_signal is the signal that stops the container (compose `stop_signal`).
+	StopSignal string `protobuf:"bytes,108,opt,name=stop_signal,json=stopSignal,proto3" json:"stop_signal,omitempty"`
+	// stop_grace_period is how long a stop waits before killing, a duration (compose `stop_grace_period`).
+	StopGracePeriod string `protobuf:"bytes,109,opt,name=stop_grace_period,json=stopGracePeriod,proto3" json:"stop_grace_period,omitempty"`
+	// tmpfs mounts, `path[:options]` (compose `tmpfs`).
+	Tmpfs []string `protobuf:"bytes,110,rep,name=tmpfs,proto3" json:"tmpfs,omitempty"`
+	// shm_size is the size of /dev/shm: bytes or a byte size string (compose `shm_size`).
+	ShmSize *structpb.Value `protobuf:"bytes,111,opt,name=shm_size,json=shmSize,proto3" json:"shm_size,omitempty"`
+	// sysctls: a list of `name=value` or an object (compose `sysctls`).
+	Sysctls *structpb.Value `protobuf:"bytes,112,opt,name=sysctls,proto3" json:"sysctls,omitempty"`
+	// ulimits by name (compose `ulimits`).
+	Ulimits map[string]*Ulimit `protobuf:"bytes,113,rep,name=ulimits,proto3" json:"ulimits,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// security_opt lists security options such as `no-new-privileges:true` (compose `security_opt`).
+	SecurityOpt []string `protobuf:"bytes,114,rep,name=security_opt,json=securityOpt,proto3" json:"security_opt,omitempty"`
+	// ipc namespace mode (compose `ipc`).
+	Ipc string `protobuf:"bytes,115,opt,name=ipc,proto3" json:"ipc,omitempty"`
+	// pid namespace mode (compose `pid`).
+	Pid string `protobuf:"bytes,116,opt,name=pid,proto3" json:"pid,omitempty"`
+	// uts namespace mode (compose `uts`).
+	Uts string `protobuf:"bytes,117,opt,name=uts,proto3" json:"uts,omitempty"`
+	// userns_mode is the user namespace mode (compose `userns_mode`).
+	UsernsMode string `protobuf:"bytes,118,opt,name=userns_mode,json=usernsMode,proto3" json:"userns_mode,omitempty"`
+	// cgroup namespace mode: "host" or "private" (compose `cgroup`).
+	Cgroup string `protobuf:"bytes,119,opt,name=cgroup,proto3" json:"cgroup,omitempty"`
+	// cgroup_parent is the parent cgroup of the container (compose `cgroup_parent`).
+	CgroupParent string `protobuf:"bytes,120,opt,name=cgroup_parent,json=cgroupParent,proto3" json:"cgroup_parent,omitempty"`
+	// network_mode: host, none, bridge, container:<name> or service:<name> (compose `network_mode`).
+	NetworkMode string `protobuf:"bytes,121,opt,name=network_mode,json=networkMode,proto3" json:"network_mode,omitempty"`
+	// links to services of the composition, `service[:alias]` (compose `links`).
+	Links []string `protobuf:"bytes,122,rep,name=links,proto3" json:"links,omitempty"`
+	// external_links to containers outside the composition, `container[:alias]` (compose `external_links`).
+	ExternalLinks []string `protobuf:"bytes,123,rep,name=external_links,json=externalLinks,proto3" json:"external_links,omitempty"`
+	// volumes_from: `[service:|container:]name[:ro|:rw]` (compose `volumes_from`).
+	VolumesFrom []string `protobuf:"bytes,124,rep,name=volumes_from,json=volumesFrom,proto3" json:"volumes_from,omitempty"`
+	// runtime is the OCI runtime (compose `runtime`).
+	Runtime string `protobuf:"bytes,125,opt,name=runtime,proto3" json:"runtime,omitempty"`
+	// platform of the image, `os/arch[/variant]` (compose `platform`).
+	Platform string `protobuf:"bytes,126,opt,name=platform,proto3" json:"platform,omitempty"`
+	// pull_policy: always, missing, never or newer (compose `pull_policy`).
+	PullPolicy string `protobuf:"bytes,127,opt,name=pull_policy,json=pullPolicy,proto3" json:"pull_policy,omitempty"`
+	// logging driver and options (compose `logging`).
+	Logging *Logging `protobuf:"bytes,128,opt,name=logging,proto3" json:"logging,omitempty"`
+	// stdin_open keeps stdin open (compose `stdin_open`).
+	StdinOpen bool `protobuf:"varint,129,opt,name=stdin_open,json=stdinOpen,proto3" json:"stdin_open,omitempty"`
+	// tty allocates a terminal (compose `tty`).
+	Tty bool `protobuf:"varint,130,opt,name=tty,proto3" json:"tty,omitempty"`
+	// cpus: a number of CPUs, number or string (compose `cpus`).
+	Cpus *structpb.Value `protobuf:"bytes,131,opt,name=cpus,proto3" json:"cpus,omitempty"`
+	// cpu_shares is the relative CPU weight (compose `cpu_shares`).
+	CpuShares *int64 `protobuf:"varint,132,opt,name=cpu_shares,json=cpuShares,proto3,oneof" json:"cpu_shares,omitempty"`
+	// cpu_period is the CFS period in microseconds (compose `cpu_period`).
+	CpuPeriod *int64 `protobuf:"varint,133,opt,name=cpu_period,json=cpuPeriod,proto3,oneof" json:"cpu_period,omitempty"`
+	// cpu_quota is the CFS quota in microseconds (compose `cpu_quota`).
+	CpuQuota *int64 `protobuf:"varint,134,opt,name=cpu_quota,json=cpuQuota,proto3,oneof" json:"cpu_quota,omitempty"`
+	// cpu_rt_period: microseconds, or a duration string (compose `cpu_rt_period`).
+	CpuRtPeriod *structpb.Value `protobuf:"bytes,135,opt,name=cpu_rt_period,json=cpuRtPeriod,proto3" json:"cpu_rt_period,omitempty"`
+	// cpu_rt_runtime: microseconds, or a duration string (compose `cpu_rt_runtime`).
+	CpuRtRuntime *structpb.Value `protobuf:"bytes,136,opt,name=cpu_rt_runtime,json=cpuRtRuntime,proto3" json:"cpu_rt_runtime,omitempty"`
+	// cpuset lists the CPUs the container may use, e.g. "0-3,8" (compose `cpuset`).
+	Cpuset string `protobuf:"bytes,137,opt,name=cpuset,proto3" json:"cpuset,omitempty"`
+	// mem_limit: bytes or a byte size string (compose `mem_limit`).
+	MemLimit *structpb.Value `protobuf:"bytes,138,opt,name=mem_limit,json=memLimit,proto3" json:"mem_limit,omitempty"`
+	// mem_reservation: bytes or a byte size string (compose `mem_reservation`).
+	MemReservation *structpb.Value `protobuf:"bytes,139,opt,name=mem_reservation,json=memReservation,proto3" json:"mem_reservation,omitempty"`
+	// mem_swappiness: 0 to 100 (compose `mem_swappiness`).
+	MemSwappiness *int64 `protobuf:"varint,140,opt,name=mem_swappiness,json=memSwappiness,proto3,oneof" json:"mem_swappiness,omitempty"`
+	// memswap_limit: memory plus swap, bytes or a byte size string; -1 is unlimited (compose `memswap_limit`).
+	MemswapLimit *structpb.Value `protobuf:"bytes,141,opt,name=memswap_limit,json=memswapLimit,proto3" json:"memswap_limit,omitempty"`
+	// oom_kill_disable disables the OOM killer for the container (compose `oom_kill_disable`).
+	OomKillDisable bool `protobuf:"varint,142,opt,name=oom_kill_disable,json=oomKillDisable,proto3" json:"oom_kill_disable,omitempty"`
+	// oom_score_adj: -1000 to 1000 (compose `oom_score_adj`).
+	OomScoreAdj *int64 `protobuf:"varint,143,opt,name=oom_score_adj,json=oomScoreAdj,proto3,oneof" json:"oom_score_adj,omitempty"`
+	// pids_limit: the maximum number of processes; -1 is unlimited (compose `pids_limit`).
+	PidsLimit *int64 `protobuf:"varint,144,opt,name=pids_limit,json=pidsLimit,proto3,oneof" json:"pids_limit,omitempty"`
+	// blkio_config: block IO weights and limits (compose `blkio_config`).
+	BlkioConfig *BlkioConfig `protobuf:"bytes,145,opt,name=blkio_config,json=blkioConfig,proto3" json:"blkio_config,omitempty"`
+	// gpus the container uses (compose `gpus`); "all" is one request of every GPU.
+	Gpus []*DeviceRequest `protobuf:"bytes,146,rep,name=gpus,proto3" json:"gpus,omitempty"`
+	// device_cgroup_rules are cgroup device rules such as `c 1:3 mr` (compose `device_cgroup_rules`).
+	DeviceCgroupRules []string `protobuf:"bytes,147,rep,name=device_cgroup_rules,json=deviceCgroupRules,proto3" json:"device_cgroup_rules,omitempty"`
+	// annotations: a list of `key=value` or an object (compose `annotations`).
+	Annotations *structpb.Value `protobuf:"bytes,148,opt,name=annotations,proto3" json:"annotations,omitempty"`
+	// label_file lists files of `key=value` labels (compose `label_file`).
+	LabelFile []string `protobuf:"bytes,149,rep,name=label_file,json=labelFile,proto3" json:"label_file,omitempty"`
+	// dns servers (compose `dns`).
+	Dns []string `protobuf:"bytes,150,rep,name=dns,proto3" json:"dns,omitempty"`
+	// dns_opt lists resolver options (compose `dns_opt`).
+	DnsOpt []string `protobuf:"bytes,151,rep,name=dns_opt,json=dnsOpt,proto3" json:"dns_opt,omitempty"`
+	// dns_search lists search domains (compose `dns_search`).
+	DnsSearch []string `protobuf:"bytes,152,rep,name=dns_search,json=dnsSearch,proto3" json:"dns_search,omitempty"`
+	// mac_address of the container (compose `mac_address`).
+	MacAddress string `protobuf:"bytes,153,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"`
+	// storage_opt: storage driver options; docker only (compose `storage_opt`).
+	StorageOpt map[string]string `protobuf:"bytes,154,rep,name=storage_opt,json=storageOpt,proto3" json:"storage_opt,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// expose lists container ports or ranges, `port[/protocol]` (compose `expose`).
+	Expose []string `protobuf:"bytes,155,rep,name=expose,proto3" json:"expose,omitempty"`
+	// healthcheck of the container (compose `healthcheck`).
+	Healthcheck *Healthcheck `protobuf:"bytes,156,opt,name=healthcheck,proto3" json:"healthcheck,omitempty"`
+	// post_start commands run in the container once it started (compose `post_start`).
+	PostStart []*LifecycleHook `protobuf:"bytes,157,rep,name=post_start,json=postStart,proto3" json:"post_start,omitempty"`
+	// pre_stop commands run in the container before it stops (compose `pre_stop`).
+	PreStop []*LifecycleHook `protobuf:"bytes,158,rep,name=pre_stop,json=preStop,proto3" json:"pre_stop,omitempty"`
+	// deploy: resources and restart policy; the swarm-only keys give warnings (compose `deploy`).
+	Deploy *Deploy `protobuf:"bytes,159,opt,name=deploy,proto3" json:"deploy,omitempty"`
+	// attach only affects the compose CLI's output (compose `attach`).
+	Attach *bool `protobuf:"varint,160,opt,name=attach,proto3,oneof" json:"attach,omitempty"`
+	// use_api_socket mounts the engine's API socket into the container (compose `use_api_socket`).
+	UseApiSocket bool `protobuf:"varint,161,opt,name=use_api_socket,json=useApiSocket,proto3" json:"use_api_socket,omitempty"`
+	// build: compose builds images; khepri runs images from dockerTools (compose `build`).
+	Build *structpb.Value `protobuf:"bytes,170,opt,name=build,proto3" json:"build,omitempty"`
+	// develop: compose watch, a development tool (compose `develop`).
+	Develop *structpb.Value `protobuf:"bytes,171,opt,name=develop,proto3" json:"develop,omitempty"`
+	// extends: Nix merging replaces it (compose `extends`).
+	Extends *structpb.Value `protobuf:"bytes,172,opt,name=extends,proto3" json:"extends,omitempty"`
+	// provider: Docker Desktop service providers (compose `provider`).
+	Provider *structpb.Value `protobuf:"bytes,173,opt,name=provider,proto3" json:"provider,omitempty"`
+	// models: Docker Model Runner (compose `models`).
+	Models *structpb.Value `protobuf:"bytes,174,opt,name=models,proto3" json:"models,omitempty"`
+	// credential_spec: Windows containers (compose `credential_spec`).
+	CredentialSpec *structpb.Value `protobuf:"bytes,175,opt,name=credential_spec,json=credentialSpec,proto3" json:"credential_spec,omitempty"`
+	// isolation: Windows containers (compose `isolation`).
+	Isolation *structpb.Value `protobuf:"bytes,176,opt,name=isolation,proto3" json:"isolation,omitempty"`
+	// cpu_count: Windows containers (compose `cpu_count`).
+	CpuCount *structpb.Value `protobuf:"bytes,177,opt,name=cpu_count,json=cpuCount,proto3" json:"cpu_count,omitempty"`
+	// cpu_percent: Windows containers (compose `cpu_percent`).
+	CpuPercent    *structpb.Value `protobuf:"bytes,178,opt,name=cpu_percent,json=cpuPercent,proto3" json:"cpu_percent,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -597,6 +739,1425 @@ func (x *Service) GetScale() int32 {
 	return 0
 }
 
+func (x *Service) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *Service) GetDomainname() string {
+	if x != nil {
+		return x.Domainname
+	}
+	return ""
+}
+
+func (x *Service) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *Service) GetWorkingDir() string {
+	if x != nil {
+		return x.WorkingDir
+	}
+	return ""
+}
+
+func (x *Service) GetGroupAdd() []string {
+	if x != nil {
+		return x.GroupAdd
+	}
+	return nil
+}
+
+func (x *Service) GetPrivileged() bool {
+	if x != nil {
+		return x.Privileged
+	}
+	return false
+}
+
+func (x *Service) GetReadOnly() bool {
+	if x != nil {
+		return x.ReadOnly
+	}
+	return false
+}
+
+func (x *Service) GetInit() bool {
+	if x != nil && x.Init != nil {
+		return *x.Init
+	}
+	return false
+}
+
+func (x *Service) GetStopSignal() string {
+	if x != nil {
+		return x.StopSignal
+	}
+	return ""
+}
+
+func (x *Service) GetStopGracePeriod() string {
+	if x != nil {
+		return x.StopGracePeriod
+	}
+	return ""
+}
+
+func (x *Service) GetTmpfs() []string {
+	if x != nil {
+		return x.Tmpfs
+	}
+	return nil
+}
+
+func (x *Service) GetShmSize() *structpb.Value {
+	if x != nil {
+		return x.ShmSize
+	}
+	return nil
+}
+
+func (x *Service) GetSysctls() *structpb.Value {
+	if x != nil {
+		return x.Sysctls
+	}
+	return nil
+}
+
+func (x *Service) GetUlimits() map[string]*Ulimit {
+	if x != nil {
+		return x.Ulimits
+	}
+	return nil
+}
+
+func (x *Service) GetSecurityOpt() []string {
+	if x != nil {
+		return x.SecurityOpt
+	}
+	return nil
+}
+
+func (x *Service) GetIpc() string {
+	if x != nil {
+		return x.Ipc
+	}
+	return ""
+}
+
+func (x *Service) GetPid() string {
+	if x != nil {
+		return x.Pid
+	}
+	return ""
+}
+
+func (x *Service) GetUts() string {
+	if x != nil {
+		return x.Uts
+	}
+	return ""
+}
+
+func (x *Service) GetUsernsMode() string {
+	if x != nil {
+		return x.UsernsMode
+	}
+	return ""
+}
+
+func (x *Service) GetCgroup() string {
+	if x != nil {
+		return x.Cgroup
+	}
+	return ""
+}
+
+func (x *Service) GetCgroupParent() string {
+	if x != nil {
+		return x.CgroupParent
+	}
+	return ""
+}
+
+func (x *Service) GetNetworkMode() string {
+	if x != nil {
+		return x.NetworkMode
+	}
+	return ""
+}
+
+func (x *Service) GetLinks() []string {
+	if x != nil {
+		return x.Links
+	}
+	return nil
+}
+
+func (x *Service) GetExternalLinks() []string {
+	if x != nil {
+		return x.ExternalLinks
+	}
+	return nil
+}
+
+func (x *Service) GetVolumesFrom() []string {
+	if x != nil {
+		return x.VolumesFrom
+	}
+	return nil
+}
+
+func (x *Service) GetRuntime() string {
+	if x != nil {
+		return x.Runtime
+	}
+	return ""
+}
+
+func (x *Service) GetPlatform() string {
+	if x != nil {
+		return x.Platform
+	}
+	return ""
+}
+
+func (x *Service) GetPullPolicy() string {
+	if x != nil {
+		return x.PullPolicy
+	}
+	return ""
+}
+
+func (x *Service) GetLogging() *Logging {
+	if x != nil {
+		return x.Logging
+	}
+	return nil
+}
+
+func (x *Service) GetStdinOpen() bool {
+	if x != nil {
+		return x.StdinOpen
+	}
+	return false
+}
+
+func (x *Service) GetTty() bool {
+	if x != nil {
+		return x.Tty
+	}
+	return false
+}
+
+func (x *Service) GetCpus() *structpb.Value {
+	if x != nil {
+		return x.Cpus
+	}
+	return nil
+}
+
+func (x *Service) GetCpuShares() int64 {
+	if x != nil && x.CpuShares != nil {
+		return *x.CpuShares
+	}
+	return 0
+}
+
+func (x *Service) GetCpuPeriod() int64 {
+	if x != nil && x.CpuPeriod != nil {
+		return *x.CpuPeriod
+	}
+	return 0
+}
+
+func (x *Service) GetCpuQuota() int64 {
+	if x != nil && x.CpuQuota != nil {
+		return *x.CpuQuota
+	}
+	return 0
+}
+
+func (x *Service) GetCpuRtPeriod() *structpb.Value {
+	if x != nil {
+		return x.CpuRtPeriod
+	}
+	return nil
+}
+
+func (x *Service) GetCpuRtRuntime() *structpb.Value {
+	if x != nil {
+		return x.CpuRtRuntime
+	}
+	return nil
+}
+
+func (x *Service) GetCpuset() string {
+	if x != nil {
+		return x.Cpuset
+	}
+	return ""
+}
+
+func (x *Service) GetMemLimit() *structpb.Value {
+	if x != nil {
+		return x.MemLimit
+	}
+	return nil
+}
+
+func (x *Service) GetMemReservation() *structpb.Value {
+	if x != nil {
+		return x.MemReservation
+	}
+	return nil
+}
+
+func (x *Service) GetMemSwappiness() int64 {
+	if x != nil && x.MemSwappiness != nil {
+		return *x.MemSwappiness
+	}
+	return 0
+}
+
+func (x *Service) GetMemswapLimit() *structpb.Value {
+	if x != nil {
+		return x.MemswapLimit
+	}
+	return nil
+}
+
+func (x *Service) GetOomKillDisable() bool {
+	if x != nil {
+		return x.OomKillDisable
+	}
+	return false
+}
+
+func (x *Service) GetOomScoreAdj() int64 {
+	if x != nil && x.OomScoreAdj != nil {
+		return *x.OomScoreAdj
+	}
+	return 0
+}
+
+func (x *Service) GetPidsLimit() int64 {
+	if x != nil && x.PidsLimit != nil {
+		return *x.PidsLimit
+	}
+	return 0
+}
+
+func (x *Service) GetBlkioConfig() *BlkioConfig {
+	if x != nil {
+		return x.BlkioConfig
+	}
+	return nil
+}
+
+func (x *Service) GetGpus() []*DeviceRequest {
+	if x != nil {
+		return x.Gpus
+	}
+	return nil
+}
+
+func (x *Service) GetDeviceCgroupRules() []string {
+	if x != nil {
+		return x.DeviceCgroupRules
+	}
+	return nil
+}
+
+func (x *Service) GetAnnotations() *structpb.Value {
+	if x != nil {
+		return x.Annotations
+	}
+	return nil
+}
+
+func (x *Service) GetLabelFile() []string {
+	if x != nil {
+		return x.LabelFile
+	}
+	return nil
+}
+
+func (x *Service) GetDns() []string {
+	if x != nil {
+		return x.Dns
+	}
+	return nil
+}
+
+func (x *Service) GetDnsOpt() []string {
+	if x != nil {
+		return x.DnsOpt
+	}
+	return nil
+}
+
+func (x *Service) GetDnsSearch() []string {
+	if x != nil {
+		return x.DnsSearch
+	}
+	return nil
+}
+
+func (x *Service) GetMacAddress() string {
+	if x != nil {
+		return x.MacAddress
+	}
+	return ""
+}
+
+func (x *Service) GetStorageOpt() map[string]string {
+	if x != nil {
+		return x.StorageOpt
+	}
+	return nil
+}
+
+func (x *Service) GetExpose() []string {
+	if x != nil {
+		return x.Expose
+	}
+	return nil
+}
+
+func (x *Service) GetHealthcheck() *Healthcheck {
+	if x != nil {
+		return x.Healthcheck
+	}
+	return nil
+}
+
+func (x *Service) GetPostStart() []*LifecycleHook {
+	if x != nil {
+		return x.PostStart
+	}
+	return nil
+}
+
+func (x *Service) GetPreStop() []*LifecycleHook {
+	if x != nil {
+		return x.PreStop
+	}
+	return nil
+}
+
+func (x *Service) GetDeploy() *Deploy {
+	if x != nil {
+		return x.Deploy
+	}
+	return nil
+}
+
+func (x *Service) GetAttach() bool {
+	if x != nil && x.Attach != nil {
+		return *x.Attach
+	}
+	return false
+}
+
+func (x *Service) GetUseApiSocket() bool {
+	if x != nil {
+		return x.UseApiSocket
+	}
+	return false
+}
+
+func (x *Service) GetBuild() *structpb.Value {
+	if x != nil {
+		return x.Build
+	}
+	return nil
+}
+
+func (x *Service) GetDevelop() *structpb.Value {
+	if x != nil {
+		return x.Develop
+	}
+	return nil
+}
+
+func (x *Service) GetExtends() *structpb.Value {
+	if x != nil {
+		return x.Extends
+	}
+	return nil
+}
+
+func (x *Service) GetProvider() *structpb.Value {
+	if x != nil {
+		return x.Provider
+	}
+	return nil
+}
+
+func (x *Service) GetModels() *structpb.Value {
+	if x != nil {
+		return x.Models
+	}
+	return nil
+}
+
+func (x *Service) GetCredentialSpec() *structpb.Value {
+	if x != nil {
+		return x.CredentialSpec
+	}
+	return nil
+}
+
+func (x *Service) GetIsolation() *structpb.Value {
+	if x != nil {
+		return x.Isolation
+	}
+	return nil
+}
+
+func (x *Service) GetCpuCount() *structpb.Value {
+	if x != nil {
+		return x.CpuCount
+	}
+	return nil
+}
+
+func (x *Service) GetCpuPercent() *structpb.Value {
+	if x != nil {
+		return x.CpuPercent
+	}
+	return nil
+}
+
+// Ulimit is one resource limit; compose's single number sets both.
+type Ulimit struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Soft          int64                  `protobuf:"varint,1,opt,name=soft,proto3" json:"soft,omitempty"`
+	Hard          int64                  `protobuf:"varint,2,opt,name=hard,proto3" json:"hard,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Ulimit) Reset() {
+	*x = Ulimit{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Ulimit) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Ulimit) ProtoMessage() {}
+
+func (x *Ulimit) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Ulimit.ProtoReflect.Descriptor instead.
+func (*Ulimit) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Ulimit) GetSoft() int64 {
+	if x != nil {
+		return x.Soft
+	}
+	return 0
+}
+
+func (x *Ulimit) GetHard() int64 {
+	if x != nil {
+		return x.Hard
+	}
+	return 0
+}
+
+// Logging is a service's log driver and its options.
+type Logging struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// driver: the engine's log driver; unset keeps NixOS's journald.
+	Driver string `protobuf:"bytes,1,opt,name=driver,proto3" json:"driver,omitempty"`
+	// options of the driver (`--log-opt`).
+	Options       map[string]string `protobuf:"bytes,2,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Logging) Reset() {
+	*x = Logging{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Logging) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Logging) ProtoMessage() {}
+
+func (x *Logging) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Logging.ProtoReflect.Descriptor instead.
+func (*Logging) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Logging) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *Logging) GetOptions() map[string]string {
+	if x != nil {
+		return x.Options
+	}
+	return nil
+}
+
+// BlkioConfig is compose's block IO settings.
+type BlkioConfig struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// weight: 10 to 1000.
+	Weight          *int64            `protobuf:"varint,1,opt,name=weight,proto3,oneof" json:"weight,omitempty"`
+	WeightDevice    []*WeightDevice   `protobuf:"bytes,2,rep,name=weight_device,json=weightDevice,proto3" json:"weight_device,omitempty"`
+	DeviceReadBps   []*ThrottleDevice `protobuf:"bytes,3,rep,name=device_read_bps,json=deviceReadBps,proto3" json:"device_read_bps,omitempty"`
+	DeviceWriteBps  []*ThrottleDevice `protobuf:"bytes,4,rep,name=device_write_bps,json=deviceWriteBps,proto3" json:"device_write_bps,omitempty"`
+	DeviceReadIops  []*ThrottleDevice `protobuf:"bytes,5,rep,name=device_read_iops,json=deviceReadIops,proto3" json:"device_read_iops,omitempty"`
+	DeviceWriteIops []*ThrottleDevice `protobuf:"bytes,6,rep,name=device_write_iops,json=deviceWriteIops,proto3" json:"device_write_iops,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *BlkioConfig) Reset() {
+	*x = BlkioConfig{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BlkioConfig) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BlkioConfig) ProtoMessage() {}
+
+func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BlkioConfig.ProtoReflect.Descriptor instead.
+func (*BlkioConfig) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *BlkioConfig) GetWeight() int64 {
+	if x != nil && x.Weight != nil {
+		return *x.Weight
+	}
+	return 0
+}
+
+func (x *BlkioConfig) GetWeightDevice() []*WeightDevice {
+	if x != nil {
+		return x.WeightDevice
+	}
+	return nil
+}
+
+func (x *BlkioConfig) GetDeviceReadBps() []*ThrottleDevice {
+	if x != nil {
+		return x.DeviceReadBps
+	}
+	return nil
+}
+
+func (x *BlkioConfig) GetDeviceWriteBps() []*ThrottleDevice {
+	if x != nil {
+		return x.DeviceWriteBps
+	}
+	return nil
+}
+
+func (x *BlkioConfig) GetDeviceReadIops() []*ThrottleDevice {
+	if x != nil {
+		return x.DeviceReadIops
+	}
+	return nil
+}
+
+func (x *BlkioConfig) GetDeviceWriteIops() []*ThrottleDevice {
+	if x != nil {
+		return x.DeviceWriteIops
+	}
+	return nil
+}
+
+// WeightDevice is a block IO weight for one device.
+type WeightDevice struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Weight        int64                  `protobuf:"varint,2,opt,name=weight,proto3" json:"weight,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WeightDevice) Reset() {
+	*x = WeightDevice{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WeightDevice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WeightDevice) ProtoMessage() {}
+
+func (x *WeightDevice) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WeightDevice.ProtoReflect.Descriptor instead.
+func (*WeightDevice) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *WeightDevice) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *WeightDevice) GetWeight() int64 {
+	if x != nil {
+		return x.Weight
+	}
+	return 0
+}
+
+// ThrottleDevice is a rate limit for one device: bytes (or a byte size) per second, or
+// operations per second.
+type ThrottleDevice struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Rate          *structpb.Value        `protobuf:"bytes,2,opt,name=rate,proto3" json:"rate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ThrottleDevice) Reset() {
+	*x = ThrottleDevice{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThrottleDevice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThrottleDevice) ProtoMessage() {}
+
+func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThrottleDevice.ProtoReflect.Descriptor instead.
+func (*ThrottleDevice) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ThrottleDevice) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *ThrottleDevice) GetRate() *structpb.Value {
+	if x != nil {
+		return x.Rate
+	}
+	return nil
+}
+
+// DeviceRequest asks for devices by driver and capabilities (GPUs).
+type DeviceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// capabilities, such as ["gpu"].
+	Capabilities []string `protobuf:"bytes,1,rep,name=capabilities,proto3" json:"capabilities,omitempty"`
+	// count: a number of devices, or "all".
+	Count *structpb.Value `protobuf:"bytes,2,opt,name=count,proto3" json:"count,omitempty"`
+	// device_ids select devices by id; exclusive with count.
+	DeviceIds []string `protobuf:"bytes,3,rep,name=device_ids,json=deviceIds,proto3" json:"device_ids,omitempty"`
+	// driver, such as "nvidia".
+	Driver string `protobuf:"bytes,4,opt,name=driver,proto3" json:"driver,omitempty"`
+	// options for the driver.
+	Options       map[string]string `protobuf:"bytes,5,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeviceRequest) Reset() {
+	*x = DeviceRequest{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeviceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeviceRequest) ProtoMessage() {}
+
+func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
+func (*DeviceRequest) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DeviceRequest) GetCapabilities() []string {
+	if x != nil {
+		return x.Capabilities
+	}
+	return nil
+}
+
+func (x *DeviceRequest) GetCount() *structpb.Value {
+	if x != nil {
+		return x.Count
+	}
+	return nil
+}
+
+func (x *DeviceRequest) GetDeviceIds() []string {
+	if x != nil {
+		return x.DeviceIds
+	}
+	return nil
+}
+
+func (x *DeviceRequest) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *DeviceRequest) GetOptions() map[string]string {
+	if x != nil {
+		return x.Options
+	}
+	return nil
+}
+
+// Healthcheck is compose's healthcheck.
+type Healthcheck struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// test: a string (run by a shell), or a list: ["CMD", args...], ["CMD-SHELL", "cmd"] or ["NONE"].
+	Test *structpb.Value `protobuf:"bytes,1,opt,name=test,proto3" json:"test,omitempty"`
+	// interval between checks, a duration (default 30s).
+	Interval string `protobuf:"bytes,2,opt,name=interval,proto3" json:"interval,omitempty"`
+	// timeout of one check, a duration (default 30s).
+	Timeout string `protobuf:"bytes,3,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	// retries: consecutive failures before unhealthy (default 3).
+	Retries *int64 `protobuf:"varint,4,opt,name=retries,proto3,oneof" json:"retries,omitempty"`
+	// start_period: failures during it do not count, a duration (default 0s).
+	StartPeriod string `protobuf:"bytes,5,opt,name=start_period,json=startPeriod,proto3" json:"start_period,omitempty"`
+	// start_interval: the interval during start_period, a duration (default 5s).
+	StartInterval string `protobuf:"bytes,6,opt,name=start_interval,json=startInterval,proto3" json:"start_interval,omitempty"`
+	// disable turns off the image's healthcheck.
+	Disable       bool `protobuf:"varint,7,opt,name=disable,proto3" json:"disable,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Healthcheck) Reset() {
+	*x = Healthcheck{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Healthcheck) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Healthcheck) ProtoMessage() {}
+
+func (x *Healthcheck) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Healthcheck.ProtoReflect.Descriptor instead.
+func (*Healthcheck) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Healthcheck) GetTest() *structpb.Value {
+	if x != nil {
+		return x.Test
+	}
+	return nil
+}
+
+func (x *Healthcheck) GetInterval() string {
+	if x != nil {
+		return x.Interval
+	}
+	return ""
+}
+
+func (x *Healthcheck) GetTimeout() string {
+	if x != nil {
+		return x.Timeout
+	}
+	return ""
+}
+
+func (x *Healthcheck) GetRetries() int64 {
+	if x != nil && x.Retries != nil {
+		return *x.Retries
+	}
+	return 0
+}
+
+func (x *Healthcheck) GetStartPeriod() string {
+	if x != nil {
+		return x.StartPeriod
+	}
+	return ""
+}
+
+func (x *Healthcheck) GetStartInterval() string {
+	if x != nil {
+		return x.StartInterval
+	}
+	return ""
+}
+
+func (x *Healthcheck) GetDisable() bool {
+	if x != nil {
+		return x.Disable
+	}
+	return false
+}
+
+// LifecycleHook is a command run inside the container (compose `post_start`, `pre_stop`).
+type LifecycleHook struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// command: a list, or a string split into words.
+	Command *structpb.Value `protobuf:"bytes,1,opt,name=command,proto3" json:"command,omitempty"`
+	// user to run it as.
+	User string `protobuf:"bytes,2,opt,name=user,proto3" json:"user,omitempty"`
+	// privileged runs it with all capabilities.
+	Privileged bool `protobuf:"varint,3,opt,name=privileged,proto3" json:"privileged,omitempty"`
+	// working_dir to run it in.
+	WorkingDir string `protobuf:"bytes,4,opt,name=working_dir,json=workingDir,proto3" json:"working_dir,omitempty"`
+	// environment of the command.
+	Environment   map[string]string `protobuf:"bytes,5,rep,name=environment,proto3" json:"environment,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LifecycleHook) Reset() {
+	*x = LifecycleHook{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LifecycleHook) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LifecycleHook) ProtoMessage() {}
+
+func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LifecycleHook.ProtoReflect.Descriptor instead.
+func (*LifecycleHook) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *LifecycleHook) GetCommand() *structpb.Value {
+	if x != nil {
+		return x.Command
+	}
+	return nil
+}
+
+func (x *LifecycleHook) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *LifecycleHook) GetPrivileged() bool {
+	if x != nil {
+		return x.Privileged
+	}
+	return false
+}
+
+func (x *LifecycleHook) GetWorkingDir() string {
+	if x != nil {
+		return x.WorkingDir
+	}
+	return ""
+}
+
+func (x *LifecycleHook) GetEnvironment() map[string]string {
+	if x != nil {
+		return x.Environment
+	}
+	return nil
+}
+
+// Deploy is compose's `deploy`: resources and restart policy run here; the rest is
+// swarm's.
+type Deploy struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Resources     *Resources             `protobuf:"bytes,1,opt,name=resources,proto3" json:"resources,omitempty"`
+	RestartPolicy *RestartPolicy         `protobuf:"bytes,2,opt,name=restart_policy,json=restartPolicy,proto3" json:"restart_policy,omitempty"`
+	// The swarm-only keys: any value gives a warning.
+	Mode           *structpb.Value `protobuf:"bytes,3,opt,name=mode,proto3" json:"mode,omitempty"`
+	Labels         *structpb.Value `protobuf:"bytes,4,opt,name=labels,proto3" json:"labels,omitempty"`
+	Placement      *structpb.Value `protobuf:"bytes,5,opt,name=placement,proto3" json:"placement,omitempty"`
+	UpdateConfig   *structpb.Value `protobuf:"bytes,6,opt,name=update_config,json=updateConfig,proto3" json:"update_config,omitempty"`
+	RollbackConfig *structpb.Value `protobuf:"bytes,7,opt,name=rollback_config,json=rollbackConfig,proto3" json:"rollback_config,omitempty"`
+	EndpointMode   *structpb.Value `protobuf:"bytes,8,opt,name=endpoint_mode,json=endpointMode,proto3" json:"endpoint_mode,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Deploy) Reset() {
+	*x = Deploy{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Deploy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Deploy) ProtoMessage() {}
+
+func (x *Deploy) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Deploy.ProtoReflect.Descriptor instead.
+func (*Deploy) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Deploy) GetResources() *Resources {
+	if x != nil {
+		return x.Resources
+	}
+	return nil
+}
+
+func (x *Deploy) GetRestartPolicy() *RestartPolicy {
+	if x != nil {
+		return x.RestartPolicy
+	}
+	return nil
+}
+
+func (x *Deploy) GetMode() *structpb.Value {
+	if x != nil {
+		return x.Mode
+	}
+	return nil
+}
+
+func (x *Deploy) GetLabels() *structpb.Value {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *Deploy) GetPlacement() *structpb.Value {
+	if x != nil {
+		return x.Placement
+	}
+	return nil
+}
+
+func (x *Deploy) GetUpdateConfig() *structpb.Value {
+	if x != nil {
+		return x.UpdateConfig
+	}
+	return nil
+}
+
+func (x *Deploy) GetRollbackConfig() *structpb.Value {
+	if x != nil {
+		return x.RollbackConfig
+	}
+	return nil
+}
+
+func (x *Deploy) GetEndpointMode() *structpb.Value {
+	if x != nil {
+		return x.EndpointMode
+	}
+	return nil
+}
+
+// Resources are a service's resource limits and reservations.
+type Resources struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Limits        *ResourceLimits        `protobuf:"bytes,1,opt,name=limits,proto3" json:"limits,omitempty"`
+	Reservations  *ResourceReservations  `protobuf:"bytes,2,opt,name=reservations,proto3" json:"reservations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Resources) Reset() {
+	*x = Resources{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Resources) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Resources) ProtoMessage() {}
+
+func (x *Resources) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Resources.ProtoReflect.Descriptor instead.
+func (*Resources) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *Resources) GetLimits() *ResourceLimits {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
+func (x *Resources) GetReservations() *ResourceReservations {
+	if x != nil {
+		return x.Reservations
+	}
+	return nil
+}
+
+// ResourceLimits caps what a container uses.
+type ResourceLimits struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// cpus: a number of CPUs, number or string.
+	Cpus *structpb.Value `protobuf:"bytes,1,opt,name=cpus,proto3" json:"cpus,omitempty"`
+	// memory: bytes or a byte size string.
+	Memory *structpb.Value `protobuf:"bytes,2,opt,name=memory,proto3" json:"memory,omitempty"`
+	// pids: the maximum number of processes.
+	Pids          *int64 `protobuf:"varint,3,opt,name=pids,proto3,oneof" json:"pids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResourceLimits) Reset() {
+	*x = ResourceLimits{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResourceLimits) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResourceLimits) ProtoMessage() {}
+
+func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResourceLimits.ProtoReflect.Descriptor instead.
+func (*ResourceLimits) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ResourceLimits) GetCpus() *structpb.Value {
+	if x != nil {
+		return x.Cpus
+	}
+	return nil
+}
+
+func (x *ResourceLimits) GetMemory() *structpb.Value {
+	if x != nil {
+		return x.Memory
+	}
+	return nil
+}
+
+func (x *ResourceLimits) GetPids() int64 {
+	if x != nil && x.Pids != nil {
+		return *x.Pids
+	}
+	return 0
+}
+
+// ResourceReservations is what a container is guaranteed.
+type ResourceReservations struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// cpus: a number of CPUs, number or string.
+	Cpus *structpb.Value `protobuf:"bytes,1,opt,name=cpus,proto3" json:"cpus,omitempty"`
+	// memory: bytes or a byte size string.
+	Memory *structpb.Value `protobuf:"bytes,2,opt,name=memory,proto3" json:"memory,omitempty"`
+	// devices requested, such as GPUs.
+	Devices       []*DeviceRequest `protobuf:"bytes,3,rep,name=devices,proto3" json:"devices,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResourceReservations) Reset() {
+	*x = ResourceReservations{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResourceReservations) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResourceReservations) ProtoMessage() {}
+
+func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResourceReservations.ProtoReflect.Descriptor instead.
+func (*ResourceReservations) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ResourceReservations) GetCpus() *structpb.Value {
+	if x != nil {
+		return x.Cpus
+	}
+	return nil
+}
+
+func (x *ResourceReservations) GetMemory() *structpb.Value {
+	if x != nil {
+		return x.Memory
+	}
+	return nil
+}
+
+func (x *ResourceReservations) GetDevices() []*DeviceRequest {
+	if x != nil {
+		return x.Devices
+	}
+	return nil
+}
+
+// RestartPolicy is compose's `deploy.restart_policy`.
+type RestartPolicy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// condition: none, on-failure or any.
+	Condition string `protobuf:"bytes,1,opt,name=condition,proto3" json:"condition,omitempty"`
+	// delay between restarts, a duration.
+	Delay string `protobuf:"bytes,2,opt,name=delay,proto3" json:"delay,omitempty"`
+	// max_attempts: restarts before giving up.
+	MaxAttempts *int64 `protobuf:"varint,3,opt,name=max_attempts,json=maxAttempts,proto3,oneof" json:"max_attempts,omitempty"`
+	// window: the time max_attempts are counted over, a duration.
+	Window        string `protobuf:"bytes,4,opt,name=window,proto3" json:"window,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RestartPolicy) Reset() {
+	*x = RestartPolicy{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RestartPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RestartPolicy) ProtoMessage() {}
+
+func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RestartPolicy.ProtoReflect.Descriptor instead.
+func (*RestartPolicy) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *RestartPolicy) GetCondition() string {
+	if x != nil {
+		return x.Condition
+	}
+	return ""
+}
+
+func (x *RestartPolicy) GetDelay() string {
+	if x != nil {
+		return x.Delay
+	}
+	return ""
+}
+
+func (x *RestartPolicy) GetMaxAttempts() int64 {
+	if x != nil && x.MaxAttempts != nil {
+		return *x.MaxAttempts
+	}
+	return 0
+}
+
+func (x *RestartPolicy) GetWindow() string {
+	if x != nil {
+		return x.Window
+	}
+	return ""
+}
+
 // ServiceNetwork is a service's attachment to one network.
 type ServiceNetwork struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -608,7 +2169,7 @@ type ServiceNetwork struct {
 
 func (x *ServiceNetwork) Reset() {
 	*x = ServiceNetwork{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -620,7 +2181,7 @@ func (x *ServiceNetwork) String() string {
 func (*ServiceNetwork) ProtoMessage() {}
 
 func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -633,7 +2194,7 @@ func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceNetwork.ProtoReflect.Descriptor instead.
 func (*ServiceNetwork) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ServiceNetwork) GetAliases() []string {
@@ -658,7 +2219,7 @@ type Dependency struct {
 
 func (x *Dependency) Reset() {
 	*x = Dependency{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -670,7 +2231,7 @@ func (x *Dependency) String() string {
 func (*Dependency) ProtoMessage() {}
 
 func (x *Dependency) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -683,7 +2244,7 @@ func (x *Dependency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dependency.ProtoReflect.Descriptor instead.
 func (*Dependency) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Dependency) GetCondition() string {
@@ -730,7 +2291,7 @@ type ExpandResponse struct {
 
 func (x *ExpandResponse) Reset() {
 	*x = ExpandResponse{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -742,7 +2303,7 @@ func (x *ExpandResponse) String() string {
 func (*ExpandResponse) ProtoMessage() {}
 
 func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -755,7 +2316,7 @@ func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExpandResponse.ProtoReflect.Descriptor instead.
 func (*ExpandResponse) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ExpandResponse) GetDiagnostics() []*Diagnostic {
@@ -807,7 +2368,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -819,7 +2380,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -832,7 +2393,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -873,14 +2434,25 @@ type Container struct {
 	Devices          []string               `protobuf:"bytes,12,rep,name=devices,proto3" json:"devices,omitempty"`
 	ExtraOptions     []string               `protobuf:"bytes,13,rep,name=extra_options,json=extraOptions,proto3" json:"extra_options,omitempty"`
 	// Lifecycle: fields 300-399.
-	AutoStart     *bool `protobuf:"varint,300,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	AutoStart *bool `protobuf:"varint,300,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
+	// Run settings with a first-class oci-containers option: fields 100-199.
+	User       *string `protobuf:"bytes,100,opt,name=user,proto3,oneof" json:"user,omitempty"`
+	Workdir    *string `protobuf:"bytes,101,opt,name=workdir,proto3,oneof" json:"workdir,omitempty"`
+	Hostname   *string `protobuf:"bytes,102,opt,name=hostname,proto3,oneof" json:"hostname,omitempty"`
+	Privileged bool    `protobuf:"varint,103,opt,name=privileged,proto3" json:"privileged,omitempty"`
+	// pull: always, missing, never or newer; unset keeps oci-containers' "missing".
+	Pull *string `protobuf:"bytes,104,opt,name=pull,proto3,oneof" json:"pull,omitempty"`
+	// log_driver is oci-containers' `log-driver`; unset keeps its "journald".
+	LogDriver *string `protobuf:"bytes,105,opt,name=log_driver,json=log-driver,proto3,oneof" json:"log_driver,omitempty"`
+	// pre_run_extra_options are global flags of the backend, before `run`.
+	PreRunExtraOptions []string `protobuf:"bytes,106,rep,name=pre_run_extra_options,json=preRunExtraOptions,proto3" json:"pre_run_extra_options,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -892,7 +2464,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -905,7 +2477,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Container) GetImage() string {
@@ -1006,6 +2578,55 @@ func (x *Container) GetAutoStart() bool {
 	return false
 }
 
+func (x *Container) GetUser() string {
+	if x != nil && x.User != nil {
+		return *x.User
+	}
+	return ""
+}
+
+func (x *Container) GetWorkdir() string {
+	if x != nil && x.Workdir != nil {
+		return *x.Workdir
+	}
+	return ""
+}
+
+func (x *Container) GetHostname() string {
+	if x != nil && x.Hostname != nil {
+		return *x.Hostname
+	}
+	return ""
+}
+
+func (x *Container) GetPrivileged() bool {
+	if x != nil {
+		return x.Privileged
+	}
+	return false
+}
+
+func (x *Container) GetPull() string {
+	if x != nil && x.Pull != nil {
+		return *x.Pull
+	}
+	return ""
+}
+
+func (x *Container) GetLogDriver() string {
+	if x != nil && x.LogDriver != nil {
+		return *x.LogDriver
+	}
+	return ""
+}
+
+func (x *Container) GetPreRunExtraOptions() []string {
+	if x != nil {
+		return x.PreRunExtraOptions
+	}
+	return nil
+}
+
 // SystemdService is `systemd.services.<name>`.
 type SystemdService struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1020,13 +2641,15 @@ type SystemdService struct {
 	PreStop       string                 `protobuf:"bytes,9,opt,name=pre_stop,json=preStop,proto3" json:"pre_stop,omitempty"`
 	ServiceConfig map[string]string      `protobuf:"bytes,10,rep,name=service_config,json=serviceConfig,proto3" json:"service_config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	UnitConfig    map[string]string      `protobuf:"bytes,11,rep,name=unit_config,json=unitConfig,proto3" json:"unit_config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// post_start runs after the main process started (NixOS `postStart`).
+	PostStart     string `protobuf:"bytes,100,opt,name=post_start,json=postStart,proto3" json:"post_start,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1038,7 +2661,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1051,7 +2674,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -1131,6 +2754,13 @@ func (x *SystemdService) GetUnitConfig() map[string]string {
 	return nil
 }
 
+func (x *SystemdService) GetPostStart() string {
+	if x != nil {
+		return x.PostStart
+	}
+	return ""
+}
+
 // SystemdTarget is `systemd.targets.<name>`.
 type SystemdTarget struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1144,7 +2774,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +2786,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +2799,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -1243,7 +2873,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x02 \x01(\tR\x04name\"8\n" +
 	"\x06Volume\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"\x8d\t\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"\xba!\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -1273,7 +2903,97 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
 	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x12\x1a\n" +
-	"\x05scale\x18\xaf\x02 \x01(\x05H\x02R\x05scale\x88\x01\x01\x1a>\n" +
+	"\x05scale\x18\xaf\x02 \x01(\x05H\x02R\x05scale\x88\x01\x01\x12\x1a\n" +
+	"\bhostname\x18d \x01(\tR\bhostname\x12\x1e\n" +
+	"\n" +
+	"domainname\x18e \x01(\tR\n" +
+	"domainname\x12\x12\n" +
+	"\x04user\x18f \x01(\tR\x04user\x12\x1f\n" +
+	"\vworking_dir\x18g \x01(\tR\n" +
+	"workingDir\x12\x1b\n" +
+	"\tgroup_add\x18h \x03(\tR\bgroupAdd\x12\x1e\n" +
+	"\n" +
+	"privileged\x18i \x01(\bR\n" +
+	"privileged\x12\x1b\n" +
+	"\tread_only\x18j \x01(\bR\breadOnly\x12\x17\n" +
+	"\x04init\x18k \x01(\bH\x03R\x04init\x88\x01\x01\x12\x1f\n" +
+	"\vstop_signal\x18l \x01(\tR\n" +
+	"stopSignal\x12*\n" +
+	"\x11stop_grace_period\x18m \x01(\tR\x0fstopGracePeriod\x12\x14\n" +
+	"\x05tmpfs\x18n \x03(\tR\x05tmpfs\x121\n" +
+	"\bshm_size\x18o \x01(\v2\x16.google.protobuf.ValueR\ashmSize\x120\n" +
+	"\asysctls\x18p \x01(\v2\x16.google.protobuf.ValueR\asysctls\x129\n" +
+	"\aulimits\x18q \x03(\v2\x1f.khepri.v1.Service.UlimitsEntryR\aulimits\x12!\n" +
+	"\fsecurity_opt\x18r \x03(\tR\vsecurityOpt\x12\x10\n" +
+	"\x03ipc\x18s \x01(\tR\x03ipc\x12\x10\n" +
+	"\x03pid\x18t \x01(\tR\x03pid\x12\x10\n" +
+	"\x03uts\x18u \x01(\tR\x03uts\x12\x1f\n" +
+	"\vuserns_mode\x18v \x01(\tR\n" +
+	"usernsMode\x12\x16\n" +
+	"\x06cgroup\x18w \x01(\tR\x06cgroup\x12#\n" +
+	"\rcgroup_parent\x18x \x01(\tR\fcgroupParent\x12!\n" +
+	"\fnetwork_mode\x18y \x01(\tR\vnetworkMode\x12\x14\n" +
+	"\x05links\x18z \x03(\tR\x05links\x12%\n" +
+	"\x0eexternal_links\x18{ \x03(\tR\rexternalLinks\x12!\n" +
+	"\fvolumes_from\x18| \x03(\tR\vvolumesFrom\x12\x18\n" +
+	"\aruntime\x18} \x01(\tR\aruntime\x12\x1a\n" +
+	"\bplatform\x18~ \x01(\tR\bplatform\x12\x1f\n" +
+	"\vpull_policy\x18\x7f \x01(\tR\n" +
+	"pullPolicy\x12-\n" +
+	"\alogging\x18\x80\x01 \x01(\v2\x12.khepri.v1.LoggingR\alogging\x12\x1e\n" +
+	"\n" +
+	"stdin_open\x18\x81\x01 \x01(\bR\tstdinOpen\x12\x11\n" +
+	"\x03tty\x18\x82\x01 \x01(\bR\x03tty\x12+\n" +
+	"\x04cpus\x18\x83\x01 \x01(\v2\x16.google.protobuf.ValueR\x04cpus\x12#\n" +
+	"\n" +
+	"cpu_shares\x18\x84\x01 \x01(\x03H\x04R\tcpuShares\x88\x01\x01\x12#\n" +
+	"\n" +
+	"cpu_period\x18\x85\x01 \x01(\x03H\x05R\tcpuPeriod\x88\x01\x01\x12!\n" +
+	"\tcpu_quota\x18\x86\x01 \x01(\x03H\x06R\bcpuQuota\x88\x01\x01\x12;\n" +
+	"\rcpu_rt_period\x18\x87\x01 \x01(\v2\x16.google.protobuf.ValueR\vcpuRtPeriod\x12=\n" +
+	"\x0ecpu_rt_runtime\x18\x88\x01 \x01(\v2\x16.google.protobuf.ValueR\fcpuRtRuntime\x12\x17\n" +
+	"\x06cpuset\x18\x89\x01 \x01(\tR\x06cpuset\x124\n" +
+	"\tmem_limit\x18\x8a\x01 \x01(\v2\x16.google.protobuf.ValueR\bmemLimit\x12@\n" +
+	"\x0fmem_reservation\x18\x8b\x01 \x01(\v2\x16.google.protobuf.ValueR\x0ememReservation\x12+\n" +
+	"\x0emem_swappiness\x18\x8c\x01 \x01(\x03H\aR\rmemSwappiness\x88\x01\x01\x12<\n" +
+	"\rmemswap_limit\x18\x8d\x01 \x01(\v2\x16.google.protobuf.ValueR\fmemswapLimit\x12)\n" +
+	"\x10oom_kill_disable\x18\x8e\x01 \x01(\bR\x0eoomKillDisable\x12(\n" +
+	"\room_score_adj\x18\x8f\x01 \x01(\x03H\bR\voomScoreAdj\x88\x01\x01\x12#\n" +
+	"\n" +
+	"pids_limit\x18\x90\x01 \x01(\x03H\tR\tpidsLimit\x88\x01\x01\x12:\n" +
+	"\fblkio_config\x18\x91\x01 \x01(\v2\x16.khepri.v1.BlkioConfigR\vblkioConfig\x12-\n" +
+	"\x04gpus\x18\x92\x01 \x03(\v2\x18.khepri.v1.DeviceRequestR\x04gpus\x12/\n" +
+	"\x13device_cgroup_rules\x18\x93\x01 \x03(\tR\x11deviceCgroupRules\x129\n" +
+	"\vannotations\x18\x94\x01 \x01(\v2\x16.google.protobuf.ValueR\vannotations\x12\x1e\n" +
+	"\n" +
+	"label_file\x18\x95\x01 \x03(\tR\tlabelFile\x12\x11\n" +
+	"\x03dns\x18\x96\x01 \x03(\tR\x03dns\x12\x18\n" +
+	"\adns_opt\x18\x97\x01 \x03(\tR\x06dnsOpt\x12\x1e\n" +
+	"\n" +
+	"dns_search\x18\x98\x01 \x03(\tR\tdnsSearch\x12 \n" +
+	"\vmac_address\x18\x99\x01 \x01(\tR\n" +
+	"macAddress\x12D\n" +
+	"\vstorage_opt\x18\x9a\x01 \x03(\v2\".khepri.v1.Service.StorageOptEntryR\n" +
+	"storageOpt\x12\x17\n" +
+	"\x06expose\x18\x9b\x01 \x03(\tR\x06expose\x129\n" +
+	"\vhealthcheck\x18\x9c\x01 \x01(\v2\x16.khepri.v1.HealthcheckR\vhealthcheck\x128\n" +
+	"\n" +
+	"post_start\x18\x9d\x01 \x03(\v2\x18.khepri.v1.LifecycleHookR\tpostStart\x124\n" +
+	"\bpre_stop\x18\x9e\x01 \x03(\v2\x18.khepri.v1.LifecycleHookR\apreStop\x12*\n" +
+	"\x06deploy\x18\x9f\x01 \x01(\v2\x11.khepri.v1.DeployR\x06deploy\x12\x1c\n" +
+	"\x06attach\x18\xa0\x01 \x01(\bH\n" +
+	"R\x06attach\x88\x01\x01\x12%\n" +
+	"\x0euse_api_socket\x18\xa1\x01 \x01(\bR\fuseApiSocket\x12-\n" +
+	"\x05build\x18\xaa\x01 \x01(\v2\x16.google.protobuf.ValueR\x05build\x121\n" +
+	"\adevelop\x18\xab\x01 \x01(\v2\x16.google.protobuf.ValueR\adevelop\x121\n" +
+	"\aextends\x18\xac\x01 \x01(\v2\x16.google.protobuf.ValueR\aextends\x123\n" +
+	"\bprovider\x18\xad\x01 \x01(\v2\x16.google.protobuf.ValueR\bprovider\x12/\n" +
+	"\x06models\x18\xae\x01 \x01(\v2\x16.google.protobuf.ValueR\x06models\x12@\n" +
+	"\x0fcredential_spec\x18\xaf\x01 \x01(\v2\x16.google.protobuf.ValueR\x0ecredentialSpec\x125\n" +
+	"\tisolation\x18\xb0\x01 \x01(\v2\x16.google.protobuf.ValueR\tisolation\x124\n" +
+	"\tcpu_count\x18\xb1\x01 \x01(\v2\x16.google.protobuf.ValueR\bcpuCount\x128\n" +
+	"\vcpu_percent\x18\xb2\x01 \x01(\v2\x16.google.protobuf.ValueR\n" +
+	"cpuPercent\x1a>\n" +
 	"\x10EnvironmentEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aV\n" +
@@ -1285,10 +3005,107 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aS\n" +
 	"\x0eDependsOnEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
-	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.DependencyR\x05value:\x028\x01B\t\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.DependencyR\x05value:\x028\x01\x1aM\n" +
+	"\fUlimitsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.UlimitR\x05value:\x028\x01\x1a=\n" +
+	"\x0fStorageOptEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\t\n" +
 	"\a_enableB\r\n" +
 	"\v_auto_startB\b\n" +
-	"\x06_scale\"*\n" +
+	"\x06_scaleB\a\n" +
+	"\x05_initB\r\n" +
+	"\v_cpu_sharesB\r\n" +
+	"\v_cpu_periodB\f\n" +
+	"\n" +
+	"_cpu_quotaB\x11\n" +
+	"\x0f_mem_swappinessB\x10\n" +
+	"\x0e_oom_score_adjB\r\n" +
+	"\v_pids_limitB\t\n" +
+	"\a_attach\"0\n" +
+	"\x06Ulimit\x12\x12\n" +
+	"\x04soft\x18\x01 \x01(\x03R\x04soft\x12\x12\n" +
+	"\x04hard\x18\x02 \x01(\x03R\x04hard\"\x98\x01\n" +
+	"\aLogging\x12\x16\n" +
+	"\x06driver\x18\x01 \x01(\tR\x06driver\x129\n" +
+	"\aoptions\x18\x02 \x03(\v2\x1f.khepri.v1.Logging.OptionsEntryR\aoptions\x1a:\n" +
+	"\fOptionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x87\x03\n" +
+	"\vBlkioConfig\x12\x1b\n" +
+	"\x06weight\x18\x01 \x01(\x03H\x00R\x06weight\x88\x01\x01\x12<\n" +
+	"\rweight_device\x18\x02 \x03(\v2\x17.khepri.v1.WeightDeviceR\fweightDevice\x12A\n" +
+	"\x0fdevice_read_bps\x18\x03 \x03(\v2\x19.khepri.v1.ThrottleDeviceR\rdeviceReadBps\x12C\n" +
+	"\x10device_write_bps\x18\x04 \x03(\v2\x19.khepri.v1.ThrottleDeviceR\x0edeviceWriteBps\x12C\n" +
+	"\x10device_read_iops\x18\x05 \x03(\v2\x19.khepri.v1.ThrottleDeviceR\x0edeviceReadIops\x12E\n" +
+	"\x11device_write_iops\x18\x06 \x03(\v2\x19.khepri.v1.ThrottleDeviceR\x0fdeviceWriteIopsB\t\n" +
+	"\a_weight\":\n" +
+	"\fWeightDevice\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x16\n" +
+	"\x06weight\x18\x02 \x01(\x03R\x06weight\"P\n" +
+	"\x0eThrottleDevice\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12*\n" +
+	"\x04rate\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x04rate\"\x95\x02\n" +
+	"\rDeviceRequest\x12\"\n" +
+	"\fcapabilities\x18\x01 \x03(\tR\fcapabilities\x12,\n" +
+	"\x05count\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x05count\x12\x1d\n" +
+	"\n" +
+	"device_ids\x18\x03 \x03(\tR\tdeviceIds\x12\x16\n" +
+	"\x06driver\x18\x04 \x01(\tR\x06driver\x12?\n" +
+	"\aoptions\x18\x05 \x03(\v2%.khepri.v1.DeviceRequest.OptionsEntryR\aoptions\x1a:\n" +
+	"\fOptionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xfe\x01\n" +
+	"\vHealthcheck\x12*\n" +
+	"\x04test\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x04test\x12\x1a\n" +
+	"\binterval\x18\x02 \x01(\tR\binterval\x12\x18\n" +
+	"\atimeout\x18\x03 \x01(\tR\atimeout\x12\x1d\n" +
+	"\aretries\x18\x04 \x01(\x03H\x00R\aretries\x88\x01\x01\x12!\n" +
+	"\fstart_period\x18\x05 \x01(\tR\vstartPeriod\x12%\n" +
+	"\x0estart_interval\x18\x06 \x01(\tR\rstartInterval\x12\x18\n" +
+	"\adisable\x18\a \x01(\bR\adisableB\n" +
+	"\n" +
+	"\b_retries\"\xa3\x02\n" +
+	"\rLifecycleHook\x120\n" +
+	"\acommand\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\acommand\x12\x12\n" +
+	"\x04user\x18\x02 \x01(\tR\x04user\x12\x1e\n" +
+	"\n" +
+	"privileged\x18\x03 \x01(\bR\n" +
+	"privileged\x12\x1f\n" +
+	"\vworking_dir\x18\x04 \x01(\tR\n" +
+	"workingDir\x12K\n" +
+	"\venvironment\x18\x05 \x03(\v2).khepri.v1.LifecycleHook.EnvironmentEntryR\venvironment\x1a>\n" +
+	"\x10EnvironmentEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xca\x03\n" +
+	"\x06Deploy\x122\n" +
+	"\tresources\x18\x01 \x01(\v2\x14.khepri.v1.ResourcesR\tresources\x12?\n" +
+	"\x0erestart_policy\x18\x02 \x01(\v2\x18.khepri.v1.RestartPolicyR\rrestartPolicy\x12*\n" +
+	"\x04mode\x18\x03 \x01(\v2\x16.google.protobuf.ValueR\x04mode\x12.\n" +
+	"\x06labels\x18\x04 \x01(\v2\x16.google.protobuf.ValueR\x06labels\x124\n" +
+	"\tplacement\x18\x05 \x01(\v2\x16.google.protobuf.ValueR\tplacement\x12;\n" +
+	"\rupdate_config\x18\x06 \x01(\v2\x16.google.protobuf.ValueR\fupdateConfig\x12?\n" +
+	"\x0frollback_config\x18\a \x01(\v2\x16.google.protobuf.ValueR\x0erollbackConfig\x12;\n" +
+	"\rendpoint_mode\x18\b \x01(\v2\x16.google.protobuf.ValueR\fendpointMode\"\x83\x01\n" +
+	"\tResources\x121\n" +
+	"\x06limits\x18\x01 \x01(\v2\x19.khepri.v1.ResourceLimitsR\x06limits\x12C\n" +
+	"\freservations\x18\x02 \x01(\v2\x1f.khepri.v1.ResourceReservationsR\freservations\"\x8e\x01\n" +
+	"\x0eResourceLimits\x12*\n" +
+	"\x04cpus\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x04cpus\x12.\n" +
+	"\x06memory\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x06memory\x12\x17\n" +
+	"\x04pids\x18\x03 \x01(\x03H\x00R\x04pids\x88\x01\x01B\a\n" +
+	"\x05_pids\"\xa6\x01\n" +
+	"\x14ResourceReservations\x12*\n" +
+	"\x04cpus\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x04cpus\x12.\n" +
+	"\x06memory\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x06memory\x122\n" +
+	"\adevices\x18\x03 \x03(\v2\x18.khepri.v1.DeviceRequestR\adevices\"\x94\x01\n" +
+	"\rRestartPolicy\x12\x1c\n" +
+	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x14\n" +
+	"\x05delay\x18\x02 \x01(\tR\x05delay\x12&\n" +
+	"\fmax_attempts\x18\x03 \x01(\x03H\x00R\vmaxAttempts\x88\x01\x01\x12\x16\n" +
+	"\x06window\x18\x04 \x01(\tR\x06windowB\x0f\n" +
+	"\r_max_attempts\"*\n" +
 	"\x0eServiceNetwork\x12\x18\n" +
 	"\aaliases\x18\x01 \x03(\tR\aaliases\"r\n" +
 	"\n" +
@@ -1321,7 +3138,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"Diagnostic\x12/\n" +
 	"\bseverity\x18\x01 \x01(\x0e2\x13.khepri.v1.SeverityR\bseverity\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\x84\x06\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\xa8\b\n" +
 	"\tContainer\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -1341,7 +3158,18 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\adevices\x18\f \x03(\tR\adevices\x12#\n" +
 	"\rextra_options\x18\r \x03(\tR\fextraOptions\x12#\n" +
 	"\n" +
-	"auto_start\x18\xac\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x1a>\n" +
+	"auto_start\x18\xac\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x17\n" +
+	"\x04user\x18d \x01(\tH\x02R\x04user\x88\x01\x01\x12\x1d\n" +
+	"\aworkdir\x18e \x01(\tH\x03R\aworkdir\x88\x01\x01\x12\x1f\n" +
+	"\bhostname\x18f \x01(\tH\x04R\bhostname\x88\x01\x01\x12\x1e\n" +
+	"\n" +
+	"privileged\x18g \x01(\bR\n" +
+	"privileged\x12\x17\n" +
+	"\x04pull\x18h \x01(\tH\x05R\x04pull\x88\x01\x01\x12#\n" +
+	"\n" +
+	"log_driver\x18i \x01(\tH\x06R\n" +
+	"log-driver\x88\x01\x01\x121\n" +
+	"\x15pre_run_extra_options\x18j \x03(\tR\x12preRunExtraOptions\x1a>\n" +
 	"\x10EnvironmentEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -1352,7 +3180,13 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\bR\x05value:\x028\x01B\r\n" +
 	"\v_entrypointB\r\n" +
-	"\v_auto_start\"\x9d\x04\n" +
+	"\v_auto_startB\a\n" +
+	"\x05_userB\n" +
+	"\n" +
+	"\b_workdirB\v\n" +
+	"\t_hostnameB\a\n" +
+	"\x05_pullB\r\n" +
+	"\v_log_driver\"\xbc\x04\n" +
 	"\x0eSystemdService\x12 \n" +
 	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x14\n" +
 	"\x05after\x18\x02 \x03(\tR\x05after\x12\x16\n" +
@@ -1366,7 +3200,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x0eservice_config\x18\n" +
 	" \x03(\v2,.khepri.v1.SystemdService.ServiceConfigEntryR\rserviceConfig\x12J\n" +
 	"\vunit_config\x18\v \x03(\v2).khepri.v1.SystemdService.UnitConfigEntryR\n" +
-	"unitConfig\x1a@\n" +
+	"unitConfig\x12\x1d\n" +
+	"\n" +
+	"post_start\x18d \x01(\tR\tpostStart\x1a@\n" +
 	"\x12ServiceConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a=\n" +
@@ -1398,85 +3234,158 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_khepri_v1_expander_proto_goTypes = []any{
-	(Severity)(0),          // 0: khepri.v1.Severity
-	(*ExpandRequest)(nil),  // 1: khepri.v1.ExpandRequest
-	(*Composition)(nil),    // 2: khepri.v1.Composition
-	(*Network)(nil),        // 3: khepri.v1.Network
-	(*Volume)(nil),         // 4: khepri.v1.Volume
-	(*Service)(nil),        // 5: khepri.v1.Service
-	(*ServiceNetwork)(nil), // 6: khepri.v1.ServiceNetwork
-	(*Dependency)(nil),     // 7: khepri.v1.Dependency
-	(*ExpandResponse)(nil), // 8: khepri.v1.ExpandResponse
-	(*Diagnostic)(nil),     // 9: khepri.v1.Diagnostic
-	(*Container)(nil),      // 10: khepri.v1.Container
-	(*SystemdService)(nil), // 11: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),  // 12: khepri.v1.SystemdTarget
-	nil,                    // 13: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                    // 14: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                    // 15: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                    // 16: khepri.v1.Composition.ServicesEntry
-	nil,                    // 17: khepri.v1.Composition.NetworksEntry
-	nil,                    // 18: khepri.v1.Composition.VolumesEntry
-	nil,                    // 19: khepri.v1.Service.EnvironmentEntry
-	nil,                    // 20: khepri.v1.Service.NetworksEntry
-	nil,                    // 21: khepri.v1.Service.LabelsEntry
-	nil,                    // 22: khepri.v1.Service.DependsOnEntry
-	nil,                    // 23: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                    // 24: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                    // 25: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                    // 26: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                    // 27: khepri.v1.Container.EnvironmentEntry
-	nil,                    // 28: khepri.v1.Container.LabelsEntry
-	nil,                    // 29: khepri.v1.Container.CapabilitiesEntry
-	nil,                    // 30: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                    // 31: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil), // 32: google.protobuf.Value
+	(Severity)(0),                // 0: khepri.v1.Severity
+	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
+	(*Composition)(nil),          // 2: khepri.v1.Composition
+	(*Network)(nil),              // 3: khepri.v1.Network
+	(*Volume)(nil),               // 4: khepri.v1.Volume
+	(*Service)(nil),              // 5: khepri.v1.Service
+	(*Ulimit)(nil),               // 6: khepri.v1.Ulimit
+	(*Logging)(nil),              // 7: khepri.v1.Logging
+	(*BlkioConfig)(nil),          // 8: khepri.v1.BlkioConfig
+	(*WeightDevice)(nil),         // 9: khepri.v1.WeightDevice
+	(*ThrottleDevice)(nil),       // 10: khepri.v1.ThrottleDevice
+	(*DeviceRequest)(nil),        // 11: khepri.v1.DeviceRequest
+	(*Healthcheck)(nil),          // 12: khepri.v1.Healthcheck
+	(*LifecycleHook)(nil),        // 13: khepri.v1.LifecycleHook
+	(*Deploy)(nil),               // 14: khepri.v1.Deploy
+	(*Resources)(nil),            // 15: khepri.v1.Resources
+	(*ResourceLimits)(nil),       // 16: khepri.v1.ResourceLimits
+	(*ResourceReservations)(nil), // 17: khepri.v1.ResourceReservations
+	(*RestartPolicy)(nil),        // 18: khepri.v1.RestartPolicy
+	(*ServiceNetwork)(nil),       // 19: khepri.v1.ServiceNetwork
+	(*Dependency)(nil),           // 20: khepri.v1.Dependency
+	(*ExpandResponse)(nil),       // 21: khepri.v1.ExpandResponse
+	(*Diagnostic)(nil),           // 22: khepri.v1.Diagnostic
+	(*Container)(nil),            // 23: khepri.v1.Container
+	(*SystemdService)(nil),       // 24: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 25: khepri.v1.SystemdTarget
+	nil,                          // 26: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 27: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 28: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 29: khepri.v1.Composition.ServicesEntry
+	nil,                          // 30: khepri.v1.Composition.NetworksEntry
+	nil,                          // 31: khepri.v1.Composition.VolumesEntry
+	nil,                          // 32: khepri.v1.Service.EnvironmentEntry
+	nil,                          // 33: khepri.v1.Service.NetworksEntry
+	nil,                          // 34: khepri.v1.Service.LabelsEntry
+	nil,                          // 35: khepri.v1.Service.DependsOnEntry
+	nil,                          // 36: khepri.v1.Service.UlimitsEntry
+	nil,                          // 37: khepri.v1.Service.StorageOptEntry
+	nil,                          // 38: khepri.v1.Logging.OptionsEntry
+	nil,                          // 39: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 40: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 41: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 42: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 43: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 44: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 45: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 46: khepri.v1.Container.LabelsEntry
+	nil,                          // 47: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 48: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 49: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 50: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	13, // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	14, // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	15, // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
-	16, // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	17, // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	18, // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	32, // 6: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	32, // 7: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	19, // 8: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
-	20, // 9: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	21, // 10: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	22, // 11: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	9,  // 12: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	23, // 13: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	24, // 14: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	25, // 15: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	26, // 16: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	0,  // 17: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	27, // 18: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	28, // 19: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	29, // 20: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	30, // 21: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	31, // 22: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,  // 23: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	3,  // 24: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	4,  // 25: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	5,  // 26: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	3,  // 27: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	4,  // 28: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	6,  // 29: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	7,  // 30: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	10, // 31: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	11, // 32: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	11, // 33: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	12, // 34: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,  // 35: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	8,  // 36: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	36, // [36:37] is the sub-list for method output_type
-	35, // [35:36] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	26, // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	27, // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	28, // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	29, // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	30, // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	31, // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	50, // 6: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	50, // 7: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	32, // 8: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
+	33, // 9: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	34, // 10: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	35, // 11: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	50, // 12: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	50, // 13: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	36, // 14: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	7,  // 15: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	50, // 16: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	50, // 17: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	50, // 18: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	50, // 19: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	50, // 20: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	50, // 21: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	8,  // 22: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	11, // 23: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	50, // 24: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	37, // 25: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	12, // 26: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	13, // 27: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	13, // 28: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	14, // 29: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	50, // 30: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	50, // 31: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	50, // 32: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	50, // 33: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	50, // 34: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	50, // 35: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	50, // 36: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	50, // 37: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	50, // 38: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	38, // 39: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	9,  // 40: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	10, // 41: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	10, // 42: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	10, // 43: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	10, // 44: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	50, // 45: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	50, // 46: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	39, // 47: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	50, // 48: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	50, // 49: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	40, // 50: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	15, // 51: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	18, // 52: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	50, // 53: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	50, // 54: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	50, // 55: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	50, // 56: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	50, // 57: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	50, // 58: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	16, // 59: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	17, // 60: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	50, // 61: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	50, // 62: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	50, // 63: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	50, // 64: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	11, // 65: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	22, // 66: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	41, // 67: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	42, // 68: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	43, // 69: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	44, // 70: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	0,  // 71: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	45, // 72: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	46, // 73: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	47, // 74: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	48, // 75: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	49, // 76: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	2,  // 77: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	3,  // 78: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	4,  // 79: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	5,  // 80: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	3,  // 81: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	4,  // 82: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	19, // 83: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	20, // 84: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	6,  // 85: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	23, // 86: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	24, // 87: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	24, // 88: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	25, // 89: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	1,  // 90: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	21, // 91: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	91, // [91:92] is the sub-list for method output_type
+	90, // [90:91] is the sub-list for method input_type
+	90, // [90:90] is the sub-list for extension type_name
+	90, // [90:90] is the sub-list for extension extendee
+	0,  // [0:90] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -1486,15 +3395,19 @@ func file_khepri_v1_expander_proto_init() {
 	}
 	file_khepri_v1_expander_proto_msgTypes[1].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[4].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[6].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[9].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[7].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[11].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[15].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[17].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[19].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[22].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   31,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1,0 +1,363 @@
+# A service's resource limits: compose's cpu, memory, block IO and GPU keys, and
+# `deploy`, whose resources and restart policy run here while its swarm keys do not.
+{ lib, khepriLib }:
+let
+  inherit (lib) mkOption types;
+  inherit (khepriLib) composeScalar;
+  doc = khepriLib.composeDoc "services";
+  deployDoc = khepriLib.composeDoc "deploy";
+
+  int =
+    example: key: description:
+    mkOption {
+      type = types.nullOr types.int;
+      default = null;
+      inherit example;
+      description = ''
+        ${description}
+        ${doc key}
+      '';
+    };
+  # Compose's byte sizes: a number of bytes, or a string such as "512m" or "1gb".
+  bytes = types.nullOr (types.either types.int types.str);
+  cpus = types.nullOr (
+    types.oneOf [
+      types.int
+      types.float
+      types.str
+    ]
+  );
+  sub = options: types.nullOr (types.submodule { inherit options; });
+
+  deviceRequest = types.submodule {
+    options = {
+      capabilities = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "gpu" ];
+        description = "The capabilities the devices must have, such as `gpu`.";
+      };
+      count = mkOption {
+        type = types.nullOr (types.either types.int (types.enum [ "all" ]));
+        default = null;
+        example = "all";
+        description = "How many devices, or `all`; exclusive with {option}`deviceIds`.";
+      };
+      deviceIds = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "0" ];
+        description = "The devices, by id.";
+      };
+      driver = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "nvidia";
+        description = "The device driver.";
+      };
+      options = mkOption {
+        type = types.attrsOf composeScalar;
+        default = { };
+        description = "Driver options.";
+      };
+    };
+  };
+
+  throttle =
+    unit:
+    mkOption {
+      type = types.listOf (
+        types.submodule {
+          options = {
+            path = mkOption {
+              type = types.str;
+              description = "The block device.";
+            };
+            rate = mkOption {
+              type = types.either types.int types.str;
+              description = "The limit, ${unit}.";
+            };
+          };
+        }
+      );
+      default = [ ];
+      description = "Limits per device, ${unit}.";
+    };
+
+  swarmOnly =
+    key:
+    mkOption {
+      type = types.nullOr types.anything;
+      default = null;
+      description = ''
+        Swarm only: khepri warns that it has no effect.
+        ${deployDoc key}
+      '';
+    };
+in
+{
+  options = {
+    cpus = mkOption {
+      type = cpus;
+      default = null;
+      example = 1.5;
+      description = ''
+        How many CPUs the container may use, as a number or a string (`--cpus`).
+        ${doc "cpus"}
+      '';
+    };
+    cpuShares = int 512 "cpu_shares" "The container's relative CPU weight (`--cpu-shares`).";
+    cpuPeriod = int 100000 "cpu_period" "The CFS scheduler period in microseconds (`--cpu-period`).";
+    cpuQuota = int 50000 "cpu_quota" "The CFS scheduler quota in microseconds (`--cpu-quota`).";
+    cpuRtPeriod = mkOption {
+      type = types.nullOr (types.either types.int types.str);
+      default = null;
+      example = "1s";
+      description = ''
+        The real-time scheduler period: microseconds, or a compose duration
+        (`--cpu-rt-period`).
+        ${doc "cpu_rt_period"}
+      '';
+    };
+    cpuRtRuntime = mkOption {
+      type = types.nullOr (types.either types.int types.str);
+      default = null;
+      example = "950ms";
+      description = ''
+        The real-time scheduler runtime: microseconds, or a compose duration
+        (`--cpu-rt-runtime`).
+        ${doc "cpu_rt_runtime"}
+      '';
+    };
+    cpuset = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "0-3";
+      description = ''
+        The CPUs the container may run on (`--cpuset-cpus`).
+        ${doc "cpuset"}
+      '';
+    };
+    memLimit = mkOption {
+      type = bytes;
+      default = null;
+      example = "1g";
+      description = ''
+        The memory limit: bytes, or a compose byte size such as `512m` (`--memory`).
+        ${doc "mem_limit"}
+      '';
+    };
+    memReservation = mkOption {
+      type = bytes;
+      default = null;
+      example = "256m";
+      description = ''
+        The memory soft limit (`--memory-reservation`).
+        ${doc "mem_reservation"}
+      '';
+    };
+    memSwappiness = int 0 "mem_swappiness" "How readily the kernel swaps the container's memory, 0 to 100 (`--memory-swappiness`).";
+    memswapLimit = mkOption {
+      type = bytes;
+      default = null;
+      example = "2g";
+      description = ''
+        Memory plus swap; `-1` is unlimited (`--memory-swap`).
+        ${doc "memswap_limit"}
+      '';
+    };
+    oomKillDisable = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Whether the OOM killer spares the container (`--oom-kill-disable`).
+        ${doc "oom_kill_disable"}
+      '';
+    };
+    oomScoreAdj = int 500 "oom_score_adj" "The container's OOM score adjustment, -1000 to 1000 (`--oom-score-adj`).";
+    pidsLimit = int 200 "pids_limit" "The maximum number of processes; `-1` is unlimited (`--pids-limit`).";
+    blkioConfig = mkOption {
+      type = sub {
+        weight = mkOption {
+          type = types.nullOr types.int;
+          default = null;
+          example = 300;
+          description = "The block IO weight, 10 to 1000 (`--blkio-weight`).";
+        };
+        weightDevice = mkOption {
+          type = types.listOf (
+            types.submodule {
+              options = {
+                path = mkOption {
+                  type = types.str;
+                  description = "The block device.";
+                };
+                weight = mkOption {
+                  type = types.int;
+                  description = "Its weight, 10 to 1000.";
+                };
+              };
+            }
+          );
+          default = [ ];
+          description = "Weights per device (`--blkio-weight-device`).";
+        };
+        deviceReadBps = throttle "in bytes (or a byte size) per second (`--device-read-bps`)";
+        deviceWriteBps = throttle "in bytes (or a byte size) per second (`--device-write-bps`)";
+        deviceReadIops = throttle "in operations per second (`--device-read-iops`)";
+        deviceWriteIops = throttle "in operations per second (`--device-write-iops`)";
+      };
+      default = null;
+      example = {
+        weight = 300;
+        deviceReadBps = [
+          {
+            path = "/dev/sda";
+            rate = "12mb";
+          }
+        ];
+      };
+      description = ''
+        Block IO weights and limits.
+        ${doc "blkio_config"}
+      '';
+    };
+    gpus = mkOption {
+      type = types.coercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (types.listOf deviceRequest);
+      default = [ ];
+      example = "all";
+      description = ''
+        GPUs: `"all"`, or a list of device requests. Docker gets `--gpus`; podman gets
+        CDI devices (`nvidia.com/gpu=all`, `nvidia.com/gpu=<id>`), which need the NVIDIA
+        container toolkit's CDI specification (`hardware.nvidia-container-toolkit.enable`).
+        ${doc "gpus"}
+      '';
+    };
+    deploy = mkOption {
+      type = sub {
+        resources = mkOption {
+          type = sub {
+            limits = mkOption {
+              type = sub {
+                cpus = mkOption {
+                  type = cpus;
+                  default = null;
+                  example = "0.5";
+                  description = "How many CPUs the container may use (`--cpus`).";
+                };
+                memory = mkOption {
+                  type = bytes;
+                  default = null;
+                  example = "1g";
+                  description = "The memory limit (`--memory`).";
+                };
+                pids = mkOption {
+                  type = types.nullOr types.int;
+                  default = null;
+                  example = 200;
+                  description = "The maximum number of processes (`--pids-limit`).";
+                };
+              };
+              default = null;
+              description = "What the container may use at most.";
+            };
+            reservations = mkOption {
+              type = sub {
+                cpus = mkOption {
+                  type = cpus;
+                  default = null;
+                  description = ''
+                    CPUs to reserve. The engines have no such setting for a single
+                    container: khepri warns that it has no effect.
+                  '';
+                };
+                memory = mkOption {
+                  type = bytes;
+                  default = null;
+                  example = "256m";
+                  description = "The memory soft limit (`--memory-reservation`).";
+                };
+                devices = mkOption {
+                  type = types.listOf deviceRequest;
+                  default = [ ];
+                  example = [
+                    {
+                      capabilities = [ "gpu" ];
+                      count = "all";
+                    }
+                  ];
+                  description = ''
+                    Devices; those with the `gpu` capability become GPUs as in
+                    {option}`gpus`.
+                  '';
+                };
+              };
+              default = null;
+              description = "What the container is guaranteed.";
+            };
+          };
+          default = null;
+          description = ''
+            Resource limits and reservations, the same settings as {option}`cpus`,
+            {option}`memLimit`, {option}`pidsLimit`, {option}`memReservation` and
+            {option}`gpus`; setting one in both places is an error.
+            ${deployDoc "resources"}
+          '';
+        };
+        restartPolicy = mkOption {
+          type = sub {
+            condition = mkOption {
+              type = types.nullOr types.str;
+              default = null;
+              example = "on-failure";
+              description = "`none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure` or `always`.";
+            };
+            delay = mkOption {
+              type = types.nullOr types.str;
+              default = null;
+              example = "5s";
+              description = "The wait between restarts, a compose duration (`RestartSec=`).";
+            };
+            maxAttempts = mkOption {
+              type = types.nullOr types.int;
+              default = null;
+              example = 3;
+              description = "Restarts before giving up (`StartLimitBurst=`, the first start included).";
+            };
+            window = mkOption {
+              type = types.nullOr types.str;
+              default = null;
+              example = "2m";
+              description = ''
+                The time over which {option}`maxAttempts` are counted
+                (`StartLimitIntervalSec=`); unset counts over the unit's life.
+              '';
+            };
+          };
+          default = null;
+          description = ''
+            The restart policy, applied by systemd like {option}`restart`, which must then
+            be left unset or `no`.
+            ${deployDoc "restart_policy"}
+          '';
+        };
+        mode = swarmOnly "mode";
+        labels = swarmOnly "labels";
+        placement = swarmOnly "placement";
+        updateConfig = swarmOnly "update_config";
+        rollbackConfig = swarmOnly "rollback_config";
+        endpointMode = swarmOnly "endpoint_mode";
+      };
+      default = null;
+      example = {
+        resources.limits.memory = "1g";
+        restartPolicy.condition = "on-failure";
+      };
+      description = ''
+        Deployment settings. `resources` and `restartPolicy` apply to the container;
+        swarm's settings give a warning.
+        ${doc "deploy"}
+      '';
+    };
+  };
+}

@@ -1,0 +1,79 @@
+package service
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/parse"
+	"github.com/khepri-nix/khepri/plugin/systemd"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// lifecycle maps post_start and pre_stop to scripts of the container's unit, each hook
+// an `<backend> exec` into the container, every word shell-quoted.
+func (r *run) lifecycle() {
+	ctr := r.c.Containers[r.name]
+	b := string(r.c.Backend)
+	var post, pre []string
+	for i, h := range r.svc.GetPostStart() {
+		if line, ok := r.hook(r.path.Field("postStart").Index(i), b, ctr, h); ok {
+			post = append(post, line+"\n")
+		}
+	}
+	for i, h := range r.svc.GetPreStop() {
+		p := r.path.Field("preStop").Index(i)
+		if line, ok := r.hook(p, b, ctr, h); ok {
+			// A failing hook must not keep the stop that follows from running.
+			pre = append(pre, line+" || echo "+systemd.Quote(fmt.Sprintf("khepri: %s failed", p))+" >&2\n")
+		}
+	}
+	if len(post) > 0 {
+		// The unit counts as started when `<backend> run` is spawned, before the
+		// container runs; exec needs a running container, so wait for it (up to 60 s).
+		wait := "for ((i = 0; i < 600; i++)); do\n" +
+			"  [ \"$(" + systemd.Quote(b) + " inspect --format '{{.State.Running}}' " + systemd.Quote(ctr) + " 2>/dev/null)\" = true ] && break\n" +
+			"  sleep 0.1\n" +
+			"done\n"
+		r.unit.PostStart = wait + strings.Join(post, "")
+	}
+	if len(pre) > 0 {
+		r.unit.PreStop = strings.Join(pre, "")
+	}
+}
+
+func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) (string, bool) {
+	args, set, err := parse.Args(h.GetCommand())
+	switch {
+	case err != nil:
+		r.d.Errorf(p.Field("command"), "%v", err)
+		return "", false
+	case !set || len(args) == 0:
+		r.d.Errorf(p.Field("command"), "the command is empty; give the command to run in the container")
+		return "", false
+	}
+	words := []string{backend, "exec"}
+	if u := h.GetUser(); u != "" {
+		words = append(words, "--user="+u)
+	}
+	if h.GetPrivileged() {
+		words = append(words, "--privileged")
+	}
+	if w := h.GetWorkingDir(); w != "" {
+		words = append(words, "--workdir="+w)
+	}
+	for _, k := range sortedKeys(h.GetEnvironment()) {
+		if k == "" || strings.Contains(k, "=") {
+			r.d.Errorf(p.Field("environment").Key(k), "invalid environment variable name %q: it must be non-empty and contain no '='", k)
+			return "", false
+		}
+		words = append(words, "--env="+k+"="+h.GetEnvironment()[k])
+	}
+	words = append(words, ctr)
+	words = append(words, args...)
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = systemd.Quote(w)
+	}
+	return strings.Join(q, " "), true
+}

@@ -1,0 +1,354 @@
+package service
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/parse"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// runSettings maps the compose keys that become an oci-containers option or a run flag
+// of the container, and the unit settings that go with them. Flags are appended in a
+// fixed order, so the same service always gives the same command line.
+func runSettings(c *Composition, name string, ctr *khepriv1.Container, unit *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	if svc == nil {
+		// The optional fields are read directly (presence matters), so never from nil.
+		svc = &khepriv1.Service{}
+	}
+	rejectKeys(svc, path, d)
+	r := &run{c: c, name: name, ctr: ctr, unit: unit, svc: svc, path: path, d: d}
+	r.identity()
+	r.process()
+	r.filesystem()
+	r.kernel()
+	r.namespaces()
+	r.networkMode()
+	r.links()
+	r.image()
+	r.logging()
+	r.dns()
+	r.metadata()
+	r.limits()
+	r.deploy()
+	r.healthcheck()
+	r.lifecycle()
+}
+
+// run is one service's run settings being mapped.
+type run struct {
+	c    *Composition
+	name string
+	ctr  *khepriv1.Container
+	unit *khepriv1.SystemdService
+	svc  *khepriv1.Service
+	path diag.Path
+	d    *diag.Collector
+}
+
+func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
+
+func (r *run) flag(f string, v string) { r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f+"="+v) }
+func (r *run) on(f string)             { r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f) }
+func (r *run) podman() bool            { return r.c.Backend == naming.Podman }
+
+// dockerOnly reports an error for a key podman has no flag for, and tells whether the
+// backend is docker.
+func (r *run) dockerOnly(field, instead string) bool {
+	if !r.podman() {
+		return true
+	}
+	r.d.Errorf(r.path.Field(field), "podman has no equivalent of %s; %s", field, instead)
+	return false
+}
+
+// word checks a value that becomes one flag value: non-empty and free of control
+// characters, which no engine takes in a name or mode.
+func (r *run) word(field, v string) bool {
+	if strings.TrimSpace(v) == "" || strings.ContainsFunc(v, func(c rune) bool { return c < ' ' || c == 0x7f }) {
+		r.d.Errorf(r.path.Field(field), "invalid %s %q: it must be non-empty, without control characters", field, v)
+		return false
+	}
+	return true
+}
+
+func (r *run) identity() {
+	s := r.svc
+	if h := s.GetHostname(); h != "" && r.word("hostname", h) {
+		r.ctr.Hostname = &h
+	}
+	if dn := s.GetDomainname(); dn != "" && r.word("domainname", dn) && r.dockerOnly("domainname", "set a fully qualified hostname instead") {
+		r.flag("--domainname", dn)
+	}
+	if u := s.GetUser(); u != "" && r.word("user", u) {
+		r.ctr.User = &u
+	}
+	if w := s.GetWorkingDir(); w != "" {
+		if !filepath.IsAbs(w) {
+			r.d.Errorf(r.path.Field("workingDir"), "working directory %q must be an absolute path in the container", w)
+		} else {
+			r.ctr.Workdir = &w
+		}
+	}
+	for i, g := range s.GetGroupAdd() {
+		if r.word(fmt.Sprintf("groupAdd[%d]", i), g) {
+			r.flag("--group-add", g)
+		}
+	}
+	if s.GetPrivileged() {
+		r.ctr.Privileged = true
+	}
+}
+
+func (r *run) process() {
+	s := r.svc
+	if s.Init != nil {
+		if s.GetInit() {
+			r.on("--init")
+		} else {
+			// Overrides a daemon configured to add an init to every container.
+			r.flag("--init", "false")
+		}
+	}
+	if sig := s.GetStopSignal(); sig != "" && r.word("stopSignal", sig) {
+		r.flag("--stop-signal", sig)
+	}
+	if g := s.GetStopGracePeriod(); g != "" {
+		dur, err := parse.ParseDuration(g)
+		if err != nil {
+			r.d.Errorf(r.path.Field("stopGracePeriod"), "%v", err)
+		} else {
+			secs := parse.Seconds(dur)
+			r.flag("--stop-timeout", itoa64(secs))
+			// The unit's stop runs `<backend> stop`, which waits the grace period and then
+			// kills; systemd must not kill the stop first.
+			setService(r.unit, "TimeoutStopSec", itoa64(secs+30)+"s")
+		}
+	}
+	if s.GetStdinOpen() {
+		r.d.Warnf(r.path.Field("stdinOpen"), "a systemd unit's stdin is /dev/null, so the container's stdin is closed whatever stdin_open says; khepri passes no --interactive (docker refuses --interactive --tty without a terminal)")
+	}
+	if s.GetTty() {
+		r.on("--tty")
+	}
+	if a := s.Attach; a != nil {
+		r.d.Warnf(r.path.Field("attach"), "attach only changes what compose's CLI shows; under systemd the container's output goes to its log driver (the journal by default), so it has no effect")
+	}
+}
+
+var tmpfsPathRe = regexp.MustCompile(`^/[^:]*$`)
+
+func (r *run) filesystem() {
+	s := r.svc
+	if s.GetReadOnly() {
+		r.on("--read-only")
+	}
+	for i, t := range s.GetTmpfs() {
+		p, _, _ := strings.Cut(t, ":")
+		if !tmpfsPathRe.MatchString(p) {
+			r.d.Errorf(r.path.Field("tmpfs").Index(i), "invalid tmpfs %q: use an absolute path in the container, with options after a colon (/run:size=64m,mode=1777)", t)
+			continue
+		}
+		r.flag("--tmpfs", t)
+	}
+	if n, set, err := parse.Bytes(s.GetShmSize(), false); err != nil {
+		r.d.Errorf(r.path.Field("shmSize"), "%v", err)
+	} else if set {
+		r.flag("--shm-size", itoa64(n))
+	}
+	if opts := mapOf(r, "storageOpt", s.GetStorageOpt()); len(opts) > 0 &&
+		r.dockerOnly("storageOpt", "configure the storage driver in storage.conf (virtualisation.containers.storage.settings)") {
+		for _, o := range opts {
+			r.flag("--storage-opt", o)
+		}
+	}
+	if s.GetUseApiSocket() {
+		if r.dockerOnly("useApiSocket", "bind-mount podman's socket in volumes if the container must control the engine") {
+			r.ctr.Volumes = append(r.ctr.Volumes, "/var/run/docker.sock:/var/run/docker.sock")
+			r.d.Warnf(r.path.Field("useApiSocket"), "the container gets /var/run/docker.sock and with it root on the host; unlike compose, no CLI credentials are mounted")
+		}
+	}
+}
+
+// mapOf renders a string map as sorted `key=value` entries, checking the keys.
+func mapOf(r *run, field string, m map[string]string) []string {
+	var out []string
+	for _, k := range sortedKeys(m) {
+		if k == "" || strings.Contains(k, "=") {
+			r.d.Errorf(r.path.Field(field).Key(k), "invalid name %q: it must be non-empty and contain no '='", k)
+			continue
+		}
+		out = append(out, k+"="+m[k])
+	}
+	return out
+}
+
+var sysctlRe = regexp.MustCompile(`^[a-zA-Z0-9_]+([./][a-zA-Z0-9_-]+)*$`)
+
+func (r *run) kernel() {
+	s := r.svc
+	sysctls, err := parse.Mapping(s.GetSysctls())
+	if err != nil {
+		r.d.Errorf(r.path.Field("sysctls"), "%v", err)
+	}
+	for _, k := range sortedKeys(sysctls) {
+		if !sysctlRe.MatchString(k) {
+			r.d.Errorf(r.path.Field("sysctls").Key(k), "invalid sysctl name %q: use a name such as net.core.somaxconn", k)
+			continue
+		}
+		r.flag("--sysctl", k+"="+sysctls[k])
+	}
+	for _, k := range sortedKeys(s.GetUlimits()) {
+		u := s.GetUlimits()[k]
+		p := r.path.Field("ulimits").Key(k)
+		switch {
+		case k == "" || strings.ContainsAny(k, "=: "):
+			r.d.Errorf(p, "invalid ulimit name %q: use a name such as nofile or nproc", k)
+		case u.GetSoft() < -1 || u.GetHard() < -1:
+			r.d.Errorf(p, "ulimit %s: limits must be -1 (unlimited) or more", k)
+		case u.GetHard() != -1 && (u.GetSoft() == -1 || u.GetSoft() > u.GetHard()):
+			r.d.Errorf(p, "ulimit %s: the soft limit %d is above the hard limit %d", k, u.GetSoft(), u.GetHard())
+		default:
+			r.flag("--ulimit", k+"="+itoa64(u.GetSoft())+":"+itoa64(u.GetHard()))
+		}
+	}
+	for i, o := range s.GetSecurityOpt() {
+		if r.word(fmt.Sprintf("securityOpt[%d]", i), o) {
+			r.flag("--security-opt", o)
+		}
+	}
+	for i, rule := range s.GetDeviceCgroupRules() {
+		if r.word(fmt.Sprintf("deviceCgroupRules[%d]", i), rule) {
+			r.flag("--device-cgroup-rule", rule)
+		}
+	}
+}
+
+func (r *run) image() {
+	s := r.svc
+	if rt := s.GetRuntime(); rt != "" && r.word("runtime", rt) {
+		if r.podman() {
+			// podman takes the runtime as a global flag, before `run`.
+			r.ctr.PreRunExtraOptions = append(r.ctr.PreRunExtraOptions, "--runtime="+rt)
+		} else {
+			r.flag("--runtime", rt)
+		}
+	}
+	if p := s.GetPlatform(); p != "" && r.word("platform", p) {
+		r.flag("--platform", p)
+	}
+	if p := s.GetPullPolicy(); p != "" {
+		pull, err := pullPolicy(p, r.c.Backend)
+		if err != nil {
+			r.d.Errorf(r.path.Field("pullPolicy"), "%v", err)
+		} else {
+			r.ctr.Pull = &pull
+		}
+	}
+}
+
+// pullPolicy maps compose's pull_policy to oci-containers' `pull`.
+func pullPolicy(p string, b naming.Backend) (string, error) {
+	switch p {
+	case "always", "missing", "never":
+		return p, nil
+	case "if_not_present":
+		return "missing", nil
+	case "newer":
+		if b == naming.Podman {
+			return p, nil
+		}
+		return "", fmt.Errorf("pull policy \"newer\" is podman's; docker allows \"always\", \"missing\" and \"never\"")
+	case "build":
+		return "", fmt.Errorf("pull policy \"build\" builds the image, and khepri builds none: use a dockerTools image derivation as image")
+	}
+	if p == "daily" || p == "weekly" || p == "refresh" || strings.HasPrefix(p, "every_") {
+		return "", fmt.Errorf("pull policy %q re-pulls on a schedule, which khepri does not run; use \"always\" to pull on every start, or pin the image", p)
+	}
+	return "", fmt.Errorf("invalid pull policy %q; allowed: \"always\", \"missing\" (or \"if_not_present\"), \"never\", and \"newer\" on podman", p)
+}
+
+func (r *run) logging() {
+	l := r.svc.GetLogging()
+	if l == nil {
+		return
+	}
+	if drv := l.GetDriver(); drv != "" && r.word("logging.driver", drv) {
+		r.ctr.LogDriver = &drv
+	}
+	for _, o := range mapOf(r, "logging.options", l.GetOptions()) {
+		r.flag("--log-opt", o)
+	}
+}
+
+func (r *run) dns() {
+	s := r.svc
+	for _, e := range []struct {
+		field, flag string
+		values      []string
+	}{
+		{"dns", "--dns", s.GetDns()},
+		{"dnsOpt", "--dns-option", s.GetDnsOpt()},
+		{"dnsSearch", "--dns-search", s.GetDnsSearch()},
+	} {
+		for i, v := range e.values {
+			if r.word(fmt.Sprintf("%s[%d]", e.field, i), v) {
+				r.flag(e.flag, v)
+			}
+		}
+	}
+	if m := s.GetMacAddress(); m != "" && r.word("macAddress", m) {
+		r.flag("--mac-address", m)
+	}
+	for i, e := range s.GetExpose() {
+		if _, err := parse.ParsePort(e); err != nil || strings.Contains(e, ":") {
+			r.d.Errorf(r.path.Field("expose").Index(i), "invalid exposed port %q: use port[-end][/protocol], such as 3000 or 8000-8010/udp", e)
+			continue
+		}
+		r.flag("--expose", e)
+	}
+}
+
+func (r *run) metadata() {
+	s := r.svc
+	ann, err := parse.Mapping(s.GetAnnotations())
+	if err != nil {
+		r.d.Errorf(r.path.Field("annotations"), "%v", err)
+	}
+	// --annotation needs docker 24 (API 1.43) or newer.
+	for _, k := range sortedKeys(ann) {
+		if k == "" {
+			r.d.Errorf(r.path.Field("annotations").Key(k), "empty annotation name")
+			continue
+		}
+		r.flag("--annotation", k+"="+ann[k])
+	}
+	for i, f := range s.GetLabelFile() {
+		if !filepath.IsAbs(f) {
+			r.d.Errorf(r.path.Field("labelFile").Index(i), "label file %q must be an absolute path (a runtime path or a Nix path); khepri has no project directory", f)
+			continue
+		}
+		r.flag("--label-file", f)
+	}
+}
+
+// setService sets a [Service] setting of the container's unit.
+func setService(u *khepriv1.SystemdService, k, v string) {
+	if u.ServiceConfig == nil {
+		u.ServiceConfig = map[string]string{}
+	}
+	u.ServiceConfig[k] = v
+}
+
+// setUnit sets a [Unit] setting of the container's unit.
+func setUnit(u *khepriv1.SystemdService, k, v string) {
+	if u.UnitConfig == nil {
+		u.UnitConfig = map[string]string{}
+	}
+	u.UnitConfig[k] = v
+}
