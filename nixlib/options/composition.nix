@@ -13,6 +13,7 @@ in
       inherit lib khepriLib;
       level = "composition";
     })
+    (import ./composition-top.nix { inherit lib khepriLib; })
   ];
 
   options = {

@@ -33,10 +33,23 @@ in
 
   # toRequest drops what the option tree has beyond the request schema: the aliases
   # `cmd` and `environmentFiles`, whose values are already in `command` and `envFile`.
+  # A config's lone `content` is written to the store and passed as its `file` (both set
+  # is the plugin's error to report).
   toRequest = builtins.mapAttrs (
     _: composition:
     composition
     // {
+      configs = builtins.mapAttrs (
+        name: config:
+        if config.content != null && config.file == null then
+          config
+          // {
+            file = builtins.toFile "khepri-config-${name}" config.content;
+            content = null;
+          }
+        else
+          config
+      ) composition.configs;
       services = builtins.mapAttrs (
         _: service:
         builtins.removeAttrs service [

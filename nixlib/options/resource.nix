@@ -32,5 +32,156 @@ in
         ${khepriLib.composeDoc section "name"}
       '';
     };
+    driver = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = if kind == "network" then "bridge" else "local";
+      description = ''
+        The ${kind} driver; `null` is the engine's default.
+        ${khepriLib.composeDoc section "driver"}
+      '';
+    };
+    driverOpts = mkOption {
+      type = types.attrsOf (types.coercedTo types.int toString types.str);
+      default = { };
+      example =
+        if kind == "network" then
+          { "com.docker.network.bridge.name" = "br-paperless"; }
+        else
+          {
+            type = "nfs";
+            o = "addr=10.0.0.1,rw";
+            device = ":/export/paperless";
+          };
+      description = ''
+        Options of the ${kind} driver (`--opt name=value`).
+        ${khepriLib.composeDoc section "driver_opts"}
+      '';
+    };
+    labels = mkOption {
+      type = types.coercedTo (types.listOf types.str) (
+        entries:
+        builtins.listToAttrs (
+          map (
+            e:
+            let
+              m = builtins.match "([^=]*)=(.*)" e;
+            in
+            if m == null then lib.nameValuePair e "" else lib.nameValuePair (builtins.head m) (lib.last m)
+          ) entries
+        )
+      ) (types.attrsOf types.str);
+      default = { };
+      example = {
+        "com.example.backup" = "daily";
+      };
+      description = ''
+        Labels on the ${kind}, as an attribute set or a list of `name=value`. khepri adds
+        compose's `com.docker.compose.project` and `com.docker.compose.${kind}`.
+        ${khepriLib.composeDoc section "labels"}
+      '';
+    };
+  }
+  // lib.optionalAttrs (kind == "network") {
+    attachable = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Whether standalone containers may join a swarm overlay network (docker
+        `--attachable`). On podman, where every network is attachable, a warning.
+        ${khepriLib.composeDoc section "attachable"}
+      '';
+    };
+    enableIpv4 = mkOption {
+      type = types.nullOr types.bool;
+      default = null;
+      description = ''
+        `false` creates a network without IPv4 (docker 28 or later `--ipv4=false`; an error
+        on podman). `null` is the engine's default, IPv4 on.
+        ${khepriLib.composeDoc section "enable_ipv4"}
+      '';
+    };
+    enableIpv6 = mkOption {
+      type = types.nullOr types.bool;
+      default = null;
+      description = ''
+        Whether the network has IPv6 (`--ipv6`); `null` is the engine's default.
+        ${khepriLib.composeDoc section "enable_ipv6"}
+      '';
+    };
+    internal = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Whether the network is cut off from outside (`--internal`).
+        ${khepriLib.composeDoc section "internal"}
+      '';
+    };
+    ipam = mkOption {
+      type = types.nullOr (
+        types.submodule {
+          options = {
+            driver = mkOption {
+              type = types.nullOr types.str;
+              default = null;
+              example = "default";
+              description = "The IPAM driver (`--ipam-driver`).";
+            };
+            config = mkOption {
+              type = types.listOf (
+                types.submodule {
+                  options = {
+                    subnet = mkOption {
+                      type = types.nullOr types.str;
+                      default = null;
+                      example = "172.28.0.0/16";
+                      description = "The subnet in CIDR notation (`--subnet`).";
+                    };
+                    ipRange = mkOption {
+                      type = types.nullOr types.str;
+                      default = null;
+                      example = "172.28.5.0/24";
+                      description = "The range containers get addresses from (`--ip-range`).";
+                    };
+                    gateway = mkOption {
+                      type = types.nullOr types.str;
+                      default = null;
+                      example = "172.28.5.254";
+                      description = "The subnet's gateway (`--gateway`).";
+                    };
+                    auxAddresses = mkOption {
+                      type = types.attrsOf types.str;
+                      default = { };
+                      example = {
+                        host1 = "172.28.1.5";
+                      };
+                      description = "Addresses the driver must not hand out, by host name (docker `--aux-address`; an error on podman).";
+                    };
+                  };
+                }
+              );
+              default = [ ];
+              description = "The address pools, one `--subnet` each.";
+            };
+            options = mkOption {
+              type = types.attrsOf types.str;
+              default = { };
+              example = {
+                foo = "bar";
+              };
+              description = "IPAM driver options (docker `--ipam-opt`; an error on podman).";
+            };
+          };
+        }
+      );
+      default = null;
+      example = {
+        config = [ { subnet = "172.28.0.0/16"; } ];
+      };
+      description = ''
+        The network's IP address management.
+        ${khepriLib.composeDoc section "ipam"}
+      '';
+    };
   };
 }

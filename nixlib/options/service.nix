@@ -4,19 +4,21 @@ let
   inherit (lib) mkOption types;
   inherit (khepriLib) composeScalar namesOrAttrsOf;
   doc = khepriLib.composeDoc "services";
+  long = import ./long-syntax.nix { inherit lib khepriLib; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
 
-  serviceNetwork = {
-    options.aliases = mkOption {
-      type = types.listOf types.str;
-      default = [ ];
-      example = [ "database" ];
-      description = ''
-        Further DNS names of the service on this network. The service name is always one.
-        Compose: [`aliases`](https://docs.docker.com/reference/compose-file/services/#aliases).
-      '';
-    };
+  # Compose's list forms of `environment` and `labels`: `KEY=value` entries. A bare `KEY`
+  # takes its value from the shell running compose, which khepri does not have.
+  envEntry = types.addCheck types.str (lib.hasInfix "=") // {
+    description = "`KEY=value` string (a bare `KEY` would take its value from compose's shell, which khepri has not: give the value)";
   };
+  splitEntry =
+    entry:
+    let
+      m = builtins.match "([^=]*)=(.*)" entry;
+    in
+    if m == null then lib.nameValuePair entry "" else lib.nameValuePair (builtins.head m) (lib.last m);
+  entriesToAttrs = entries: builtins.listToAttrs (map splitEntry entries);
 
   dependency = {
     options = {
@@ -53,6 +55,7 @@ in
       inherit lib khepriLib;
       level = "service";
     })
+    (import ./service-secrets.nix { inherit lib khepriLib; })
   ]
   ++ map (file: import file { inherit lib khepriLib; }) [
     ./service-runtime.nix
@@ -127,14 +130,15 @@ in
       '';
     };
     environment = mkOption {
-      type = types.attrsOf composeScalar;
+      type = types.coercedTo (types.listOf envEntry) entriesToAttrs (types.attrsOf composeScalar);
       default = { };
       example = {
         POSTGRES_DB = "paperless";
         PAPERLESS_TASK_WORKERS = 2;
       };
       description = ''
-        Environment variables; integers and booleans become strings, as in compose. The
+        Environment variables, as an attribute set or a list of `KEY=value`; integers and
+        booleans become strings, as in compose. The
         values are world-readable in the Nix store: keep secrets in {option}`envFile`.
         ${doc "environment"}
       '';
@@ -152,28 +156,41 @@ in
       '';
     };
     volumes = mkOption {
-      type = types.listOf types.str;
+      type = types.listOf (types.either types.str long.volume);
       default = [ ];
       example = [
         "pgdata:/var/lib/postgresql/data:rw"
         "/etc/caddy/Caddyfile:/etc/caddy/Caddyfile:ro"
+        {
+          type = "bind";
+          source = "/srv/media";
+          target = "/media";
+          bind.propagation = "rslave";
+        }
       ];
       description = ''
-        Mounts, `source:target[:options]`. A source that names one of the composition's
-        {option}`volumes` becomes that volume (`<composition>_<name>`); an absolute path
-        (a host or store path) is bind-mounted.
+        Mounts, in the short syntax `source:target[:options]` or the long syntax (an
+        attribute set, which becomes a `--mount` flag). A source that names one of the
+        composition's {option}`volumes` becomes that volume (`<composition>_<name>`); an
+        absolute path (a host or store path) is bind-mounted.
         ${doc "volumes"}
       '';
     };
     ports = mkOption {
-      type = types.listOf (types.coercedTo types.int toString types.str);
+      type = types.listOf (types.either (types.coercedTo types.int toString types.str) long.port);
       default = [ ];
       example = [
         "8000:8000/tcp"
         "127.0.0.1:5432:5432"
+        {
+          target = 53;
+          published = 5353;
+          protocol = "udp";
+        }
       ];
       description = ''
-        Published ports, `[ip:][hostPort:]containerPort[/protocol]`. Publishing bypasses
+        Published ports, in the short syntax `[ip:][hostPort:]containerPort[/protocol]` or
+        the long syntax (an attribute set). Publishing bypasses
         the NixOS firewall, as with oci-containers: bind to `127.0.0.1` what must stay local.
         ${doc "ports"}
       '';
@@ -206,7 +223,7 @@ in
       '';
     };
     networks = mkOption {
-      type = namesOrAttrsOf (types.submodule serviceNetwork);
+      type = namesOrAttrsOf (types.submodule long.network);
       default = { };
       example = [
         "paperless"
@@ -220,22 +237,26 @@ in
       '';
     };
     extraHosts = mkOption {
-      type = types.listOf types.str;
+      type = types.coercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
+        hosts: lib.concatLists (lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts)
+      ) (types.listOf types.str);
       default = [ ];
       example = [ "host.docker.internal:host-gateway" ];
       description = ''
-        Entries for the container's `/etc/hosts`, `host:ip` or `host=ip`.
+        Entries for the container's `/etc/hosts`: a list of `host:ip` or `host=ip`, or an
+        attribute set of host names to an address or a list of addresses.
         ${doc "extra_hosts"}
       '';
     };
     labels = mkOption {
-      type = types.attrsOf composeScalar;
+      type = types.coercedTo (types.listOf types.str) entriesToAttrs (types.attrsOf composeScalar);
       default = { };
       example = {
         "traefik.enable" = true;
       };
       description = ''
-        Container labels. khepri adds `com.docker.compose.project` and
+        Container labels, as an attribute set or a list of `name=value` (a bare `name` has
+        an empty value). khepri adds `com.docker.compose.project` and
         `com.docker.compose.service`, as compose does.
         ${doc "labels"}
       '';

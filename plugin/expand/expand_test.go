@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/khepri-nix/khepri/plugin/canonjson"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
@@ -90,7 +91,7 @@ func TestExpandEdges(t *testing.T) {
 
 func TestWarningsKeepOutput(t *testing.T) {
 	resp := Expand(&khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
-		"a": {Services: map[string]*khepriv1.Service{"s": {Image: "busybox", Volumes: []string{"/scratch"}}}},
+		"a": {Services: map[string]*khepriv1.Service{"s": {Image: "busybox", Volumes: []*structpb.Value{structpb.NewStringValue("/scratch")}}}},
 	}})
 	require.Len(t, resp.GetDiagnostics(), 1)
 	assert.Equal(t, khepriv1.Severity_SEVERITY_WARNING, resp.GetDiagnostics()[0].GetSeverity())
@@ -101,7 +102,7 @@ func TestWarningsKeepOutput(t *testing.T) {
 func TestErrorsDropOutput(t *testing.T) {
 	resp := Expand(&khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
 		"a": {Services: map[string]*khepriv1.Service{
-			"ok":  {Image: "busybox", Volumes: []string{"/scratch"}},
+			"ok":  {Image: "busybox", Volumes: []*structpb.Value{structpb.NewStringValue("/scratch")}},
 			"bad": {Image: "busybox", Restart: "sometimes"},
 		}},
 	}})

@@ -56,7 +56,7 @@ func TestHostileStringsArriveUnchanged(t *testing.T) {
 						Command:     structpb.NewListValue(command),
 						Entrypoint:  structpb.NewListValue(entrypoint),
 						EnvFile:     []string{"/run/secrets/it's a $file; rm"},
-						Volumes:     []string{"/srv/a dir with 'quotes' and $x:/data"},
+						Volumes:     []*structpb.Value{structpb.NewStringValue("/srv/a dir with 'quotes' and $x:/data")},
 					}}},
 				},
 			})

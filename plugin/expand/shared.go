@@ -70,11 +70,11 @@ func (ps *providers) used(name string) bool {
 func (h *host) hostResources(req *khepriv1.ExpandRequest) {
 	nets := map[string]entry{}
 	for k, n := range req.GetNetworks() {
-		nets[k] = entry{n.GetName(), n.GetExternal()}
+		nets[k] = entry{n.GetName(), n.GetExternal(), n}
 	}
 	vols := map[string]entry{}
 	for k, v := range req.GetVolumes() {
-		vols[k] = entry{v.GetName(), v.GetExternal()}
+		vols[k] = entry{v.GetName(), v.GetExternal(), v}
 	}
 	h.hostKind("network", nets, h.networks, naming.HostNetworkUnit, systemd.Network)
 	h.hostKind("volume", vols, h.volumes, naming.HostVolumeUnit, systemd.Volume)
@@ -104,7 +104,7 @@ func (h *host) hostKind(kind string, decl map[string]entry, ps *providers,
 		unit := unitName(k)
 		ps.provide(name, &provider{unit: unit, path: p, used: true})
 		if h.claimUnit(unit, p) {
-			h.resp.Services[unit] = build(systemd.Resource{Backend: h.backend, Key: k, Name: name})
+			h.resp.Services[unit] = build(systemd.Resource{Backend: h.backend, Key: k, Name: name, Options: h.createOptions(e, p)})
 		}
 	}
 }

@@ -60,20 +60,6 @@ func environment(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path,
 	}
 }
 
-func ports(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) []PortUse {
-	var uses []PortUse
-	for i, s := range svc.GetPorts() {
-		p, err := parse.ParsePort(s)
-		if err != nil {
-			d.Errorf(path.Field("ports").Index(i), "%v", err)
-			continue
-		}
-		uses = append(uses, PortUse{Port: p, Spec: s, Path: path.Field("ports").Index(i)})
-		ctr.Ports = append(ctr.Ports, s)
-	}
-	return uses
-}
-
 func capabilities(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
 	caps := map[string]bool{}
 	added := map[string]int{}

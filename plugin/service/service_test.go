@@ -66,7 +66,9 @@ func TestNetworkFlag(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, networkFlag(tt.give, "c_default", []string{"web", "www"}))
+			var d diag.Collector
+			assert.Equal(t, tt.want, networkFlag(tt.give, "c_default", []string{"web", "www"}, nil, "p", &d))
+			assert.False(t, d.HasErrors())
 		})
 	}
 }

@@ -46,6 +46,8 @@ type Resource struct {
 	Key string
 	// Name is its engine-side name.
 	Name string
+	// Options are the create command's flags for its settings (NetworkOptions, VolumeOptions).
+	Options []string
 }
 
 // Network builds the unit creating a composition network. It creates the network only
@@ -53,7 +55,7 @@ type Resource struct {
 func Network(r Resource) *khepriv1.SystemdService {
 	b := string(r.Backend)
 	create := append([]string{b, "network", "create"}, composeLabels(r, "network")...)
-	create = append(create, r.Name)
+	create = append(append(create, r.Options...), r.Name)
 	u := unit(r, "network")
 	u.Script = exists(r.Backend, "network", r.Name) + " || " + command(create...) + "\n"
 	// The network may still hold containers from outside the composition; failing the
@@ -67,7 +69,7 @@ func Network(r Resource) *khepriv1.SystemdService {
 // khepri never removes them.
 func Volume(r Resource) *khepriv1.SystemdService {
 	create := append([]string{string(r.Backend), "volume", "create"}, composeLabels(r, "volume")...)
-	create = append(create, r.Name)
+	create = append(append(create, r.Options...), r.Name)
 	u := unit(r, "volume")
 	u.Script = exists(r.Backend, "volume", r.Name) + " || " + command(create...) + "\n"
 	return u

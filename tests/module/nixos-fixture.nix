@@ -49,6 +49,10 @@ let
         type = types.lines;
         default = "";
       };
+      preStart = mkOption {
+        type = types.lines;
+        default = "";
+      };
       preStop = mkOption {
         type = types.lines;
         default = "";

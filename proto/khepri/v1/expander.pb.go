@@ -164,6 +164,19 @@ type Composition struct {
 	Networks map[string]*Network `protobuf:"bytes,2,rep,name=networks,proto3" json:"networks,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// volumes by name (compose top-level `volumes`).
 	Volumes map[string]*Volume `protobuf:"bytes,3,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// secrets by name (compose top-level `secrets`): runtime files mounted into services.
+	Secrets map[string]*Secret `protobuf:"bytes,200,rep,name=secrets,proto3" json:"secrets,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// configs by name (compose top-level `configs`): files mounted into services.
+	Configs map[string]*Config `protobuf:"bytes,201,rep,name=configs,proto3" json:"configs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// version is compose's obsolete file format version: a warning.
+	Version string `protobuf:"bytes,202,opt,name=version,proto3" json:"version,omitempty"`
+	// name is compose's project name; a composition's name is its attribute name, and a
+	// different one is an error.
+	Name string `protobuf:"bytes,203,opt,name=name,proto3" json:"name,omitempty"`
+	// include merges other compose files: an error, Nix `imports` do it.
+	Include []*structpb.Value `protobuf:"bytes,204,rep,name=include,proto3" json:"include,omitempty"`
+	// models are AI models for Docker Model Runner: an error, no engine runs them.
+	Models map[string]*structpb.Value `protobuf:"bytes,205,rep,name=models,proto3" json:"models,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// enable: false generates nothing for the composition.
 	Enable *bool `protobuf:"varint,300,opt,name=enable,proto3,oneof" json:"enable,omitempty"`
 	// auto_start: false defines the composition without starting it at boot.
@@ -226,6 +239,48 @@ func (x *Composition) GetVolumes() map[string]*Volume {
 	return nil
 }
 
+func (x *Composition) GetSecrets() map[string]*Secret {
+	if x != nil {
+		return x.Secrets
+	}
+	return nil
+}
+
+func (x *Composition) GetConfigs() map[string]*Config {
+	if x != nil {
+		return x.Configs
+	}
+	return nil
+}
+
+func (x *Composition) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+func (x *Composition) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Composition) GetInclude() []*structpb.Value {
+	if x != nil {
+		return x.Include
+	}
+	return nil
+}
+
+func (x *Composition) GetModels() map[string]*structpb.Value {
+	if x != nil {
+		return x.Models
+	}
+	return nil
+}
+
 func (x *Composition) GetEnable() bool {
 	if x != nil && x.Enable != nil {
 		return *x.Enable
@@ -253,7 +308,23 @@ type Network struct {
 	// external: created outside the composition; used under `name` (or its key) as is.
 	External bool `protobuf:"varint,1,opt,name=external,proto3" json:"external,omitempty"`
 	// name overrides the engine-side name `<composition>_<key>`.
-	Name          string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// driver is the network driver (`network create --driver`).
+	Driver string `protobuf:"bytes,10,opt,name=driver,proto3" json:"driver,omitempty"`
+	// driver_opts are driver options (`--opt key=value`).
+	DriverOpts map[string]string `protobuf:"bytes,11,rep,name=driver_opts,json=driverOpts,proto3" json:"driver_opts,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// attachable lets standalone containers join a swarm overlay network (docker `--attachable`).
+	Attachable bool `protobuf:"varint,12,opt,name=attachable,proto3" json:"attachable,omitempty"`
+	// enable_ipv4: false creates an IPv6-only network (docker `--ipv4=false`).
+	EnableIpv4 *bool `protobuf:"varint,13,opt,name=enable_ipv4,json=enableIpv4,proto3,oneof" json:"enable_ipv4,omitempty"`
+	// enable_ipv6 enables IPv6 (`--ipv6`).
+	EnableIpv6 *bool `protobuf:"varint,14,opt,name=enable_ipv6,json=enableIpv6,proto3,oneof" json:"enable_ipv6,omitempty"`
+	// internal: no route out of the network (`--internal`).
+	Internal bool `protobuf:"varint,15,opt,name=internal,proto3" json:"internal,omitempty"`
+	// ipam is the address management: driver, pools, options.
+	Ipam *NetworkIpam `protobuf:"bytes,16,opt,name=ipam,proto3" json:"ipam,omitempty"`
+	// labels on the network (`--label`).
+	Labels        map[string]string `protobuf:"bytes,17,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -302,20 +373,219 @@ func (x *Network) GetName() string {
 	return ""
 }
 
+func (x *Network) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *Network) GetDriverOpts() map[string]string {
+	if x != nil {
+		return x.DriverOpts
+	}
+	return nil
+}
+
+func (x *Network) GetAttachable() bool {
+	if x != nil {
+		return x.Attachable
+	}
+	return false
+}
+
+func (x *Network) GetEnableIpv4() bool {
+	if x != nil && x.EnableIpv4 != nil {
+		return *x.EnableIpv4
+	}
+	return false
+}
+
+func (x *Network) GetEnableIpv6() bool {
+	if x != nil && x.EnableIpv6 != nil {
+		return *x.EnableIpv6
+	}
+	return false
+}
+
+func (x *Network) GetInternal() bool {
+	if x != nil {
+		return x.Internal
+	}
+	return false
+}
+
+func (x *Network) GetIpam() *NetworkIpam {
+	if x != nil {
+		return x.Ipam
+	}
+	return nil
+}
+
+func (x *Network) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+// NetworkIpam is a network's IP address management (compose `ipam`).
+type NetworkIpam struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// driver is the IPAM driver (`--ipam-driver`).
+	Driver string `protobuf:"bytes,1,opt,name=driver,proto3" json:"driver,omitempty"`
+	// config lists the address pools.
+	Config []*IpamPool `protobuf:"bytes,2,rep,name=config,proto3" json:"config,omitempty"`
+	// options are IPAM driver options (docker `--ipam-opt`).
+	Options       map[string]string `protobuf:"bytes,3,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworkIpam) Reset() {
+	*x = NetworkIpam{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkIpam) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkIpam) ProtoMessage() {}
+
+func (x *NetworkIpam) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkIpam.ProtoReflect.Descriptor instead.
+func (*NetworkIpam) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *NetworkIpam) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *NetworkIpam) GetConfig() []*IpamPool {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *NetworkIpam) GetOptions() map[string]string {
+	if x != nil {
+		return x.Options
+	}
+	return nil
+}
+
+// IpamPool is one address pool of a network.
+type IpamPool struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// subnet in CIDR notation (`--subnet`).
+	Subnet string `protobuf:"bytes,1,opt,name=subnet,proto3" json:"subnet,omitempty"`
+	// ip_range is the range containers get addresses from (`--ip-range`).
+	IpRange string `protobuf:"bytes,2,opt,name=ip_range,json=ipRange,proto3" json:"ip_range,omitempty"`
+	// gateway is the subnet's gateway (`--gateway`).
+	Gateway string `protobuf:"bytes,3,opt,name=gateway,proto3" json:"gateway,omitempty"`
+	// aux_addresses are addresses the driver must not hand out, by host name (docker `--aux-address`).
+	AuxAddresses  map[string]string `protobuf:"bytes,4,rep,name=aux_addresses,json=auxAddresses,proto3" json:"aux_addresses,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IpamPool) Reset() {
+	*x = IpamPool{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IpamPool) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IpamPool) ProtoMessage() {}
+
+func (x *IpamPool) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IpamPool.ProtoReflect.Descriptor instead.
+func (*IpamPool) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *IpamPool) GetSubnet() string {
+	if x != nil {
+		return x.Subnet
+	}
+	return ""
+}
+
+func (x *IpamPool) GetIpRange() string {
+	if x != nil {
+		return x.IpRange
+	}
+	return ""
+}
+
+func (x *IpamPool) GetGateway() string {
+	if x != nil {
+		return x.Gateway
+	}
+	return ""
+}
+
+func (x *IpamPool) GetAuxAddresses() map[string]string {
+	if x != nil {
+		return x.AuxAddresses
+	}
+	return nil
+}
+
 // Volume is a compose top-level volume.
 type Volume struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// external: created outside the composition; used under `name` (or its key) as is.
 	External bool `protobuf:"varint,1,opt,name=external,proto3" json:"external,omitempty"`
 	// name overrides the engine-side name `<composition>_<key>`.
-	Name          string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// driver is the volume driver (`volume create --driver`).
+	Driver string `protobuf:"bytes,10,opt,name=driver,proto3" json:"driver,omitempty"`
+	// driver_opts are driver options (`--opt key=value`).
+	DriverOpts map[string]string `protobuf:"bytes,11,rep,name=driver_opts,json=driverOpts,proto3" json:"driver_opts,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// labels on the volume (`--label`).
+	Labels        map[string]string `protobuf:"bytes,12,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -327,7 +597,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -340,7 +610,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{3}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Volume) GetExternal() bool {
@@ -353,6 +623,221 @@ func (x *Volume) GetExternal() bool {
 func (x *Volume) GetName() string {
 	if x != nil {
 		return x.Name
+	}
+	return ""
+}
+
+func (x *Volume) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *Volume) GetDriverOpts() map[string]string {
+	if x != nil {
+		return x.DriverOpts
+	}
+	return nil
+}
+
+func (x *Volume) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+// Secret is a compose top-level secret: a file read when the container starts.
+type Secret struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// file is the secret's absolute path on the host, a runtime path (sops-nix, agenix);
+	// khepri never reads it.
+	File string `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	// environment would take the secret from compose's environment: an error, khepri has none.
+	Environment string `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	// name is the swarm secret object's name: a warning, khepri mounts the file.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// external is a swarm secret store: an error.
+	External bool `protobuf:"varint,4,opt,name=external,proto3" json:"external,omitempty"`
+	// driver is a swarm secret store driver: an error.
+	Driver string `protobuf:"bytes,5,opt,name=driver,proto3" json:"driver,omitempty"`
+	// template_driver is a swarm templating driver: an error.
+	TemplateDriver string `protobuf:"bytes,6,opt,name=template_driver,json=templateDriver,proto3" json:"template_driver,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Secret) Reset() {
+	*x = Secret{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Secret) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Secret) ProtoMessage() {}
+
+func (x *Secret) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Secret.ProtoReflect.Descriptor instead.
+func (*Secret) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Secret) GetFile() string {
+	if x != nil {
+		return x.File
+	}
+	return ""
+}
+
+func (x *Secret) GetEnvironment() string {
+	if x != nil {
+		return x.Environment
+	}
+	return ""
+}
+
+func (x *Secret) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Secret) GetExternal() bool {
+	if x != nil {
+		return x.External
+	}
+	return false
+}
+
+func (x *Secret) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *Secret) GetTemplateDriver() string {
+	if x != nil {
+		return x.TemplateDriver
+	}
+	return ""
+}
+
+// Config is a compose top-level config: a file mounted into services.
+type Config struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// file is the config's absolute path: a store path, or a runtime path. Nix writes
+	// `content` to the store and passes its path here.
+	File string `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	// environment would take the config from compose's environment: an error, khepri has none.
+	Environment string `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	// content reaches the plugin only when `file` is set too, which is an error: Nix
+	// replaces a lone content with its store file.
+	Content string `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	// name is the swarm config object's name: a warning, khepri mounts the file.
+	Name string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	// external is a swarm config store: an error.
+	External bool `protobuf:"varint,5,opt,name=external,proto3" json:"external,omitempty"`
+	// driver is a swarm config store driver: an error.
+	Driver string `protobuf:"bytes,6,opt,name=driver,proto3" json:"driver,omitempty"`
+	// template_driver is a swarm templating driver: an error.
+	TemplateDriver string `protobuf:"bytes,7,opt,name=template_driver,json=templateDriver,proto3" json:"template_driver,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Config) Reset() {
+	*x = Config{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Config) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Config) ProtoMessage() {}
+
+func (x *Config) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Config.ProtoReflect.Descriptor instead.
+func (*Config) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Config) GetFile() string {
+	if x != nil {
+		return x.File
+	}
+	return ""
+}
+
+func (x *Config) GetEnvironment() string {
+	if x != nil {
+		return x.Environment
+	}
+	return ""
+}
+
+func (x *Config) GetContent() string {
+	if x != nil {
+		return x.Content
+	}
+	return ""
+}
+
+func (x *Config) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Config) GetExternal() bool {
+	if x != nil {
+		return x.External
+	}
+	return false
+}
+
+func (x *Config) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+func (x *Config) GetTemplateDriver() string {
+	if x != nil {
+		return x.TemplateDriver
 	}
 	return ""
 }
@@ -379,10 +864,6 @@ type Service struct {
 	Environment map[string]string `protobuf:"bytes,7,rep,name=environment,proto3" json:"environment,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// env_file lists files of `KEY=value` lines read when the container starts (compose `env_file`).
 	EnvFile []string `protobuf:"bytes,8,rep,name=env_file,json=envFile,proto3" json:"env_file,omitempty"`
-	// volumes are mounts in compose's short syntax `source:target[:options]` (compose `volumes`).
-	Volumes []string `protobuf:"bytes,9,rep,name=volumes,proto3" json:"volumes,omitempty"`
-	// ports are published ports in compose's short syntax (compose `ports`).
-	Ports []string `protobuf:"bytes,10,rep,name=ports,proto3" json:"ports,omitempty"`
 	// cap_add lists capabilities to add (compose `cap_add`).
 	CapAdd []string `protobuf:"bytes,11,rep,name=cap_add,json=capAdd,proto3" json:"cap_add,omitempty"`
 	// cap_drop lists capabilities to drop (compose `cap_drop`).
@@ -399,6 +880,16 @@ type Service struct {
 	DependsOn map[string]*Dependency `protobuf:"bytes,17,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// restart policy: "no", "always", "on-failure[:N]" or "unless-stopped" (compose `restart`).
 	Restart string `protobuf:"bytes,18,opt,name=restart,proto3" json:"restart,omitempty"`
+	// volumes are mounts: strings in compose's short syntax `source:target[:options]`, or
+	// objects in its long syntax, a ServiceVolume (compose `volumes`).
+	Volumes []*structpb.Value `protobuf:"bytes,200,rep,name=volumes,proto3" json:"volumes,omitempty"`
+	// ports are published ports: strings in compose's short syntax, or objects in its long
+	// syntax, a ServicePort (compose `ports`).
+	Ports []*structpb.Value `protobuf:"bytes,201,rep,name=ports,proto3" json:"ports,omitempty"`
+	// secrets mounted into the container (compose `secrets`); a name alone is Nix shorthand for `source = name`.
+	Secrets []*ServiceFile `protobuf:"bytes,202,rep,name=secrets,proto3" json:"secrets,omitempty"`
+	// configs mounted into the container (compose `configs`); a name alone is Nix shorthand for `source = name`.
+	Configs []*ServiceFile `protobuf:"bytes,203,rep,name=configs,proto3" json:"configs,omitempty"`
 	// enable: false generates nothing for the service.
 	Enable *bool `protobuf:"varint,300,opt,name=enable,proto3,oneof" json:"enable,omitempty"`
 	// auto_start: false defines the container without starting it with its composition.
@@ -557,7 +1048,7 @@ type Service struct {
 
 func (x *Service) Reset() {
 	*x = Service{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -569,7 +1060,7 @@ func (x *Service) String() string {
 func (*Service) ProtoMessage() {}
 
 func (x *Service) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -582,7 +1073,7 @@ func (x *Service) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Service.ProtoReflect.Descriptor instead.
 func (*Service) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{4}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Service) GetImage() string {
@@ -641,20 +1132,6 @@ func (x *Service) GetEnvFile() []string {
 	return nil
 }
 
-func (x *Service) GetVolumes() []string {
-	if x != nil {
-		return x.Volumes
-	}
-	return nil
-}
-
-func (x *Service) GetPorts() []string {
-	if x != nil {
-		return x.Ports
-	}
-	return nil
-}
-
 func (x *Service) GetCapAdd() []string {
 	if x != nil {
 		return x.CapAdd
@@ -709,6 +1186,34 @@ func (x *Service) GetRestart() string {
 		return x.Restart
 	}
 	return ""
+}
+
+func (x *Service) GetVolumes() []*structpb.Value {
+	if x != nil {
+		return x.Volumes
+	}
+	return nil
+}
+
+func (x *Service) GetPorts() []*structpb.Value {
+	if x != nil {
+		return x.Ports
+	}
+	return nil
+}
+
+func (x *Service) GetSecrets() []*ServiceFile {
+	if x != nil {
+		return x.Secrets
+	}
+	return nil
+}
+
+func (x *Service) GetConfigs() []*ServiceFile {
+	if x != nil {
+		return x.Configs
+	}
+	return nil
 }
 
 func (x *Service) GetEnable() bool {
@@ -1247,7 +1752,7 @@ type Ulimit struct {
 
 func (x *Ulimit) Reset() {
 	*x = Ulimit{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1259,7 +1764,7 @@ func (x *Ulimit) String() string {
 func (*Ulimit) ProtoMessage() {}
 
 func (x *Ulimit) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1272,7 +1777,7 @@ func (x *Ulimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ulimit.ProtoReflect.Descriptor instead.
 func (*Ulimit) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Ulimit) GetSoft() int64 {
@@ -1302,7 +1807,7 @@ type Logging struct {
 
 func (x *Logging) Reset() {
 	*x = Logging{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1314,7 +1819,7 @@ func (x *Logging) String() string {
 func (*Logging) ProtoMessage() {}
 
 func (x *Logging) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1327,7 +1832,7 @@ func (x *Logging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Logging.ProtoReflect.Descriptor instead.
 func (*Logging) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Logging) GetDriver() string {
@@ -1360,7 +1865,7 @@ type BlkioConfig struct {
 
 func (x *BlkioConfig) Reset() {
 	*x = BlkioConfig{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1372,7 +1877,7 @@ func (x *BlkioConfig) String() string {
 func (*BlkioConfig) ProtoMessage() {}
 
 func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1385,7 +1890,7 @@ func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlkioConfig.ProtoReflect.Descriptor instead.
 func (*BlkioConfig) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *BlkioConfig) GetWeight() int64 {
@@ -1441,7 +1946,7 @@ type WeightDevice struct {
 
 func (x *WeightDevice) Reset() {
 	*x = WeightDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1453,7 +1958,7 @@ func (x *WeightDevice) String() string {
 func (*WeightDevice) ProtoMessage() {}
 
 func (x *WeightDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1466,7 +1971,7 @@ func (x *WeightDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeightDevice.ProtoReflect.Descriptor instead.
 func (*WeightDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *WeightDevice) GetPath() string {
@@ -1495,7 +2000,7 @@ type ThrottleDevice struct {
 
 func (x *ThrottleDevice) Reset() {
 	*x = ThrottleDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1507,7 +2012,7 @@ func (x *ThrottleDevice) String() string {
 func (*ThrottleDevice) ProtoMessage() {}
 
 func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1520,7 +2025,7 @@ func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThrottleDevice.ProtoReflect.Descriptor instead.
 func (*ThrottleDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ThrottleDevice) GetPath() string {
@@ -1556,7 +2061,7 @@ type DeviceRequest struct {
 
 func (x *DeviceRequest) Reset() {
 	*x = DeviceRequest{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1568,7 +2073,7 @@ func (x *DeviceRequest) String() string {
 func (*DeviceRequest) ProtoMessage() {}
 
 func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1581,7 +2086,7 @@ func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
 func (*DeviceRequest) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DeviceRequest) GetCapabilities() []string {
@@ -1642,7 +2147,7 @@ type Healthcheck struct {
 
 func (x *Healthcheck) Reset() {
 	*x = Healthcheck{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1654,7 +2159,7 @@ func (x *Healthcheck) String() string {
 func (*Healthcheck) ProtoMessage() {}
 
 func (x *Healthcheck) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1667,7 +2172,7 @@ func (x *Healthcheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Healthcheck.ProtoReflect.Descriptor instead.
 func (*Healthcheck) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Healthcheck) GetTest() *structpb.Value {
@@ -1738,7 +2243,7 @@ type LifecycleHook struct {
 
 func (x *LifecycleHook) Reset() {
 	*x = LifecycleHook{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1750,7 +2255,7 @@ func (x *LifecycleHook) String() string {
 func (*LifecycleHook) ProtoMessage() {}
 
 func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1763,7 +2268,7 @@ func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LifecycleHook.ProtoReflect.Descriptor instead.
 func (*LifecycleHook) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *LifecycleHook) GetCommand() *structpb.Value {
@@ -1820,7 +2325,7 @@ type Deploy struct {
 
 func (x *Deploy) Reset() {
 	*x = Deploy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1832,7 +2337,7 @@ func (x *Deploy) String() string {
 func (*Deploy) ProtoMessage() {}
 
 func (x *Deploy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1845,7 +2350,7 @@ func (x *Deploy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deploy.ProtoReflect.Descriptor instead.
 func (*Deploy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Deploy) GetResources() *Resources {
@@ -1915,7 +2420,7 @@ type Resources struct {
 
 func (x *Resources) Reset() {
 	*x = Resources{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1927,7 +2432,7 @@ func (x *Resources) String() string {
 func (*Resources) ProtoMessage() {}
 
 func (x *Resources) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1940,7 +2445,7 @@ func (x *Resources) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Resources.ProtoReflect.Descriptor instead.
 func (*Resources) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Resources) GetLimits() *ResourceLimits {
@@ -1972,7 +2477,7 @@ type ResourceLimits struct {
 
 func (x *ResourceLimits) Reset() {
 	*x = ResourceLimits{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1984,7 +2489,7 @@ func (x *ResourceLimits) String() string {
 func (*ResourceLimits) ProtoMessage() {}
 
 func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1997,7 +2502,7 @@ func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceLimits.ProtoReflect.Descriptor instead.
 func (*ResourceLimits) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ResourceLimits) GetCpus() *structpb.Value {
@@ -2036,7 +2541,7 @@ type ResourceReservations struct {
 
 func (x *ResourceReservations) Reset() {
 	*x = ResourceReservations{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2048,7 +2553,7 @@ func (x *ResourceReservations) String() string {
 func (*ResourceReservations) ProtoMessage() {}
 
 func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2061,7 +2566,7 @@ func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceReservations.ProtoReflect.Descriptor instead.
 func (*ResourceReservations) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ResourceReservations) GetCpus() *structpb.Value {
@@ -2102,7 +2607,7 @@ type RestartPolicy struct {
 
 func (x *RestartPolicy) Reset() {
 	*x = RestartPolicy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2114,7 +2619,7 @@ func (x *RestartPolicy) String() string {
 func (*RestartPolicy) ProtoMessage() {}
 
 func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2127,7 +2632,7 @@ func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestartPolicy.ProtoReflect.Descriptor instead.
 func (*RestartPolicy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RestartPolicy) GetCondition() string {
@@ -2162,14 +2667,30 @@ func (x *RestartPolicy) GetWindow() string {
 type ServiceNetwork struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// aliases are further DNS names of the service on this network; the service name is always one.
-	Aliases       []string `protobuf:"bytes,1,rep,name=aliases,proto3" json:"aliases,omitempty"`
+	Aliases []string `protobuf:"bytes,1,rep,name=aliases,proto3" json:"aliases,omitempty"`
+	// ipv4_address is a static IPv4 address on this network.
+	Ipv4Address string `protobuf:"bytes,2,opt,name=ipv4_address,json=ipv4Address,proto3" json:"ipv4_address,omitempty"`
+	// ipv6_address is a static IPv6 address on this network.
+	Ipv6Address string `protobuf:"bytes,3,opt,name=ipv6_address,json=ipv6Address,proto3" json:"ipv6_address,omitempty"`
+	// link_local_ips are further link-local addresses (docker only).
+	LinkLocalIps []string `protobuf:"bytes,4,rep,name=link_local_ips,json=linkLocalIps,proto3" json:"link_local_ips,omitempty"`
+	// mac_address is the interface's MAC address on this network.
+	MacAddress string `protobuf:"bytes,5,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"`
+	// driver_opts are endpoint options for the network driver (docker only).
+	DriverOpts map[string]string `protobuf:"bytes,6,rep,name=driver_opts,json=driverOpts,proto3" json:"driver_opts,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// priority orders the networks: the highest is joined first.
+	Priority int32 `protobuf:"varint,7,opt,name=priority,proto3" json:"priority,omitempty"`
+	// gw_priority picks the network of the default route: the highest wins (docker only).
+	GwPriority int32 `protobuf:"varint,8,opt,name=gw_priority,json=gwPriority,proto3" json:"gw_priority,omitempty"`
+	// interface_name is the interface's name in the container.
+	InterfaceName string `protobuf:"bytes,9,opt,name=interface_name,json=interfaceName,proto3" json:"interface_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ServiceNetwork) Reset() {
 	*x = ServiceNetwork{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2181,7 +2702,7 @@ func (x *ServiceNetwork) String() string {
 func (*ServiceNetwork) ProtoMessage() {}
 
 func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2194,7 +2715,7 @@ func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceNetwork.ProtoReflect.Descriptor instead.
 func (*ServiceNetwork) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ServiceNetwork) GetAliases() []string {
@@ -2202,6 +2723,584 @@ func (x *ServiceNetwork) GetAliases() []string {
 		return x.Aliases
 	}
 	return nil
+}
+
+func (x *ServiceNetwork) GetIpv4Address() string {
+	if x != nil {
+		return x.Ipv4Address
+	}
+	return ""
+}
+
+func (x *ServiceNetwork) GetIpv6Address() string {
+	if x != nil {
+		return x.Ipv6Address
+	}
+	return ""
+}
+
+func (x *ServiceNetwork) GetLinkLocalIps() []string {
+	if x != nil {
+		return x.LinkLocalIps
+	}
+	return nil
+}
+
+func (x *ServiceNetwork) GetMacAddress() string {
+	if x != nil {
+		return x.MacAddress
+	}
+	return ""
+}
+
+func (x *ServiceNetwork) GetDriverOpts() map[string]string {
+	if x != nil {
+		return x.DriverOpts
+	}
+	return nil
+}
+
+func (x *ServiceNetwork) GetPriority() int32 {
+	if x != nil {
+		return x.Priority
+	}
+	return 0
+}
+
+func (x *ServiceNetwork) GetGwPriority() int32 {
+	if x != nil {
+		return x.GwPriority
+	}
+	return 0
+}
+
+func (x *ServiceNetwork) GetInterfaceName() string {
+	if x != nil {
+		return x.InterfaceName
+	}
+	return ""
+}
+
+// ServicePort is one entry of compose's long `ports` syntax.
+type ServicePort struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// target is the container port or range.
+	Target string `protobuf:"bytes,1,opt,name=target,proto3" json:"target,omitempty"`
+	// published is the host port or range; empty lets the engine pick.
+	Published string `protobuf:"bytes,2,opt,name=published,proto3" json:"published,omitempty"`
+	// host_ip is the host address to bind; empty binds every address.
+	HostIp string `protobuf:"bytes,3,opt,name=host_ip,json=hostIp,proto3" json:"host_ip,omitempty"`
+	// protocol: tcp (default), udp or sctp.
+	Protocol string `protobuf:"bytes,4,opt,name=protocol,proto3" json:"protocol,omitempty"`
+	// app_protocol is the application protocol, a hint with no engine flag: a warning.
+	AppProtocol string `protobuf:"bytes,5,opt,name=app_protocol,json=appProtocol,proto3" json:"app_protocol,omitempty"`
+	// mode: ingress (default) or host; the same on a single engine.
+	Mode string `protobuf:"bytes,6,opt,name=mode,proto3" json:"mode,omitempty"`
+	// name is a human-readable name with no engine flag: a warning.
+	Name          string `protobuf:"bytes,7,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ServicePort) Reset() {
+	*x = ServicePort{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServicePort) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServicePort) ProtoMessage() {}
+
+func (x *ServicePort) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServicePort.ProtoReflect.Descriptor instead.
+func (*ServicePort) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ServicePort) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *ServicePort) GetPublished() string {
+	if x != nil {
+		return x.Published
+	}
+	return ""
+}
+
+func (x *ServicePort) GetHostIp() string {
+	if x != nil {
+		return x.HostIp
+	}
+	return ""
+}
+
+func (x *ServicePort) GetProtocol() string {
+	if x != nil {
+		return x.Protocol
+	}
+	return ""
+}
+
+func (x *ServicePort) GetAppProtocol() string {
+	if x != nil {
+		return x.AppProtocol
+	}
+	return ""
+}
+
+func (x *ServicePort) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+func (x *ServicePort) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// ServiceVolume is one entry of compose's long `volumes` syntax.
+type ServiceVolume struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// type: bind, volume, tmpfs, image (npipe is Windows-only: an error).
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// source: a host path (bind), a volume key (volume, empty = anonymous), an image (image).
+	Source string `protobuf:"bytes,2,opt,name=source,proto3" json:"source,omitempty"`
+	// target is the absolute path in the container.
+	Target string `protobuf:"bytes,3,opt,name=target,proto3" json:"target,omitempty"`
+	// read_only mounts it read-only.
+	ReadOnly bool `protobuf:"varint,4,opt,name=read_only,json=readOnly,proto3" json:"read_only,omitempty"`
+	// bind holds the options of a bind mount.
+	Bind *VolumeBind `protobuf:"bytes,5,opt,name=bind,proto3" json:"bind,omitempty"`
+	// volume holds the options of a volume mount.
+	Volume *VolumeVolume `protobuf:"bytes,6,opt,name=volume,proto3" json:"volume,omitempty"`
+	// tmpfs holds the options of a tmpfs mount.
+	Tmpfs *VolumeTmpfs `protobuf:"bytes,7,opt,name=tmpfs,proto3" json:"tmpfs,omitempty"`
+	// image holds the options of an image mount.
+	Image *VolumeImage `protobuf:"bytes,8,opt,name=image,proto3" json:"image,omitempty"`
+	// consistency is a Docker Desktop for Mac setting: a warning.
+	Consistency   string `protobuf:"bytes,9,opt,name=consistency,proto3" json:"consistency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ServiceVolume) Reset() {
+	*x = ServiceVolume{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServiceVolume) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServiceVolume) ProtoMessage() {}
+
+func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServiceVolume.ProtoReflect.Descriptor instead.
+func (*ServiceVolume) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ServiceVolume) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *ServiceVolume) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *ServiceVolume) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *ServiceVolume) GetReadOnly() bool {
+	if x != nil {
+		return x.ReadOnly
+	}
+	return false
+}
+
+func (x *ServiceVolume) GetBind() *VolumeBind {
+	if x != nil {
+		return x.Bind
+	}
+	return nil
+}
+
+func (x *ServiceVolume) GetVolume() *VolumeVolume {
+	if x != nil {
+		return x.Volume
+	}
+	return nil
+}
+
+func (x *ServiceVolume) GetTmpfs() *VolumeTmpfs {
+	if x != nil {
+		return x.Tmpfs
+	}
+	return nil
+}
+
+func (x *ServiceVolume) GetImage() *VolumeImage {
+	if x != nil {
+		return x.Image
+	}
+	return nil
+}
+
+func (x *ServiceVolume) GetConsistency() string {
+	if x != nil {
+		return x.Consistency
+	}
+	return ""
+}
+
+// VolumeBind holds a bind mount's options.
+type VolumeBind struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// propagation: shared, slave, private, rshared, rslave or rprivate.
+	Propagation string `protobuf:"bytes,1,opt,name=propagation,proto3" json:"propagation,omitempty"`
+	// create_host_path creates a missing source directory before the container starts
+	// (compose's default: true).
+	CreateHostPath *bool `protobuf:"varint,2,opt,name=create_host_path,json=createHostPath,proto3,oneof" json:"create_host_path,omitempty"`
+	// selinux relabels the source: z (shared) or Z (private).
+	Selinux       string `protobuf:"bytes,3,opt,name=selinux,proto3" json:"selinux,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeBind) Reset() {
+	*x = VolumeBind{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeBind) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeBind) ProtoMessage() {}
+
+func (x *VolumeBind) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeBind.ProtoReflect.Descriptor instead.
+func (*VolumeBind) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *VolumeBind) GetPropagation() string {
+	if x != nil {
+		return x.Propagation
+	}
+	return ""
+}
+
+func (x *VolumeBind) GetCreateHostPath() bool {
+	if x != nil && x.CreateHostPath != nil {
+		return *x.CreateHostPath
+	}
+	return false
+}
+
+func (x *VolumeBind) GetSelinux() string {
+	if x != nil {
+		return x.Selinux
+	}
+	return ""
+}
+
+// VolumeVolume holds a volume mount's options.
+type VolumeVolume struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// nocopy: do not copy the image's data into an empty volume.
+	Nocopy bool `protobuf:"varint,1,opt,name=nocopy,proto3" json:"nocopy,omitempty"`
+	// subpath mounts a path inside the volume.
+	Subpath       string `protobuf:"bytes,2,opt,name=subpath,proto3" json:"subpath,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeVolume) Reset() {
+	*x = VolumeVolume{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeVolume) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeVolume) ProtoMessage() {}
+
+func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeVolume.ProtoReflect.Descriptor instead.
+func (*VolumeVolume) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *VolumeVolume) GetNocopy() bool {
+	if x != nil {
+		return x.Nocopy
+	}
+	return false
+}
+
+func (x *VolumeVolume) GetSubpath() string {
+	if x != nil {
+		return x.Subpath
+	}
+	return ""
+}
+
+// VolumeTmpfs holds a tmpfs mount's options.
+type VolumeTmpfs struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// size in bytes or with a unit (`64m`).
+	Size string `protobuf:"bytes,1,opt,name=size,proto3" json:"size,omitempty"`
+	// mode is the octal file mode (`1777`).
+	Mode          string `protobuf:"bytes,2,opt,name=mode,proto3" json:"mode,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeTmpfs) Reset() {
+	*x = VolumeTmpfs{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeTmpfs) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeTmpfs) ProtoMessage() {}
+
+func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeTmpfs.ProtoReflect.Descriptor instead.
+func (*VolumeTmpfs) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *VolumeTmpfs) GetSize() string {
+	if x != nil {
+		return x.Size
+	}
+	return ""
+}
+
+func (x *VolumeTmpfs) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+// VolumeImage holds an image mount's options.
+type VolumeImage struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// subpath mounts a path inside the image.
+	Subpath       string `protobuf:"bytes,1,opt,name=subpath,proto3" json:"subpath,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeImage) Reset() {
+	*x = VolumeImage{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeImage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeImage) ProtoMessage() {}
+
+func (x *VolumeImage) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeImage.ProtoReflect.Descriptor instead.
+func (*VolumeImage) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *VolumeImage) GetSubpath() string {
+	if x != nil {
+		return x.Subpath
+	}
+	return ""
+}
+
+// ServiceFile is a service's use of a secret or config (compose's long syntax).
+type ServiceFile struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// source is the key of the composition's secret or config.
+	Source string `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
+	// target is the path in the container: for secrets relative to /run/secrets, for
+	// configs absolute; by default /run/secrets/<source> and /<source>.
+	Target string `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
+	// uid is the file's owner in the container; setting uid, gid or mode mounts a copy.
+	Uid string `protobuf:"bytes,3,opt,name=uid,proto3" json:"uid,omitempty"`
+	// gid is the file's group in the container (default 0 when uid or mode is set).
+	Gid string `protobuf:"bytes,4,opt,name=gid,proto3" json:"gid,omitempty"`
+	// mode is the file's octal mode in the container (default 0444 when uid or gid is set).
+	Mode          string `protobuf:"bytes,5,opt,name=mode,proto3" json:"mode,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ServiceFile) Reset() {
+	*x = ServiceFile{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServiceFile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServiceFile) ProtoMessage() {}
+
+func (x *ServiceFile) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServiceFile.ProtoReflect.Descriptor instead.
+func (*ServiceFile) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ServiceFile) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *ServiceFile) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *ServiceFile) GetUid() string {
+	if x != nil {
+		return x.Uid
+	}
+	return ""
+}
+
+func (x *ServiceFile) GetGid() string {
+	if x != nil {
+		return x.Gid
+	}
+	return ""
+}
+
+func (x *ServiceFile) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
 }
 
 // Dependency is one entry of compose's long `depends_on` syntax.
@@ -2219,7 +3318,7 @@ type Dependency struct {
 
 func (x *Dependency) Reset() {
 	*x = Dependency{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2231,7 +3330,7 @@ func (x *Dependency) String() string {
 func (*Dependency) ProtoMessage() {}
 
 func (x *Dependency) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2244,7 +3343,7 @@ func (x *Dependency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dependency.ProtoReflect.Descriptor instead.
 func (*Dependency) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Dependency) GetCondition() string {
@@ -2291,7 +3390,7 @@ type ExpandResponse struct {
 
 func (x *ExpandResponse) Reset() {
 	*x = ExpandResponse{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2303,7 +3402,7 @@ func (x *ExpandResponse) String() string {
 func (*ExpandResponse) ProtoMessage() {}
 
 func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2316,7 +3415,7 @@ func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExpandResponse.ProtoReflect.Descriptor instead.
 func (*ExpandResponse) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ExpandResponse) GetDiagnostics() []*Diagnostic {
@@ -2368,7 +3467,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2380,7 +3479,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2393,7 +3492,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -2452,7 +3551,7 @@ type Container struct {
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2464,7 +3563,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2477,7 +3576,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Container) GetImage() string {
@@ -2642,14 +3741,17 @@ type SystemdService struct {
 	ServiceConfig map[string]string      `protobuf:"bytes,10,rep,name=service_config,json=serviceConfig,proto3" json:"service_config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	UnitConfig    map[string]string      `protobuf:"bytes,11,rep,name=unit_config,json=unitConfig,proto3" json:"unit_config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// post_start runs after the main process started (NixOS `postStart`).
-	PostStart     string `protobuf:"bytes,100,opt,name=post_start,json=postStart,proto3" json:"post_start,omitempty"`
+	PostStart string `protobuf:"bytes,100,opt,name=post_start,json=postStart,proto3" json:"post_start,omitempty"`
+	// pre_start runs before the container starts (NixOS `preStart`, merged with
+	// oci-containers' own): khepri creates bind-mount sources and copies files there.
+	PreStart      string `protobuf:"bytes,200,opt,name=pre_start,json=preStart,proto3" json:"pre_start,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2661,7 +3763,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2674,7 +3776,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -2761,6 +3863,13 @@ func (x *SystemdService) GetPostStart() string {
 	return ""
 }
 
+func (x *SystemdService) GetPreStart() string {
+	if x != nil {
+		return x.PreStart
+	}
+	return ""
+}
+
 // SystemdTarget is `systemd.targets.<name>`.
 type SystemdTarget struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2774,7 +3883,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2786,7 +3895,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2799,7 +3908,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -2848,11 +3957,17 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
 	"\fVolumesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xbb\x04\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xcc\b\n" +
 	"\vComposition\x12@\n" +
 	"\bservices\x18\x01 \x03(\v2$.khepri.v1.Composition.ServicesEntryR\bservices\x12@\n" +
 	"\bnetworks\x18\x02 \x03(\v2$.khepri.v1.Composition.NetworksEntryR\bnetworks\x12=\n" +
-	"\avolumes\x18\x03 \x03(\v2#.khepri.v1.Composition.VolumesEntryR\avolumes\x12\x1c\n" +
+	"\avolumes\x18\x03 \x03(\v2#.khepri.v1.Composition.VolumesEntryR\avolumes\x12>\n" +
+	"\asecrets\x18\xc8\x01 \x03(\v2#.khepri.v1.Composition.SecretsEntryR\asecrets\x12>\n" +
+	"\aconfigs\x18\xc9\x01 \x03(\v2#.khepri.v1.Composition.ConfigsEntryR\aconfigs\x12\x19\n" +
+	"\aversion\x18\xca\x01 \x01(\tR\aversion\x12\x13\n" +
+	"\x04name\x18\xcb\x01 \x01(\tR\x04name\x121\n" +
+	"\ainclude\x18\xcc\x01 \x03(\v2\x16.google.protobuf.ValueR\ainclude\x12;\n" +
+	"\x06models\x18\xcd\x01 \x03(\v2\".khepri.v1.Composition.ModelsEntryR\x06models\x12\x1c\n" +
 	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
@@ -2865,15 +3980,87 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
 	"\fVolumesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01B\t\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\x1aM\n" +
+	"\fSecretsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.SecretR\x05value:\x028\x01\x1aM\n" +
+	"\fConfigsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.ConfigR\x05value:\x028\x01\x1aQ\n" +
+	"\vModelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
+	"\x05value\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x05value:\x028\x01B\t\n" +
 	"\a_enableB\r\n" +
-	"\v_auto_start\"9\n" +
+	"\v_auto_start\"\x9c\x04\n" +
 	"\aNetwork\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"8\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
+	"\x06driver\x18\n" +
+	" \x01(\tR\x06driver\x12C\n" +
+	"\vdriver_opts\x18\v \x03(\v2\".khepri.v1.Network.DriverOptsEntryR\n" +
+	"driverOpts\x12\x1e\n" +
+	"\n" +
+	"attachable\x18\f \x01(\bR\n" +
+	"attachable\x12$\n" +
+	"\venable_ipv4\x18\r \x01(\bH\x00R\n" +
+	"enableIpv4\x88\x01\x01\x12$\n" +
+	"\venable_ipv6\x18\x0e \x01(\bH\x01R\n" +
+	"enableIpv6\x88\x01\x01\x12\x1a\n" +
+	"\binternal\x18\x0f \x01(\bR\binternal\x12*\n" +
+	"\x04ipam\x18\x10 \x01(\v2\x16.khepri.v1.NetworkIpamR\x04ipam\x126\n" +
+	"\x06labels\x18\x11 \x03(\v2\x1e.khepri.v1.Network.LabelsEntryR\x06labels\x1a=\n" +
+	"\x0fDriverOptsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x0e\n" +
+	"\f_enable_ipv4B\x0e\n" +
+	"\f_enable_ipv6\"\xcd\x01\n" +
+	"\vNetworkIpam\x12\x16\n" +
+	"\x06driver\x18\x01 \x01(\tR\x06driver\x12+\n" +
+	"\x06config\x18\x02 \x03(\v2\x13.khepri.v1.IpamPoolR\x06config\x12=\n" +
+	"\aoptions\x18\x03 \x03(\v2#.khepri.v1.NetworkIpam.OptionsEntryR\aoptions\x1a:\n" +
+	"\fOptionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xe4\x01\n" +
+	"\bIpamPool\x12\x16\n" +
+	"\x06subnet\x18\x01 \x01(\tR\x06subnet\x12\x19\n" +
+	"\bip_range\x18\x02 \x01(\tR\aipRange\x12\x18\n" +
+	"\agateway\x18\x03 \x01(\tR\agateway\x12J\n" +
+	"\raux_addresses\x18\x04 \x03(\v2%.khepri.v1.IpamPool.AuxAddressesEntryR\fauxAddresses\x1a?\n" +
+	"\x11AuxAddressesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc5\x02\n" +
 	"\x06Volume\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"\xba!\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
+	"\x06driver\x18\n" +
+	" \x01(\tR\x06driver\x12B\n" +
+	"\vdriver_opts\x18\v \x03(\v2!.khepri.v1.Volume.DriverOptsEntryR\n" +
+	"driverOpts\x125\n" +
+	"\x06labels\x18\f \x03(\v2\x1d.khepri.v1.Volume.LabelsEntryR\x06labels\x1a=\n" +
+	"\x0fDriverOptsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xaf\x01\n" +
+	"\x06Secret\x12\x12\n" +
+	"\x04file\x18\x01 \x01(\tR\x04file\x12 \n" +
+	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x1a\n" +
+	"\bexternal\x18\x04 \x01(\bR\bexternal\x12\x16\n" +
+	"\x06driver\x18\x05 \x01(\tR\x06driver\x12'\n" +
+	"\x0ftemplate_driver\x18\x06 \x01(\tR\x0etemplateDriver\"\xc9\x01\n" +
+	"\x06Config\x12\x12\n" +
+	"\x04file\x18\x01 \x01(\tR\x04file\x12 \n" +
+	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x18\n" +
+	"\acontent\x18\x03 \x01(\tR\acontent\x12\x12\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
+	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
+	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xde\"\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -2885,10 +4072,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"entrypoint\x18\x06 \x01(\v2\x16.google.protobuf.ValueR\n" +
 	"entrypoint\x12E\n" +
 	"\venvironment\x18\a \x03(\v2#.khepri.v1.Service.EnvironmentEntryR\venvironment\x12\x19\n" +
-	"\benv_file\x18\b \x03(\tR\aenvFile\x12\x18\n" +
-	"\avolumes\x18\t \x03(\tR\avolumes\x12\x14\n" +
-	"\x05ports\x18\n" +
-	" \x03(\tR\x05ports\x12\x17\n" +
+	"\benv_file\x18\b \x03(\tR\aenvFile\x12\x17\n" +
 	"\acap_add\x18\v \x03(\tR\x06capAdd\x12\x19\n" +
 	"\bcap_drop\x18\f \x03(\tR\acapDrop\x12\x18\n" +
 	"\adevices\x18\r \x03(\tR\adevices\x12<\n" +
@@ -2898,7 +4082,11 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06labels\x18\x10 \x03(\v2\x1e.khepri.v1.Service.LabelsEntryR\x06labels\x12@\n" +
 	"\n" +
 	"depends_on\x18\x11 \x03(\v2!.khepri.v1.Service.DependsOnEntryR\tdependsOn\x12\x18\n" +
-	"\arestart\x18\x12 \x01(\tR\arestart\x12\x1c\n" +
+	"\arestart\x18\x12 \x01(\tR\arestart\x121\n" +
+	"\avolumes\x18\xc8\x01 \x03(\v2\x16.google.protobuf.ValueR\avolumes\x12-\n" +
+	"\x05ports\x18\xc9\x01 \x03(\v2\x16.google.protobuf.ValueR\x05ports\x121\n" +
+	"\asecrets\x18\xca\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\asecrets\x121\n" +
+	"\aconfigs\x18\xcb\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\aconfigs\x12\x1c\n" +
 	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
@@ -3023,7 +4211,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x0f_mem_swappinessB\x10\n" +
 	"\x0e_oom_score_adjB\r\n" +
 	"\v_pids_limitB\t\n" +
-	"\a_attach\"0\n" +
+	"\a_attachJ\x04\b\t\x10\n" +
+	"J\x04\b\n" +
+	"\x10\v\"0\n" +
 	"\x06Ulimit\x12\x12\n" +
 	"\x04soft\x18\x01 \x01(\x03R\x04soft\x12\x12\n" +
 	"\x04hard\x18\x02 \x01(\x03R\x04hard\"\x98\x01\n" +
@@ -3105,9 +4295,61 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05delay\x18\x02 \x01(\tR\x05delay\x12&\n" +
 	"\fmax_attempts\x18\x03 \x01(\x03H\x00R\vmaxAttempts\x88\x01\x01\x12\x16\n" +
 	"\x06window\x18\x04 \x01(\tR\x06windowB\x0f\n" +
-	"\r_max_attempts\"*\n" +
+	"\r_max_attempts\"\xa6\x03\n" +
 	"\x0eServiceNetwork\x12\x18\n" +
-	"\aaliases\x18\x01 \x03(\tR\aaliases\"r\n" +
+	"\aaliases\x18\x01 \x03(\tR\aaliases\x12!\n" +
+	"\fipv4_address\x18\x02 \x01(\tR\vipv4Address\x12!\n" +
+	"\fipv6_address\x18\x03 \x01(\tR\vipv6Address\x12$\n" +
+	"\x0elink_local_ips\x18\x04 \x03(\tR\flinkLocalIps\x12\x1f\n" +
+	"\vmac_address\x18\x05 \x01(\tR\n" +
+	"macAddress\x12J\n" +
+	"\vdriver_opts\x18\x06 \x03(\v2).khepri.v1.ServiceNetwork.DriverOptsEntryR\n" +
+	"driverOpts\x12\x1a\n" +
+	"\bpriority\x18\a \x01(\x05R\bpriority\x12\x1f\n" +
+	"\vgw_priority\x18\b \x01(\x05R\n" +
+	"gwPriority\x12%\n" +
+	"\x0einterface_name\x18\t \x01(\tR\rinterfaceName\x1a=\n" +
+	"\x0fDriverOptsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc3\x01\n" +
+	"\vServicePort\x12\x16\n" +
+	"\x06target\x18\x01 \x01(\tR\x06target\x12\x1c\n" +
+	"\tpublished\x18\x02 \x01(\tR\tpublished\x12\x17\n" +
+	"\ahost_ip\x18\x03 \x01(\tR\x06hostIp\x12\x1a\n" +
+	"\bprotocol\x18\x04 \x01(\tR\bprotocol\x12!\n" +
+	"\fapp_protocol\x18\x05 \x01(\tR\vappProtocol\x12\x12\n" +
+	"\x04mode\x18\x06 \x01(\tR\x04mode\x12\x12\n" +
+	"\x04name\x18\a \x01(\tR\x04name\"\xca\x02\n" +
+	"\rServiceVolume\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x16\n" +
+	"\x06source\x18\x02 \x01(\tR\x06source\x12\x16\n" +
+	"\x06target\x18\x03 \x01(\tR\x06target\x12\x1b\n" +
+	"\tread_only\x18\x04 \x01(\bR\breadOnly\x12)\n" +
+	"\x04bind\x18\x05 \x01(\v2\x15.khepri.v1.VolumeBindR\x04bind\x12/\n" +
+	"\x06volume\x18\x06 \x01(\v2\x17.khepri.v1.VolumeVolumeR\x06volume\x12,\n" +
+	"\x05tmpfs\x18\a \x01(\v2\x16.khepri.v1.VolumeTmpfsR\x05tmpfs\x12,\n" +
+	"\x05image\x18\b \x01(\v2\x16.khepri.v1.VolumeImageR\x05image\x12 \n" +
+	"\vconsistency\x18\t \x01(\tR\vconsistency\"\x8c\x01\n" +
+	"\n" +
+	"VolumeBind\x12 \n" +
+	"\vpropagation\x18\x01 \x01(\tR\vpropagation\x12-\n" +
+	"\x10create_host_path\x18\x02 \x01(\bH\x00R\x0ecreateHostPath\x88\x01\x01\x12\x18\n" +
+	"\aselinux\x18\x03 \x01(\tR\aselinuxB\x13\n" +
+	"\x11_create_host_path\"@\n" +
+	"\fVolumeVolume\x12\x16\n" +
+	"\x06nocopy\x18\x01 \x01(\bR\x06nocopy\x12\x18\n" +
+	"\asubpath\x18\x02 \x01(\tR\asubpath\"5\n" +
+	"\vVolumeTmpfs\x12\x12\n" +
+	"\x04size\x18\x01 \x01(\tR\x04size\x12\x12\n" +
+	"\x04mode\x18\x02 \x01(\tR\x04mode\"'\n" +
+	"\vVolumeImage\x12\x18\n" +
+	"\asubpath\x18\x01 \x01(\tR\asubpath\"u\n" +
+	"\vServiceFile\x12\x16\n" +
+	"\x06source\x18\x01 \x01(\tR\x06source\x12\x16\n" +
+	"\x06target\x18\x02 \x01(\tR\x06target\x12\x10\n" +
+	"\x03uid\x18\x03 \x01(\tR\x03uid\x12\x10\n" +
+	"\x03gid\x18\x04 \x01(\tR\x03gid\x12\x12\n" +
+	"\x04mode\x18\x05 \x01(\tR\x04mode\"r\n" +
 	"\n" +
 	"Dependency\x12\x1c\n" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x1f\n" +
@@ -3186,7 +4428,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\b_workdirB\v\n" +
 	"\t_hostnameB\a\n" +
 	"\x05_pullB\r\n" +
-	"\v_log_driver\"\xbc\x04\n" +
+	"\v_log_driver\"\xda\x04\n" +
 	"\x0eSystemdService\x12 \n" +
 	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x14\n" +
 	"\x05after\x18\x02 \x03(\tR\x05after\x12\x16\n" +
@@ -3202,7 +4444,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\vunit_config\x18\v \x03(\v2).khepri.v1.SystemdService.UnitConfigEntryR\n" +
 	"unitConfig\x12\x1d\n" +
 	"\n" +
-	"post_start\x18d \x01(\tR\tpostStart\x1a@\n" +
+	"post_start\x18d \x01(\tR\tpostStart\x12\x1c\n" +
+	"\tpre_start\x18\xc8\x01 \x01(\tR\bpreStart\x1a@\n" +
 	"\x12ServiceConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a=\n" +
@@ -3234,158 +4477,203 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
 	(*Composition)(nil),          // 2: khepri.v1.Composition
 	(*Network)(nil),              // 3: khepri.v1.Network
-	(*Volume)(nil),               // 4: khepri.v1.Volume
-	(*Service)(nil),              // 5: khepri.v1.Service
-	(*Ulimit)(nil),               // 6: khepri.v1.Ulimit
-	(*Logging)(nil),              // 7: khepri.v1.Logging
-	(*BlkioConfig)(nil),          // 8: khepri.v1.BlkioConfig
-	(*WeightDevice)(nil),         // 9: khepri.v1.WeightDevice
-	(*ThrottleDevice)(nil),       // 10: khepri.v1.ThrottleDevice
-	(*DeviceRequest)(nil),        // 11: khepri.v1.DeviceRequest
-	(*Healthcheck)(nil),          // 12: khepri.v1.Healthcheck
-	(*LifecycleHook)(nil),        // 13: khepri.v1.LifecycleHook
-	(*Deploy)(nil),               // 14: khepri.v1.Deploy
-	(*Resources)(nil),            // 15: khepri.v1.Resources
-	(*ResourceLimits)(nil),       // 16: khepri.v1.ResourceLimits
-	(*ResourceReservations)(nil), // 17: khepri.v1.ResourceReservations
-	(*RestartPolicy)(nil),        // 18: khepri.v1.RestartPolicy
-	(*ServiceNetwork)(nil),       // 19: khepri.v1.ServiceNetwork
-	(*Dependency)(nil),           // 20: khepri.v1.Dependency
-	(*ExpandResponse)(nil),       // 21: khepri.v1.ExpandResponse
-	(*Diagnostic)(nil),           // 22: khepri.v1.Diagnostic
-	(*Container)(nil),            // 23: khepri.v1.Container
-	(*SystemdService)(nil),       // 24: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 25: khepri.v1.SystemdTarget
-	nil,                          // 26: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 27: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 28: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 29: khepri.v1.Composition.ServicesEntry
-	nil,                          // 30: khepri.v1.Composition.NetworksEntry
-	nil,                          // 31: khepri.v1.Composition.VolumesEntry
-	nil,                          // 32: khepri.v1.Service.EnvironmentEntry
-	nil,                          // 33: khepri.v1.Service.NetworksEntry
-	nil,                          // 34: khepri.v1.Service.LabelsEntry
-	nil,                          // 35: khepri.v1.Service.DependsOnEntry
-	nil,                          // 36: khepri.v1.Service.UlimitsEntry
-	nil,                          // 37: khepri.v1.Service.StorageOptEntry
-	nil,                          // 38: khepri.v1.Logging.OptionsEntry
-	nil,                          // 39: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 40: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 41: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 42: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 43: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 44: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 45: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 46: khepri.v1.Container.LabelsEntry
-	nil,                          // 47: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 48: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 49: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 50: google.protobuf.Value
+	(*NetworkIpam)(nil),          // 4: khepri.v1.NetworkIpam
+	(*IpamPool)(nil),             // 5: khepri.v1.IpamPool
+	(*Volume)(nil),               // 6: khepri.v1.Volume
+	(*Secret)(nil),               // 7: khepri.v1.Secret
+	(*Config)(nil),               // 8: khepri.v1.Config
+	(*Service)(nil),              // 9: khepri.v1.Service
+	(*Ulimit)(nil),               // 10: khepri.v1.Ulimit
+	(*Logging)(nil),              // 11: khepri.v1.Logging
+	(*BlkioConfig)(nil),          // 12: khepri.v1.BlkioConfig
+	(*WeightDevice)(nil),         // 13: khepri.v1.WeightDevice
+	(*ThrottleDevice)(nil),       // 14: khepri.v1.ThrottleDevice
+	(*DeviceRequest)(nil),        // 15: khepri.v1.DeviceRequest
+	(*Healthcheck)(nil),          // 16: khepri.v1.Healthcheck
+	(*LifecycleHook)(nil),        // 17: khepri.v1.LifecycleHook
+	(*Deploy)(nil),               // 18: khepri.v1.Deploy
+	(*Resources)(nil),            // 19: khepri.v1.Resources
+	(*ResourceLimits)(nil),       // 20: khepri.v1.ResourceLimits
+	(*ResourceReservations)(nil), // 21: khepri.v1.ResourceReservations
+	(*RestartPolicy)(nil),        // 22: khepri.v1.RestartPolicy
+	(*ServiceNetwork)(nil),       // 23: khepri.v1.ServiceNetwork
+	(*ServicePort)(nil),          // 24: khepri.v1.ServicePort
+	(*ServiceVolume)(nil),        // 25: khepri.v1.ServiceVolume
+	(*VolumeBind)(nil),           // 26: khepri.v1.VolumeBind
+	(*VolumeVolume)(nil),         // 27: khepri.v1.VolumeVolume
+	(*VolumeTmpfs)(nil),          // 28: khepri.v1.VolumeTmpfs
+	(*VolumeImage)(nil),          // 29: khepri.v1.VolumeImage
+	(*ServiceFile)(nil),          // 30: khepri.v1.ServiceFile
+	(*Dependency)(nil),           // 31: khepri.v1.Dependency
+	(*ExpandResponse)(nil),       // 32: khepri.v1.ExpandResponse
+	(*Diagnostic)(nil),           // 33: khepri.v1.Diagnostic
+	(*Container)(nil),            // 34: khepri.v1.Container
+	(*SystemdService)(nil),       // 35: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 36: khepri.v1.SystemdTarget
+	nil,                          // 37: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 38: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 39: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 40: khepri.v1.Composition.ServicesEntry
+	nil,                          // 41: khepri.v1.Composition.NetworksEntry
+	nil,                          // 42: khepri.v1.Composition.VolumesEntry
+	nil,                          // 43: khepri.v1.Composition.SecretsEntry
+	nil,                          // 44: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 45: khepri.v1.Composition.ModelsEntry
+	nil,                          // 46: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 47: khepri.v1.Network.LabelsEntry
+	nil,                          // 48: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 49: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 50: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 51: khepri.v1.Volume.LabelsEntry
+	nil,                          // 52: khepri.v1.Service.EnvironmentEntry
+	nil,                          // 53: khepri.v1.Service.NetworksEntry
+	nil,                          // 54: khepri.v1.Service.LabelsEntry
+	nil,                          // 55: khepri.v1.Service.DependsOnEntry
+	nil,                          // 56: khepri.v1.Service.UlimitsEntry
+	nil,                          // 57: khepri.v1.Service.StorageOptEntry
+	nil,                          // 58: khepri.v1.Logging.OptionsEntry
+	nil,                          // 59: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 60: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 61: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 62: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 63: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 64: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 65: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 66: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 67: khepri.v1.Container.LabelsEntry
+	nil,                          // 68: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 69: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 70: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 71: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	26, // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	27, // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	28, // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
-	29, // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	30, // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	31, // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	50, // 6: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	50, // 7: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	32, // 8: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
-	33, // 9: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	34, // 10: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	35, // 11: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	50, // 12: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	50, // 13: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	36, // 14: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
-	7,  // 15: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	50, // 16: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	50, // 17: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	50, // 18: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	50, // 19: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	50, // 20: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	50, // 21: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
-	8,  // 22: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
-	11, // 23: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	50, // 24: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	37, // 25: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
-	12, // 26: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
-	13, // 27: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
-	13, // 28: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
-	14, // 29: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	50, // 30: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	50, // 31: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	50, // 32: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	50, // 33: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	50, // 34: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	50, // 35: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	50, // 36: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	50, // 37: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	50, // 38: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	38, // 39: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	9,  // 40: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	10, // 41: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	10, // 42: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	10, // 43: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	10, // 44: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	50, // 45: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	50, // 46: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	39, // 47: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	50, // 48: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	50, // 49: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	40, // 50: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	15, // 51: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	18, // 52: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	50, // 53: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	50, // 54: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	50, // 55: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	50, // 56: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	50, // 57: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	50, // 58: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	16, // 59: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	17, // 60: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	50, // 61: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	50, // 62: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	50, // 63: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	50, // 64: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	11, // 65: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	22, // 66: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	41, // 67: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	42, // 68: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	43, // 69: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	44, // 70: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	0,  // 71: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	45, // 72: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	46, // 73: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	47, // 74: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	48, // 75: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	49, // 76: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,  // 77: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	3,  // 78: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	4,  // 79: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	5,  // 80: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	3,  // 81: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	4,  // 82: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	19, // 83: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	20, // 84: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	6,  // 85: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	23, // 86: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	24, // 87: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	24, // 88: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	25, // 89: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,  // 90: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	21, // 91: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	91, // [91:92] is the sub-list for method output_type
-	90, // [90:91] is the sub-list for method input_type
-	90, // [90:90] is the sub-list for extension type_name
-	90, // [90:90] is the sub-list for extension extendee
-	0,  // [0:90] is the sub-list for field type_name
+	37,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	38,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	39,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	40,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	41,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	42,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	43,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	44,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	71,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	45,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	46,  // 10: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	4,   // 11: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
+	47,  // 12: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	5,   // 13: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
+	48,  // 14: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	49,  // 15: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	50,  // 16: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	51,  // 17: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	71,  // 18: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	71,  // 19: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	52,  // 20: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
+	53,  // 21: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	54,  // 22: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	55,  // 23: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	71,  // 24: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	71,  // 25: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	30,  // 26: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
+	30,  // 27: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
+	71,  // 28: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	71,  // 29: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	56,  // 30: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	11,  // 31: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	71,  // 32: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	71,  // 33: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	71,  // 34: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	71,  // 35: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	71,  // 36: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	71,  // 37: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	12,  // 38: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	15,  // 39: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	71,  // 40: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	57,  // 41: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	16,  // 42: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	17,  // 43: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	17,  // 44: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	18,  // 45: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	71,  // 46: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	71,  // 47: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	71,  // 48: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	71,  // 49: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	71,  // 50: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	71,  // 51: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	71,  // 52: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	71,  // 53: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	71,  // 54: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	58,  // 55: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	13,  // 56: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	14,  // 57: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	14,  // 58: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	14,  // 59: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	14,  // 60: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	71,  // 61: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	71,  // 62: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	59,  // 63: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	71,  // 64: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	71,  // 65: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	60,  // 66: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	19,  // 67: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	22,  // 68: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	71,  // 69: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	71,  // 70: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	71,  // 71: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	71,  // 72: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	71,  // 73: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	71,  // 74: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	20,  // 75: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	21,  // 76: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	71,  // 77: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	71,  // 78: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	71,  // 79: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	71,  // 80: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	15,  // 81: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	61,  // 82: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	26,  // 83: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	27,  // 84: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	28,  // 85: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	29,  // 86: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	33,  // 87: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	62,  // 88: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	63,  // 89: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	64,  // 90: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	65,  // 91: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	0,   // 92: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	66,  // 93: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	67,  // 94: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	68,  // 95: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	69,  // 96: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	70,  // 97: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	2,   // 98: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	3,   // 99: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	6,   // 100: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	9,   // 101: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	3,   // 102: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	6,   // 103: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	7,   // 104: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	8,   // 105: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	71,  // 106: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	23,  // 107: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	31,  // 108: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	10,  // 109: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	34,  // 110: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	35,  // 111: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	35,  // 112: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	36,  // 113: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	1,   // 114: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	32,  // 115: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	115, // [115:116] is the sub-list for method output_type
+	114, // [114:115] is the sub-list for method input_type
+	114, // [114:114] is the sub-list for extension type_name
+	114, // [114:114] is the sub-list for extension extendee
+	0,   // [0:114] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -3394,20 +4682,22 @@ func file_khepri_v1_expander_proto_init() {
 		return
 	}
 	file_khepri_v1_expander_proto_msgTypes[1].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[4].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[7].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[2].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[8].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[11].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[15].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[17].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[19].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[22].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[21].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[25].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[30].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[33].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   49,
+			NumMessages:   70,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

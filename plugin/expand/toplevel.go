@@ -1,0 +1,94 @@
+package expand
+
+import (
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/service"
+	"github.com/khepri-nix/khepri/plugin/systemd"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// createOptions are the create command's flags of a declared network or volume; its
+// problems are reported at path.
+func (h *host) createOptions(e entry, path diag.Path) []string {
+	switch s := e.settings.(type) {
+	case *khepriv1.Network:
+		return systemd.NetworkOptions(h.backend, s, path, h.d)
+	case *khepriv1.Volume:
+		return systemd.VolumeOptions(h.backend, s, path, h.d)
+	}
+	return nil
+}
+
+// topLevel checks the composition's keys besides services, networks and volumes, and
+// hands its secrets and configs to the services.
+func (h *host) topLevel(name string, comp *khepriv1.Composition, path diag.Path, c *service.Composition) {
+	if v := comp.GetVersion(); v != "" {
+		h.d.Warnf(path.Field("version"), "version %q is obsolete: compose ignores it, and so does khepri; remove it", v)
+	}
+	if n := comp.GetName(); n != "" && n != name {
+		h.d.Errorf(path.Field("name"), "name %q differs from the composition's name %q, which is its attribute name in khepri.compositions; rename the attribute to %q (networks, volumes and containers are named after it) and remove name", n, name, n)
+	}
+	if len(comp.GetInclude()) > 0 {
+		h.d.Errorf(path.Field("include"), "include merges other compose files, which khepri does not read; import the other composition's Nix file and merge it (imports, //, lib.recursiveUpdate)")
+	}
+	for _, k := range slices.Sorted(maps.Keys(comp.GetModels())) {
+		h.d.Errorf(path.Field("models").Key(k), "models run on Docker Model Runner, which neither docker nor podman engines run; run the model server as a service")
+	}
+	c.Secrets = comp.GetSecrets()
+	for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
+		s, p := c.Secrets[k], path.Field("secrets").Key(k)
+		h.fileSource(k, "secret", s.GetFile(), s.GetEnvironment(), p)
+		swarmOnly(h.d, p, s.GetExternal(), s.GetDriver(), s.GetTemplateDriver(), s.GetName(), "secret")
+		if strings.HasPrefix(s.GetFile(), "/nix/store/") {
+			h.d.Warnf(p.Field("file"), "the secret's file %s is in the Nix store, which every user of the host can read; keep secrets in runtime paths (sops-nix, agenix)", s.GetFile())
+		}
+	}
+	c.Configs = comp.GetConfigs()
+	for _, k := range slices.Sorted(maps.Keys(c.Configs)) {
+		s, p := c.Configs[k], path.Field("configs").Key(k)
+		if s.GetContent() != "" && s.GetFile() != "" {
+			h.d.Errorf(p, "config has both file and content; set one of them")
+			continue
+		}
+		h.fileSource(k, "config", s.GetFile(), s.GetEnvironment(), p)
+		swarmOnly(h.d, p, s.GetExternal(), s.GetDriver(), s.GetTemplateDriver(), s.GetName(), "config")
+	}
+}
+
+// fileSource checks where a secret or config comes from: a file, and nothing else.
+func (h *host) fileSource(key, kind, file, env string, p diag.Path) {
+	// The key names the file in the container and in khepri's copies.
+	if err := naming.ValidateEngine(kind, key); err != nil {
+		h.d.Errorf(p, "%v", err)
+	}
+	switch {
+	case env != "":
+		h.d.Errorf(p.Field("environment"), "environment takes the %s from the shell running compose, which khepri has not; write it to a file (sops-nix, agenix) and set file", kind)
+	case file == "":
+		h.d.Errorf(p.Field("file"), "the %s has no file; set file to its absolute path", kind)
+	case !filepath.IsAbs(file):
+		h.d.Errorf(p.Field("file"), "file %q must be an absolute path (a runtime path or a Nix path); khepri has no project directory", file)
+	}
+}
+
+// swarmOnly reports the settings of swarm's secret and config stores.
+func swarmOnly(d *diag.Collector, p diag.Path, external bool, driver, templateDriver, name, kind string) {
+	if external {
+		d.Errorf(p.Field("external"), "external %ss live in swarm's store, which a single engine has not; give the %s a file", kind, kind)
+	}
+	if driver != "" {
+		d.Errorf(p.Field("driver"), "%s drivers are swarm's; give the %s a file", kind, kind)
+	}
+	if templateDriver != "" {
+		d.Errorf(p.Field("templateDriver"), "template drivers are swarm's; render the %s with Nix instead", kind)
+	}
+	if name != "" {
+		d.Warnf(p.Field("name"), "name %q names a swarm %s object; khepri mounts the file and creates no object", name, kind)
+	}
+}

@@ -1,0 +1,283 @@
+package service
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/parse"
+	"github.com/khepri-nix/khepri/plugin/systemd"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// preStart collects the shell lines the container unit runs before the container
+// starts; every interpolated word is quoted.
+type preStart []string
+
+func (p *preStart) add(words ...string) {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = systemd.Quote(w)
+	}
+	*p = append(*p, strings.Join(q, " "))
+}
+
+func (p preStart) String() string {
+	if len(p) == 0 {
+		return ""
+	}
+	return strings.Join(p, "\n") + "\n"
+}
+
+// mounts maps the service's volumes, short or long syntax, and returns the keys of the
+// named volumes used.
+func mounts(c *Composition, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector, pre *preStart) []string {
+	var used []string
+	for i, v := range svc.GetVolumes() {
+		p := path.Field("volumes").Index(i)
+		short, long, err := shortOrLong(v)
+		if err != nil {
+			d.Errorf(p, "invalid volume: %v", err)
+			continue
+		}
+		if long == nil {
+			if k, ok := shortMount(c, ctr, short, p, d); ok && k != "" {
+				used = append(used, k)
+			}
+			continue
+		}
+		var lv khepriv1.ServiceVolume
+		if err := decodeLong(long, &lv); err != nil {
+			d.Errorf(p, "invalid volume: %v", err)
+			continue
+		}
+		if k := longMount(c, ctr, &lv, p, d, pre); k != "" {
+			used = append(used, k)
+		}
+	}
+	slices.Sort(used)
+	return slices.Compact(used)
+}
+
+// shortMount maps a short-syntax volume to oci-containers' `volumes`, rewriting a named
+// volume to its engine name, and returns the volume's key when it names one.
+func shortMount(c *Composition, ctr *khepriv1.Container, s string, p diag.Path, d *diag.Collector) (string, bool) {
+	m, err := parse.ParseMount(s)
+	if err != nil {
+		d.Errorf(p, "%v", err)
+		return "", false
+	}
+	key := ""
+	switch m.Kind {
+	case parse.Named:
+		v, ok := c.Volumes[m.Source]
+		if !ok {
+			d.Errorf(p, "volume %q is not declared in %s; declare it there, or use an absolute path for a bind mount", m.Source, c.Path.Field("volumes"))
+			return "", false
+		}
+		key = m.Source
+		m.Source = v.Name
+	case parse.Anonymous:
+		anonymousWarning(p, m.Target, d)
+	}
+	ctr.Volumes = append(ctr.Volumes, m.String())
+	return key, true
+}
+
+func anonymousWarning(p diag.Path, target string, d *diag.Collector) {
+	d.Warnf(p, "anonymous volume %s: oci-containers removes the container, and with it this volume, on every stop (compose keeps it); declare a named volume to keep its data", target)
+}
+
+var bindPropagations = []string{"shared", "slave", "private", "rshared", "rslave", "rprivate"}
+
+// longMount maps a long-syntax volume to a --mount flag (or, where --mount cannot say it,
+// to the short syntax), and returns the key of the named volume it uses.
+func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolume, p diag.Path, d *diag.Collector, pre *preStart) string {
+	podman := c.Backend == naming.Podman
+	if !strings.HasPrefix(v.GetTarget(), "/") {
+		d.Errorf(p.Field("target"), "target %q must be an absolute path in the container", v.GetTarget())
+		return ""
+	}
+	if v.GetConsistency() != "" {
+		d.Warnf(p.Field("consistency"), "consistency %q applies to Docker Desktop for Mac only; engines on Linux ignore it", v.GetConsistency())
+	}
+	typ := v.GetType()
+	for field, set := range map[string]bool{"bind": v.GetBind() != nil, "volume": v.GetVolume() != nil, "tmpfs": v.GetTmpfs() != nil, "image": v.GetImage() != nil} {
+		if set && field != typ {
+			d.Errorf(p.Field(field), "%s options apply to type %q only, and this mount's type is %q", field, field, typ)
+			return ""
+		}
+	}
+	f := mountFields{"type=" + typ}
+	ro := v.GetReadOnly()
+	switch typ {
+	case "bind":
+		src := v.GetSource()
+		switch {
+		case src == "":
+			d.Errorf(p.Field("source"), "a bind mount needs a source: an absolute host path")
+			return ""
+		case !strings.HasPrefix(src, "/"):
+			d.Errorf(p.Field("source"), "bind source %q: %v", src, parse.ErrRelativeSource)
+			return ""
+		}
+		b := v.GetBind()
+		prop, selinux := b.GetPropagation(), b.GetSelinux()
+		if prop != "" && !slices.Contains(bindPropagations, prop) {
+			d.Errorf(p.Field("bind").Field("propagation"), "invalid propagation %q; allowed: %s", prop, strings.Join(bindPropagations, ", "))
+			return ""
+		}
+		if selinux != "" && selinux != "z" && selinux != "Z" {
+			d.Errorf(p.Field("bind").Field("selinux"), "invalid selinux %q; allowed: \"z\" (shared label), \"Z\" (private label)", selinux)
+			return ""
+		}
+		// --mount fails on a missing source on both engines; compose creates it.
+		if b == nil || b.CreateHostPath == nil || b.GetCreateHostPath() {
+			pre.add("mkdir", "-p", "--", src)
+		}
+		if selinux != "" && !podman {
+			// docker's --mount has no SELinux relabelling; its short syntax has.
+			if strings.Contains(src, ":") || strings.Contains(v.GetTarget(), ":") {
+				d.Errorf(p.Field("bind").Field("selinux"), "docker relabels only mounts in the short syntax, which cannot hold the ':' in %q or %q", src, v.GetTarget())
+				return ""
+			}
+			opts := []string{selinux}
+			if ro {
+				opts = append(opts, "ro")
+			}
+			if prop != "" {
+				opts = append(opts, prop)
+			}
+			ctr.Volumes = append(ctr.Volumes, src+":"+v.GetTarget()+":"+strings.Join(opts, ","))
+			return ""
+		}
+		f.add("source", src)
+		f.add("target", v.GetTarget())
+		f.flag("readonly=true", ro)
+		f.addIf("bind-propagation", prop)
+		if selinux != "" {
+			f.add("relabel", map[string]string{"z": "shared", "Z": "private"}[selinux])
+		}
+	case "volume":
+		key, name := v.GetSource(), ""
+		if key == "" {
+			anonymousWarning(p, v.GetTarget(), d)
+		} else {
+			r, ok := c.Volumes[key]
+			if !ok {
+				d.Errorf(p.Field("source"), "volume %q is not declared in %s; declare it there, or use type \"bind\" with an absolute path", key, c.Path.Field("volumes"))
+				return ""
+			}
+			name = r.Name
+		}
+		vo := v.GetVolume()
+		if podman && vo.GetNocopy() {
+			// podman takes nocopy in the short syntax only.
+			if key == "" || vo.GetSubpath() != "" {
+				d.Errorf(p.Field("volume").Field("nocopy"), "podman takes nocopy only for a named volume mounted whole (the short syntax): give a source and no subpath")
+				return ""
+			}
+			opts := "nocopy"
+			if ro {
+				opts += ",ro"
+			}
+			ctr.Volumes = append(ctr.Volumes, name+":"+v.GetTarget()+":"+opts)
+			return key
+		}
+		f.addIf("source", name)
+		f.add("target", v.GetTarget())
+		f.flag("readonly=true", ro)
+		f.flag("volume-nocopy=true", vo.GetNocopy())
+		if sub := vo.GetSubpath(); sub != "" {
+			if strings.HasPrefix(sub, "/") || slices.Contains(strings.Split(sub, "/"), "..") {
+				d.Errorf(p.Field("volume").Field("subpath"), "subpath %q must be a relative path inside the volume, without '..'", sub)
+				return ""
+			}
+			f.add(map[bool]string{false: "volume-subpath", true: "subpath"}[podman], sub)
+		}
+		ctr.ExtraOptions = append(ctr.ExtraOptions, f.String())
+		return key
+	case "tmpfs":
+		if v.GetSource() != "" {
+			d.Errorf(p.Field("source"), "a tmpfs mount has no source")
+			return ""
+		}
+		f.add("target", v.GetTarget())
+		f.flag("readonly=true", ro)
+		if s := v.GetTmpfs().GetSize(); s != "" {
+			n, err := byteSize(s)
+			if err != nil {
+				d.Errorf(p.Field("tmpfs").Field("size"), "%v", err)
+				return ""
+			}
+			f.add("tmpfs-size", strconv.FormatInt(n, 10))
+		}
+		if m := v.GetTmpfs().GetMode(); m != "" {
+			mode, err := octalMode(m)
+			if err != nil {
+				d.Errorf(p.Field("tmpfs").Field("mode"), "%v", err)
+				return ""
+			}
+			f.add("tmpfs-mode", strconv.FormatUint(uint64(mode), 8))
+		}
+	case "image":
+		if v.GetSource() == "" {
+			d.Errorf(p.Field("source"), "an image mount needs a source: an image reference")
+			return ""
+		}
+		f.add("source", v.GetSource())
+		f.add("target", v.GetTarget())
+		// Both engines mount images read-only, read_only or not.
+		if sub := v.GetImage().GetSubpath(); sub != "" {
+			f.add(map[bool]string{false: "image-subpath", true: "subpath"}[podman], sub)
+		}
+	case "npipe":
+		d.Errorf(p.Field("type"), "type \"npipe\" mounts a Windows named pipe, which Linux engines do not have")
+		return ""
+	default:
+		d.Errorf(p.Field("type"), "invalid volume type %q; allowed: \"bind\", \"volume\", \"tmpfs\", \"image\"", typ)
+		return ""
+	}
+	ctr.ExtraOptions = append(ctr.ExtraOptions, f.String())
+	return ""
+}
+
+// mountFields builds a --mount value: key=value fields, each quoted for the engines'
+// CSV parser.
+type mountFields []string
+
+func (f *mountFields) add(key, value string) { *f = append(*f, csvField(key+"="+value)) }
+
+func (f *mountFields) addIf(key, value string) {
+	if value != "" {
+		f.add(key, value)
+	}
+}
+
+func (f *mountFields) flag(field string, set bool) {
+	if set {
+		*f = append(*f, field)
+	}
+}
+
+func (f mountFields) String() string { return "--mount=" + strings.Join(f, ",") }
+
+// byteSize parses compose's byte sizes: a number of bytes with an optional unit b, k, m
+// or g (kb, mb, gb too; powers of 1024), as docker's units.RAMInBytes reads them.
+func byteSize(s string) (int64, error) {
+	bad := fmt.Errorf("size %q is not a byte size such as 65536, 64m or 1gb", s)
+	num := strings.TrimRight(strings.ToLower(s), "bkmg")
+	unit := strings.ToLower(s)[len(num):]
+	mult := map[string]int64{"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}[unit]
+	if num == "" || mult == 0 || strings.Trim(num, "0123456789") != "" {
+		return 0, bad
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n > (1<<62)/mult {
+		return 0, bad
+	}
+	return n * mult, nil
+}
