@@ -4,10 +4,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/khepri-nix/khepri/host/engine"
 )
 
 func main() {
@@ -16,6 +19,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCommand().ExecuteContext(ctx)
 	stop()
+	// `khepri exec` exits with its command's status, which the command has explained.
+	var exit *engine.ExitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.Code)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "khepri: %v\n", err)
 		os.Exit(1)

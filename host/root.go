@@ -13,5 +13,6 @@ func newRootCommand() *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newExpandCommand(), newImportCommand(), newVersionCommand())
+	root.AddCommand(hostCommands(newHostRuntime())...)
 	return root
 }

@@ -117,6 +117,17 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
+// Marshal renders one composition as Manifest.Marshal renders it within the manifest.
+func (c Composition) Marshal() ([]byte, error) {
+	m := &Manifest{Compositions: map[string]Composition{"": c}}
+	m.normalize()
+	data, err := json.MarshalIndent(m.Compositions[""], "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
 // normalize gives absent lists and maps their empty value, so that a manifest read and
 // written again is the same JSON as Nix's builtins.toJSON renders (`[]`, never `null`).
 func (m *Manifest) normalize() {

@@ -107,6 +107,10 @@ in
       ];
     };
   };
+  "test: the Go command's test manifest is what the module writes for the paperless example" = {
+    expr = docker == builtins.fromJSON (builtins.readFile ../../../host/testdata/paperless.manifest.json);
+    expected = true;
+  };
   "test: every service of the composition is recorded under its compose name" = {
     expr = builtins.attrNames docker.compositions.paperless.services;
     expected = [

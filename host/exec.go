@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/khepri-nix/khepri/host/engine"
+	"github.com/khepri-nix/khepri/host/manifest"
+)
+
+type execOptions struct {
+	manifest string
+	noTTY    bool
+}
+
+func newExecCommand(rt *hostRuntime) *cobra.Command {
+	var opts execOptions
+	cmd := &cobra.Command{
+		Use:   "exec COMPOSITION SERVICE -- CMD...",
+		Short: "Run a command in a service's running container",
+		Long: `Exec runs a command in the service's container, with the engine's exec: its
+stdin, stdout and stderr are khepri's, with a terminal when stdin and stdout are
+terminals (-T turns it off). khepri exits with the command's status.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			dash := cmd.ArgsLenAtDash()
+			if dash != 2 || len(args) < 3 {
+				return fmt.Errorf("usage: khepri exec COMPOSITION SERVICE -- CMD...")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExec(cmd.Context(), rt, opts, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	addManifestFlag(cmd, &opts.manifest)
+	cmd.Flags().BoolVarP(&opts.noTTY, "no-tty", "T", false, "no terminal, even when stdin is one")
+	return cmd
+}
+
+func runExec(ctx context.Context, rt *hostRuntime, opts execOptions, args []string, stdout, stderr io.Writer) error {
+	m, err := manifest.Read(opts.manifest)
+	if err != nil {
+		return err
+	}
+	sel, _, err := selectServices(m, args[:2])
+	if err != nil {
+		return err
+	}
+	s := sel[0]
+	eng, err := rt.engineFor(m)
+	if err != nil {
+		return err
+	}
+	containers, err := eng.Containers(ctx, s.Composition)
+	if err != nil {
+		return err
+	}
+	c, ok := findContainer(containers, s)
+	if !ok || c.State != "running" {
+		state := "no container"
+		if ok {
+			state = "container " + c.State
+		}
+		return fmt.Errorf("service %s of composition %s is not running (%s): start it with khepri up %s %s", s.Name, s.Composition, state, s.Composition, s.Name)
+	}
+	tty := !opts.noTTY && rt.terminal(rt.stdin) && rt.terminal(stdout)
+	return eng.Exec(ctx, c.Name, args[2:], engine.ExecOptions{TTY: tty, Stdin: rt.stdin, Stdout: stdout, Stderr: stderr})
+}

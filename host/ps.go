@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/khepri-nix/khepri/host/manifest"
+	"github.com/khepri-nix/khepri/host/systemd"
+)
+
+type psOptions struct {
+	manifest string
+	format   string
+}
+
+func newPsCommand(rt *hostRuntime) *cobra.Command {
+	var opts psOptions
+	cmd := &cobra.Command{
+		Use:   "ps [COMPOSITION...]",
+		Short: "List the compositions' services: unit, container, health, ports, image, uptime",
+		Long: `Ps lists every service of the named compositions (of all when none is named):
+its container, the state of its systemd unit, the container's state and health, its
+published ports, its image and how long it has run. --format json prints the same as
+a JSON array for scripts.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPs(cmd.Context(), rt, opts, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	addManifestFlag(cmd, &opts.manifest)
+	cmd.Flags().StringVar(&opts.format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+// psRow is one service; its JSON form is `khepri ps --format json`'s, a stable contract.
+type psRow struct {
+	Composition string   `json:"composition"`
+	Service     string   `json:"service"`
+	Container   string   `json:"container"`
+	Unit        string   `json:"unit"`
+	UnitState   string   `json:"unitState"`
+	UnitSub     string   `json:"unitSubState"`
+	State       string   `json:"state"`
+	Health      string   `json:"health"`
+	ExitCode    int      `json:"exitCode"`
+	Ports       []string `json:"ports"`
+	Image       string   `json:"image"`
+	StartedAt   string   `json:"startedAt"`
+
+	started time.Time
+}
+
+func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, stdout, stderr io.Writer) error {
+	if opts.format != "table" && opts.format != "json" {
+		return fmt.Errorf("--format %q: use table or json", opts.format)
+	}
+	m, err := manifest.Read(opts.manifest)
+	if err != nil {
+		return err
+	}
+	names := args
+	if len(names) == 0 {
+		names = m.CompositionNames()
+	}
+	var sel []manifest.Selected
+	for _, n := range names {
+		s, err := m.Select(n, nil)
+		if err != nil {
+			return err
+		}
+		sel = append(sel, s...)
+	}
+
+	eng, err := rt.engineFor(m)
+	if err != nil {
+		return err
+	}
+	containers, err := eng.Containers(ctx, names...)
+	if err != nil {
+		return err
+	}
+	units := make([]string, len(sel))
+	for i, s := range sel {
+		units[i] = s.Unit
+	}
+	states, err := unitStates(ctx, rt, units)
+	if err != nil {
+		// The containers still tell most of the story; the unit column says "?".
+		fmt.Fprintf(stderr, "khepri: unit states unavailable: %v\n", err)
+	}
+
+	rows := make([]psRow, 0, len(sel))
+	for _, s := range sel {
+		row := psRow{
+			Composition: s.Composition,
+			Service:     s.Name,
+			Container:   s.Container,
+			Unit:        s.Unit,
+			UnitState:   "?",
+			State:       "missing",
+			Ports:       []string{},
+			Image:       s.Image,
+		}
+		if st, ok := states[s.Unit]; ok {
+			row.UnitState, row.UnitSub = st.Active, st.Sub
+		}
+		if c, ok := findContainer(containers, s); ok {
+			row.Container = c.Name
+			row.State, row.Health, row.ExitCode = c.State, c.Health, c.ExitCode
+			if c.Ports != nil {
+				row.Ports = c.Ports
+			}
+			if !c.StartedAt.IsZero() {
+				row.started = c.StartedAt
+				row.StartedAt = c.StartedAt.UTC().Format(time.RFC3339)
+			}
+		}
+		rows = append(rows, row)
+	}
+
+	if opts.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	return writePsTable(stdout, rows, rt.now())
+}
+
+func unitStates(ctx context.Context, rt *hostRuntime, units []string) (map[string]systemd.State, error) {
+	mgr, err := rt.systemd(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer mgr.Close()
+	return mgr.States(ctx, units)
+}
+
+func writePsTable(w io.Writer, rows []psRow, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPOSITION\tSERVICE\tCONTAINER\tUNIT\tSTATE\tPORTS\tIMAGE\tUPTIME")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			r.Composition, r.Service, r.Container, r.UnitState, containerState(r),
+			dash(strings.Join(r.Ports, ", ")), r.Image, uptime(r, now))
+	}
+	return tw.Flush()
+}
+
+// containerState reads like compose's STATUS column: "running (healthy)", "exited (1)".
+func containerState(r psRow) string {
+	switch {
+	case r.State == "exited":
+		return fmt.Sprintf("exited (%d)", r.ExitCode)
+	case r.Health != "":
+		return r.State + " (" + r.Health + ")"
+	}
+	return r.State
+}
+
+func uptime(r psRow, now time.Time) string {
+	if r.State != "running" || r.started.IsZero() {
+		return "-"
+	}
+	return humanDuration(now.Sub(r.started))
+}
+
+// humanDuration is a duration in its two largest units: "45s", "12m", "3h12m", "2d4h".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
