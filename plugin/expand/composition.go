@@ -18,8 +18,6 @@ import (
 type resource struct {
 	name     string
 	external bool
-	// options are the create command's flags.
-	options []string
 }
 
 // compState is a composition between its two passes: its names are resolved and
@@ -62,7 +60,6 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		c.Networks["default"] = service.Resource{Name: def.name, Unit: naming.Service(naming.NetworkUnit(name, "default"))}
 	}
 	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
-	h.topLevel(name, comp, path, c)
 	for k, n := range nets {
 		if !n.external {
 			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k)})
@@ -115,13 +112,14 @@ func (h *host) build(st *compState) {
 	services := st.comp.GetServices()
 	keys := slices.Sorted(maps.Keys(c.Containers))
 	edges := map[string][]string{}
+	via := map[string]map[string]string{}
 	for _, s := range keys {
 		r := service.Build(c, s, services[s], h.d)
 		ctr := c.Containers[s]
 		autoStart(r, st.comp, services[s])
 		if names, ok := c.Replicas[s]; ok {
 			h.checkScaledPorts(r.Ports, len(names))
-			h.addReplicas(names, r)
+			h.addReplicas(c, s, services[s], names, r, st.comp)
 		} else {
 			h.resp.Containers[ctr] = r.Container
 			h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
@@ -134,10 +132,14 @@ func (h *host) build(st *compState) {
 		}
 		h.ports = append(h.ports, r.Ports...)
 		edges[s] = r.DependsOn
+		via[s] = r.DependsVia
 	}
 	for _, cyc := range graph.Cycles(edges) {
-		h.d.Errorf(path.Field("services").Key(cyc[0]).Field("dependsOn").Key(cyc[1]),
-			"dependency cycle %s: systemd cannot order these containers; remove one of the dependencies", describe(cyc))
+		p := path.Field("services").Key(cyc[0]).Field(via[cyc[0]][cyc[1]])
+		if via[cyc[0]][cyc[1]] == "dependsOn" {
+			p = p.Key(cyc[1])
+		}
+		h.d.Errorf(p, "dependency cycle %s: systemd cannot order these containers; remove one of the dependencies", describe(cyc))
 	}
 	h.resp.Targets[naming.Target(name)] = systemd.Target(name, st.comp == nil || isTrue(st.comp.AutoStart))
 }
@@ -189,7 +191,7 @@ func (h *host) emitUnits(st *compState) {
 		}
 		unit := naming.NetworkUnit(st.name, k)
 		if h.claimUnit(unit, st.path.Field("networks").Key(k)) {
-			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name, Options: n.options})
+			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
@@ -199,7 +201,7 @@ func (h *host) emitUnits(st *compState) {
 		}
 		unit := naming.VolumeUnit(st.name, k)
 		if h.claimUnit(unit, st.path.Field("volumes").Key(k)) {
-			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name, Options: v.options})
+			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name})
 		}
 	}
 }
@@ -208,14 +210,12 @@ func (h *host) emitUnits(st *compState) {
 type entry struct {
 	name     string
 	external bool
-	// settings is the *khepriv1.Network or *khepriv1.Volume.
-	settings any
 }
 
 func networkEntries(comp *khepriv1.Composition) map[string]entry {
 	out := map[string]entry{}
 	for k, n := range comp.GetNetworks() {
-		out[k] = entry{n.GetName(), n.GetExternal(), n}
+		out[k] = entry{n.GetName(), n.GetExternal()}
 	}
 	return out
 }
@@ -223,7 +223,7 @@ func networkEntries(comp *khepriv1.Composition) map[string]entry {
 func volumeEntries(comp *khepriv1.Composition) map[string]entry {
 	out := map[string]entry{}
 	for k, v := range comp.GetVolumes() {
-		out[k] = entry{v.GetName(), v.GetExternal(), v}
+		out[k] = entry{v.GetName(), v.GetExternal()}
 	}
 	return out
 }
@@ -244,7 +244,7 @@ func (h *host) resources(comp string, path diag.Path, kind string, decl map[stri
 				h.d.Errorf(p.Field("name"), "%v", err)
 			}
 		}
-		r := resource{name: naming.Resource(comp, k, e.name, e.external), external: e.external, options: h.createOptions(e, p)}
+		r := resource{name: naming.Resource(comp, k, e.name, e.external), external: e.external}
 		out[k] = r
 		sr := service.Resource{Name: r.name}
 		if !r.external {

@@ -1,10 +1,8 @@
 package expand
 
 import (
-	"fmt"
+	"maps"
 	"strconv"
-
-	"google.golang.org/protobuf/proto"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
@@ -52,16 +50,25 @@ func (h *host) checkScaledPorts(ports []service.PortUse, n int) {
 	}
 }
 
-// addReplicas puts one container and unit per replica into the response, each a copy
-// of the service's, labelled with its number as compose labels it.
-func (h *host) addReplicas(names []string, r service.Result) {
+// addReplicas puts one container and unit per replica into the response, each built
+// under its own name (hooks and secrets name their container) and labelled with its
+// number as compose labels it. first is the first replica's, already built.
+func (h *host) addReplicas(c *service.Composition, s string, svc *khepriv1.Service, names []string, first service.Result, comp *khepriv1.Composition) {
 	for i, name := range names {
-		ctr := proto.Clone(r.Container).(*khepriv1.Container)
-		if ctr.Labels == nil {
-			ctr.Labels = map[string]string{}
+		r := first
+		if i > 0 {
+			// The same service again: its diagnostics are already reported.
+			replica := *c
+			replica.Containers = maps.Clone(c.Containers)
+			replica.Containers[s] = name
+			r = service.Build(&replica, s, svc, &diag.Collector{})
+			autoStart(r, comp, svc)
 		}
-		ctr.Labels["com.docker.compose.container-number"] = fmt.Sprint(i + 1)
-		h.resp.Containers[name] = ctr
-		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, name)] = proto.Clone(r.Unit).(*khepriv1.SystemdService)
+		if r.Container.Labels == nil {
+			r.Container.Labels = map[string]string{}
+		}
+		r.Container.Labels["com.docker.compose.container-number"] = strconv.Itoa(i + 1)
+		h.resp.Containers[name] = r.Container
+		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, name)] = r.Unit
 	}
 }

@@ -32,6 +32,9 @@ func (r *run) dependOn(field, ref string) (string, bool) {
 		return "", false
 	}
 	addUnit(r.unit, naming.Service(naming.ContainerUnit(r.c.Backend, ctr)), true)
+	if _, seen := r.deps[ref]; !seen {
+		r.deps[ref] = field
+	}
 	return "container:" + ctr, true
 }
 

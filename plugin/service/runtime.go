@@ -16,13 +16,15 @@ import (
 // runSettings maps the compose keys that become an oci-containers option or a run flag
 // of the container, and the unit settings that go with them. Flags are appended in a
 // fixed order, so the same service always gives the same command line.
-func runSettings(c *Composition, name string, ctr *khepriv1.Container, unit *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+// It returns the services the container depends on through a `service:` reference,
+// with the option that names each.
+func runSettings(c *Composition, name string, ctr *khepriv1.Container, unit *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, d *diag.Collector) map[string]string {
 	if svc == nil {
 		// The optional fields are read directly (presence matters), so never from nil.
 		svc = &khepriv1.Service{}
 	}
 	rejectKeys(svc, path, d)
-	r := &run{c: c, name: name, ctr: ctr, unit: unit, svc: svc, path: path, d: d}
+	r := &run{c: c, name: name, ctr: ctr, unit: unit, svc: svc, path: path, d: d, deps: map[string]string{}}
 	r.identity()
 	r.process()
 	r.filesystem()
@@ -38,6 +40,7 @@ func runSettings(c *Composition, name string, ctr *khepriv1.Container, unit *khe
 	r.deploy()
 	r.healthcheck()
 	r.lifecycle()
+	return r.deps
 }
 
 // run is one service's run settings being mapped.
@@ -49,6 +52,8 @@ type run struct {
 	svc  *khepriv1.Service
 	path diag.Path
 	d    *diag.Collector
+	// deps are the services a `service:` reference depends on, by the option naming them.
+	deps map[string]string
 }
 
 func itoa64(i int64) string { return strconv.FormatInt(i, 10) }

@@ -34,9 +34,6 @@ type Composition struct {
 	Inactive map[string]string
 	// Replicas maps a scaled service to its containers; Containers holds the first.
 	Replicas map[string][]string
-	// Secrets and Configs are the composition's, by key.
-	Secrets map[string]*khepriv1.Secret
-	Configs map[string]*khepriv1.Config
 }
 
 // ContainersOf lists the containers of a service that runs: its replicas, or the one.
@@ -65,8 +62,11 @@ type Result struct {
 	Volumes  []string
 	// Ports are its published ports, for the host-wide conflict check.
 	Ports []PortUse
-	// DependsOn lists the services it depends on that exist, for the cycle check.
+	// DependsOn lists the services it depends on that exist, for the cycle check:
+	// through dependsOn, and through `service:` references.
 	DependsOn []string
+	// DependsVia names the option each dependency comes from.
+	DependsVia map[string]string
 }
 
 // Build expands one service, reporting problems to d. It never fails: with errors in d,
@@ -84,9 +84,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	res := Result{Container: ctr}
 	commandLine(ctr, svc, path, d)
 	environment(ctr, svc, path, d)
-	var pre preStart
-	res.Volumes = mounts(c, ctr, svc, path, d, &pre)
-	files(c, c.Containers[name], ctr, svc, path, d, &pre)
+	res.Volumes = mounts(c, ctr, svc, path, d)
 	res.Ports = ports(ctr, svc, path, d)
 	capabilities(ctr, svc, path, d)
 	devices(ctr, svc, path, d)
@@ -107,8 +105,17 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		addUnit(unit, c.Volumes[k].Unit, true)
 	}
 	restart(unit, svc, path, d)
-	runSettings(c, name, ctr, unit, svc, path, d)
-	unit.PreStart = pre.String()
+	res.DependsVia = map[string]string{}
+	for _, dep := range res.DependsOn {
+		res.DependsVia[dep] = "dependsOn"
+	}
+	implicit := runSettings(c, name, ctr, unit, svc, path, d)
+	for _, dep := range sortedKeys(implicit) {
+		if _, ok := res.DependsVia[dep]; !ok {
+			res.DependsOn = append(res.DependsOn, dep)
+			res.DependsVia[dep] = implicit[dep]
+		}
+	}
 	target := naming.TargetFile(naming.Target(c.Name))
 	unit.PartOf = append(unit.PartOf, target)
 	unit.WantedBy = []string{target}
