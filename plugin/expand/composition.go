@@ -18,6 +18,8 @@ import (
 type resource struct {
 	name     string
 	external bool
+	// options are the create command's flags.
+	options []string
 }
 
 // compState is a composition between its two passes: its names are resolved and
@@ -60,6 +62,7 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		c.Networks["default"] = service.Resource{Name: def.name, Unit: naming.Service(naming.NetworkUnit(name, "default"))}
 	}
 	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
+	h.topLevel(name, comp, path, c)
 	for k, n := range nets {
 		if !n.external {
 			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k)})
@@ -191,7 +194,7 @@ func (h *host) emitUnits(st *compState) {
 		}
 		unit := naming.NetworkUnit(st.name, k)
 		if h.claimUnit(unit, st.path.Field("networks").Key(k)) {
-			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name})
+			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name, Options: n.options})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
@@ -201,7 +204,7 @@ func (h *host) emitUnits(st *compState) {
 		}
 		unit := naming.VolumeUnit(st.name, k)
 		if h.claimUnit(unit, st.path.Field("volumes").Key(k)) {
-			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name})
+			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name, Options: v.options})
 		}
 	}
 }
@@ -210,12 +213,14 @@ func (h *host) emitUnits(st *compState) {
 type entry struct {
 	name     string
 	external bool
+	// settings is the *khepriv1.Network or *khepriv1.Volume.
+	settings any
 }
 
 func networkEntries(comp *khepriv1.Composition) map[string]entry {
 	out := map[string]entry{}
 	for k, n := range comp.GetNetworks() {
-		out[k] = entry{n.GetName(), n.GetExternal()}
+		out[k] = entry{n.GetName(), n.GetExternal(), n}
 	}
 	return out
 }
@@ -223,7 +228,7 @@ func networkEntries(comp *khepriv1.Composition) map[string]entry {
 func volumeEntries(comp *khepriv1.Composition) map[string]entry {
 	out := map[string]entry{}
 	for k, v := range comp.GetVolumes() {
-		out[k] = entry{v.GetName(), v.GetExternal()}
+		out[k] = entry{v.GetName(), v.GetExternal(), v}
 	}
 	return out
 }
@@ -244,7 +249,7 @@ func (h *host) resources(comp string, path diag.Path, kind string, decl map[stri
 				h.d.Errorf(p.Field("name"), "%v", err)
 			}
 		}
-		r := resource{name: naming.Resource(comp, k, e.name, e.external), external: e.external}
+		r := resource{name: naming.Resource(comp, k, e.name, e.external), external: e.external, options: h.createOptions(e, p)}
 		out[k] = r
 		sr := service.Resource{Name: r.name}
 		if !r.external {

@@ -34,6 +34,9 @@ type Composition struct {
 	Inactive map[string]string
 	// Replicas maps a scaled service to its containers; Containers holds the first.
 	Replicas map[string][]string
+	// Secrets and Configs are the composition's, by key.
+	Secrets map[string]*khepriv1.Secret
+	Configs map[string]*khepriv1.Config
 }
 
 // ContainersOf lists the containers of a service that runs: its replicas, or the one.
@@ -84,7 +87,9 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	res := Result{Container: ctr}
 	commandLine(ctr, svc, path, d)
 	environment(ctr, svc, path, d)
-	res.Volumes = mounts(c, ctr, svc, path, d)
+	var pre preStart
+	res.Volumes = mounts(c, ctr, svc, path, d, &pre)
+	files(c, c.Containers[name], ctr, svc, path, d, &pre)
 	res.Ports = ports(ctr, svc, path, d)
 	capabilities(ctr, svc, path, d)
 	devices(ctr, svc, path, d)
@@ -116,6 +121,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 			res.DependsVia[dep] = implicit[dep]
 		}
 	}
+	unit.PreStart = pre.String()
 	target := naming.TargetFile(naming.Target(c.Name))
 	unit.PartOf = append(unit.PartOf, target)
 	unit.WantedBy = []string{target}
