@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -86,7 +87,7 @@ func (rt *hostRuntime) engineFor(m *manifest.Manifest) (engine.Engine, error) {
 // selectServices resolves COMPOSITION [SERVICE...] arguments.
 func selectServices(m *manifest.Manifest, args []string) ([]manifest.Selected, manifest.Composition, error) {
 	if len(args) == 0 {
-		return nil, manifest.Composition{}, fmt.Errorf("name a composition; known: %s", joinOrNone(m.CompositionNames()))
+		return nil, manifest.Composition{}, fmt.Errorf("name a composition; known: %s", strings.Join(m.CompositionNames(), ", "))
 	}
 	c, err := m.Composition(args[0])
 	if err != nil {
@@ -94,17 +95,6 @@ func selectServices(m *manifest.Manifest, args []string) ([]manifest.Selected, m
 	}
 	sel, err := m.Select(args[0], args[1:])
 	return sel, c, err
-}
-
-func joinOrNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	s := names[0]
-	for _, n := range names[1:] {
-		s += ", " + n
-	}
-	return s
 }
 
 // findContainer picks a service's container among the engine's: by the compose
