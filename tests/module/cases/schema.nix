@@ -30,6 +30,10 @@ let
     "environmentFiles"
   ];
   names = opts: lib.sort lib.lessThan (lib.subtractLists ([ "_module" ] ++ aliases) (builtins.attrNames opts));
+  volume = service.volumes.type.nestedTypes.elemType.nestedTypes.right.getSubOptions [ ];
+  ipam =
+    (composition.networks.type.nestedTypes.finalType.nestedTypes.elemType.getSubOptions [ ]).ipam.type.nestedTypes.elemType.getSubOptions
+      [ ];
   resourceNames = opt: names (opt.type.nestedTypes.finalType.nestedTypes.elemType.getSubOptions [ ]);
 in
 {
@@ -52,6 +56,58 @@ in
   "test: service network options are the ServiceNetwork message's fields" = {
     expr = resourceNames service.networks;
     expected = fieldsOf "ServiceNetwork";
+  };
+  "test: long-syntax port options are the ServicePort message's fields" = {
+    expr = names (service.ports.type.nestedTypes.elemType.nestedTypes.right.getSubOptions [ ]);
+    expected = fieldsOf "ServicePort";
+  };
+  "test: long-syntax volume options are the ServiceVolume message's fields" = {
+    expr = names volume;
+    expected = fieldsOf "ServiceVolume";
+  };
+  "test: volume bind, volume, tmpfs and image options are their messages' fields" = {
+    expr = map (k: names (volume.${k}.type.nestedTypes.elemType.getSubOptions [ ])) [
+      "bind"
+      "volume"
+      "tmpfs"
+      "image"
+    ];
+    expected = map fieldsOf [
+      "VolumeBind"
+      "VolumeVolume"
+      "VolumeTmpfs"
+      "VolumeImage"
+    ];
+  };
+  "test: service secrets and configs options are the ServiceFile message's fields" = {
+    expr = map (k: names (service.${k}.type.nestedTypes.elemType.nestedTypes.finalType.getSubOptions [ ])) [
+      "secrets"
+      "configs"
+    ];
+    expected = [
+      (fieldsOf "ServiceFile")
+      (fieldsOf "ServiceFile")
+    ];
+  };
+  "test: secret and config options are the Secret and Config messages' fields" = {
+    expr = map (k: names (composition.${k}.type.nestedTypes.elemType.getSubOptions [ ])) [
+      "secrets"
+      "configs"
+    ];
+    expected = map fieldsOf [
+      "Secret"
+      "Config"
+    ];
+  };
+  "test: ipam options are the NetworkIpam and IpamPool messages' fields" = {
+    expr = [
+      (names ipam)
+      (names (ipam.config.type.nestedTypes.elemType.getSubOptions [ ]))
+    ];
+    expected = map fieldsOf [
+      "NetworkIpam"
+      "IpamPool"
+    ];
   };
   "test: dependsOn options are the Dependency message's fields" = {
     expr = resourceNames service.dependsOn;

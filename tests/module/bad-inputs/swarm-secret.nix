@@ -1,0 +1,16 @@
+{
+  compositions.app = {
+    secrets.token = {
+      external = true;
+      environment = "TOKEN";
+    };
+    services.web = {
+      image = "example/web:1";
+      secrets = [ "token" ];
+    };
+  };
+  assertions = [
+    "khepri.compositions.app.secrets.token.environment: environment takes the secret from the shell running compose, which khepri has not; write it to a file (sops-nix, agenix) and set file"
+    "khepri.compositions.app.secrets.token.external: external secrets live in swarm's store, which a single engine has not; give the secret a file"
+  ];
+}
