@@ -15,6 +15,10 @@ let
     };
 in
 {
+  # A short string or a long attribute set; the long form's options are the documented
+  # ones (types.either alone shows none in the options reference).
+  shortOrLong = short: long: types.either short long // { inherit (long) getSubOptions; };
+
   port = types.submodule {
     options = {
       target = mkOption {

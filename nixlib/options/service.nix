@@ -156,7 +156,7 @@ in
       '';
     };
     volumes = mkOption {
-      type = types.listOf (types.either types.str long.volume);
+      type = types.listOf (long.shortOrLong types.str long.volume);
       default = [ ];
       example = [
         "pgdata:/var/lib/postgresql/data:rw"
@@ -177,7 +177,7 @@ in
       '';
     };
     ports = mkOption {
-      type = types.listOf (types.either (types.coercedTo types.int toString types.str) long.port);
+      type = types.listOf (long.shortOrLong (types.coercedTo types.int toString types.str) long.port);
       default = [ ];
       example = [
         "8000:8000/tcp"
