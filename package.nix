@@ -19,7 +19,7 @@ buildGoModule {
   };
 
   # scripts/vendor-hash recomputes it; the tests fail when it is stale.
-  vendorHash = "sha256-PLGtXSr9DTs44G/0HyLpZyNivPr86OpxFnCG3X2a8xA=";
+  vendorHash = "sha256-NgwGl9bJgKPMjXCAuJyw6Ks1bwVPnf/IPmNCXXWzOEY=";
 
   subPackages = [
     "host"
