@@ -93,7 +93,38 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 			c.Containers[s] = c.Replicas[s][0]
 		}
 	}
+	h.awaited(c, services, path)
 	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols}
+}
+
+// awaited finds the services that others wait for to be healthy or to have completed,
+// so that their units wait for it: a condition belongs to the dependency's unit.
+func (h *host) awaited(c *service.Composition, services map[string]*khepriv1.Service, path diag.Path) {
+	c.Await = map[string]string{}
+	for _, s := range slices.Sorted(maps.Keys(c.Containers)) {
+		deps := services[s].GetDependsOn()
+		for _, k := range slices.Sorted(maps.Keys(deps)) {
+			cond := deps[k].GetCondition()
+			if _, runs := c.Containers[k]; !runs || (cond != service.Healthy && cond != service.Completed) {
+				continue
+			}
+			p := path.Field("services").Key(s).Field("dependsOn").Key(k).Field("condition")
+			switch prev, seen := c.Await[k]; {
+			case cond == service.Healthy && !service.HasHealthcheck(services[k]):
+				h.d.Errorf(p, "%s waits for the healthcheck of service %q, which has none; set %s", cond, k,
+					path.Field("services").Key(k).Field("healthcheck").Field("test"))
+			case seen && prev != cond:
+				h.d.Errorf(p, "service %q is waited for as %s by another service; one container cannot be waited for both healthy and completed", k, prev)
+			default:
+				c.Await[k] = cond
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Await)) {
+		if r := services[k].GetRestart(); c.Await[k] == service.Completed && r != "" && r != "no" {
+			h.d.Warnf(path.Field("services").Key(k).Field("restart"), "restart %q is not applied: services wait for this one to complete, so it runs once", r)
+		}
+	}
 }
 
 // build expands a prepared composition into h.resp.

@@ -34,14 +34,11 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 			continue
 		}
 		switch cond := dep.GetCondition(); cond {
-		case "", "service_started":
-			// The list form's condition; the Nix module fills it in, but an empty one
-			// means the same.
-		case "service_healthy", "service_completed_successfully":
-			d.Errorf(p.Field("condition"), "condition %q is not supported yet; use \"service_started\"", cond)
-			continue
+		case "", Started, Healthy, Completed:
+			// An empty condition is the list form's; the Nix module fills it in. The
+			// awaited service's unit waits (readiness), so ordering after it suffices.
 		default:
-			d.Errorf(p.Field("condition"), "invalid condition %q; allowed: \"service_started\" (\"service_healthy\" and \"service_completed_successfully\" are not supported yet)", cond)
+			d.Errorf(p.Field("condition"), "invalid condition %q; allowed: %q, %q or %q", cond, Started, Healthy, Completed)
 			continue
 		}
 		// Requires= restarts this container when the dependency is restarted, which is

@@ -34,6 +34,9 @@ type Composition struct {
 	Inactive map[string]string
 	// Replicas maps a scaled service to its containers; Containers holds the first.
 	Replicas map[string][]string
+	// Await maps a service that others wait for to the condition they wait for:
+	// Healthy or Completed.
+	Await map[string]string
 	// Secrets and Configs are the composition's, by key.
 	Secrets map[string]*khepriv1.Secret
 	Configs map[string]*khepriv1.Config
@@ -122,6 +125,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		}
 	}
 	unit.PreStart = pre.String()
+	readiness(c, name, ctr, unit, svc)
 	target := naming.TargetFile(naming.Target(c.Name))
 	unit.PartOf = append(unit.PartOf, target)
 	unit.WantedBy = []string{target}

@@ -3,10 +3,11 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,19 +164,66 @@ func TestDependsOnOrder(t *testing.T) {
 }
 
 // service_healthy and service_completed_successfully: the dependent starts only once
-// the dependency is healthy, or has exited 0.
+// the dependency is healthy, or has exited 0; a dependency that exits non-zero keeps
+// its dependents from starting, with a message that names it.
 func TestDependsOnConditions(t *testing.T) {
 	t.Parallel()
-	name := uniqueName(t)
-	resp := expand(t, fmt.Sprintf(`{"backend": "docker", "compositions": {%q: {"services": {
-	  "init": { "image": %q, "command": ["exit", "0"] },
-	  "app": { "image": %q, "dependsOn": { "init": { "condition": "service_completed_successfully" } } }
-	}}}}`, name, probeImage, probeImage))
-	for _, d := range resp.GetDiagnostics() {
-		if d.GetSeverity() != khepriv1.Severity_SEVERITY_ERROR {
-			continue
+	finished := func(ctr string) time.Time {
+		at, err := time.Parse(time.RFC3339Nano, inspect(t, ctr).State.FinishedAt)
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Skipf("not run: dependsOn conditions are not supported by the plugin yet (issue 4): %s", d.GetMessage())
+		return at
 	}
-	t.Fatal("the plugin accepts dependsOn conditions now: write this test (wait for completion, then for health)")
+	startedAt := func(ctr string) time.Time {
+		at, err := time.Parse(time.RFC3339Nano, inspect(t, ctr).State.StartedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+
+	t.Run("completed", func(t *testing.T) {
+		t.Parallel()
+		s := newStack(t, `{"services": {
+		  "init": { "image": "PROBE", "command": ["sleep", "2"] },
+		  "app": { "image": "PROBE", "dependsOn": { "init": { "condition": "service_completed_successfully" } } }
+		}}`)
+		s.start()
+		if done, began := finished(s.ctr("init")), startedAt(s.ctr("app")); !began.After(done) {
+			t.Errorf("app started at %s, before init finished at %s", began, done)
+		}
+	})
+
+	t.Run("failed", func(t *testing.T) {
+		t.Parallel()
+		s := newStack(t, `{"services": {
+		  "init": { "image": "PROBE", "command": ["exit", "3"] },
+		  "app": { "image": "PROBE", "dependsOn": { "init": { "condition": "service_completed_successfully" } } }
+		}}`)
+		err := s.runner.Start(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "khepri: container "+s.ctr("init")+" exited with status 3") {
+			t.Fatalf("start: want the failure of init named, got %v", err)
+		}
+		if out, err := exec.Command("docker", "container", "inspect", s.ctr("app")).CombinedOutput(); err == nil {
+			t.Errorf("app was created although init failed: %s", out)
+		}
+	})
+
+	t.Run("healthy", func(t *testing.T) {
+		t.Parallel()
+		// db becomes healthy two seconds after it starts, when its file appears.
+		s := newStack(t, `{"services": {
+		  "db": { "image": "PROBE", "command": ["sleep", "2", "then", "write", "/ready", "x", "then", "serve", "8080"],
+		          "healthcheck": { "test": ["CMD", "/probe", "health", "/ready"], "interval": "1s", "timeout": "1s", "retries": 10 } },
+		  "app": { "image": "PROBE", "dependsOn": { "db": { "condition": "service_healthy" } } }
+		}}`)
+		s.start()
+		if got := inspect(t, s.ctr("db")).State.Health.Status; got != "healthy" {
+			t.Errorf("db health when app started: %q", got)
+		}
+		if began, db := startedAt(s.ctr("app")), startedAt(s.ctr("db")); began.Sub(db) < 2*time.Second {
+			t.Errorf("app started %s after db, before db could be healthy", began.Sub(db))
+		}
+	})
 }

@@ -105,7 +105,7 @@ func buildProbeImage(bin string) (string, error) {
 	if err := os.WriteFile(filepath.Join(ctx, "probe"), b, 0o755); err != nil {
 		return "", err
 	}
-	dockerfile := "FROM scratch\nCOPY probe /probe\nENTRYPOINT [\"/probe\"]\nCMD [\"serve\", \"8080\"]\n"
+	dockerfile := "FROM scratch\nCOPY probe /probe\nCOPY probe /bin/sh\nENTRYPOINT [\"/probe\"]\nCMD [\"serve\", \"8080\"]\n"
 	if err := os.WriteFile(filepath.Join(ctx, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
 		return "", err
 	}
@@ -354,8 +354,10 @@ type inspectInfo struct {
 		}
 	}
 	State struct {
-		Running   bool
-		StartedAt string
+		Running    bool
+		StartedAt  string
+		FinishedAt string
+		Health     struct{ Status string }
 	}
 }
 

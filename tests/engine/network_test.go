@@ -3,13 +3,15 @@
 package engine
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
-	"net"
-	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
-
-	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+	"time"
 )
 
 // reach asserts that from can (or cannot) GET the probe of the peer named host.
@@ -96,22 +98,15 @@ func TestMultiNetworkRunVerbatim(t *testing.T) {
 	}
 }
 
-// An internal network has no route out: a peer on it is reachable, the host is not,
-// while the same host address answers a container on an ordinary network.
+// An internal network has no route out: a container only on it cannot reach a host
+// beyond the engine's host, while a container on an ordinary network can. The host
+// beyond is a network namespace made for the test, behind a veth pair: traffic to it is
+// forwarded by the engine's host, which is what `internal` stops. (Addresses of the
+// engine's host itself are not what `internal` governs: docker filters forwarded
+// traffic only.)
 func TestInternalNetworkHasNoRouteOut(t *testing.T) {
-	if (&khepriv1.Network{}).ProtoReflect().Descriptor().Fields().ByName("internal") == nil {
-		t.Skip("not run: networks.<n>.internal is not an option yet (issue 3): nothing to prove")
-	}
 	t.Parallel()
-	ln, err := net.Listen("tcp", "0.0.0.0:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("host")) })}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	port := ln.Addr().(*net.TCPAddr).Port
-
+	url := hostBeyond(t)
 	s := newStack(t, `{
 	  "networks": { "inside": { "internal": true }, "outside": {} },
 	  "services": {
@@ -123,13 +118,60 @@ func TestInternalNetworkHasNoRouteOut(t *testing.T) {
 	serving(t, s.ctr("jail"), 8080)
 	serving(t, s.ctr("peer"), 8080)
 	reach(t, s.ctr("jail"), "peer", true)
-	gw := docker(t, "network", "inspect", s.name+"_outside", "--format", "{{(index .IPAM.Config 0).Gateway}}")
-	url := fmt.Sprintf("http://%s:%d/", gw, port)
-	if out, err := probeErr(s.ctr("peer"), "get", url); err != nil || !strings.Contains(out, "host") {
-		t.Fatalf("control: peer cannot reach the host at %s (%v), so the check below proves nothing", url, err)
+	if out, err := probeErr(s.ctr("peer"), "get", url); err != nil || !strings.Contains(out, "args") {
+		t.Fatalf("control: peer, on an ordinary network, cannot reach %s (%v: %s), so the check below proves nothing", url, err, out)
 	}
 	if out, err := probeErr(s.ctr("jail"), "get", url); err == nil {
-		t.Errorf("jail on an internal network reaches the host at %s: %s", url, out)
+		t.Errorf("jail, only on an internal network, reaches %s: %s", url, out)
+	}
+}
+
+// hostBeyond makes a host outside the engine's networks: a network namespace joined to
+// this one by a veth pair, with the probe serving HTTP in it. It returns its URL.
+func hostBeyond(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("not run: making a network namespace needs root")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("not run: making a network namespace needs ip (iproute2)")
+	}
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	id := hex.EncodeToString(b)
+	ns, hostEnd, nsEnd := "kt"+id, "kth"+id, "ktn"+id
+	// 198.18.0.0/15 is set aside for benchmarks: never a real network's.
+	subnet := fmt.Sprintf("198.18.%d.", int(b[0]))
+	ip := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	ip("netns", "add", ns)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	ip("link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd)
+	t.Cleanup(func() { _ = exec.Command("ip", "link", "del", hostEnd).Run() })
+	ip("link", "set", nsEnd, "netns", ns)
+	ip("addr", "add", subnet+"1/30", "dev", hostEnd)
+	ip("link", "set", hostEnd, "up")
+	ip("-n", ns, "addr", "add", subnet+"2/30", "dev", nsEnd)
+	ip("-n", ns, "link", "set", nsEnd, "up")
+	ip("-n", ns, "link", "set", "lo", "up")
+	srv := exec.Command("ip", "netns", "exec", ns, filepath.Join(binDir, "probe"), "serve", "8080")
+	srv.Env = []string{}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	url := "http://" + subnet + "2:8080/"
+	for i := 0; ; i++ {
+		if err := exec.Command("ip", "netns", "exec", ns, filepath.Join(binDir, "probe"), "get", url).Run(); err == nil {
+			return url
+		} else if i == 50 {
+			t.Fatalf("the probe in namespace %s does not serve %s: %v", ns, url, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -54,8 +54,10 @@ import (
 //     network with `docker network connect --alias A… N NAME`, and then starts it, so
 //     the process still starts with every network attached. Every other argument stays
 //     verbatim.
-//   - ExecStartPre and ExecStartPost of a container unit's serviceConfig (readiness
-//     waits) run with bash around the start; systemd would exec them directly.
+//   - A container unit's `preStart` and `postStart` (khepri's readiness waits for health
+//     or completion, and post_start hooks) run with bash before and after the start, as
+//     NixOS's ExecStartPre and ExecStartPost scripts do; so do ExecStartPre and
+//     ExecStartPost of its serviceConfig, which systemd would exec directly.
 //
 // A response field the runner does not reproduce fails the run instead of being
 // dropped, so a new field cannot pass the engine tests unseen.
@@ -194,7 +196,10 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 	if err := r.bash(ctx, fmt.Sprintf("docker rm -f %s || true", u.container)); err != nil {
 		return err
 	}
-	if pre := cfg["ExecStartPre"]; pre != "" {
+	for _, pre := range []string{cfg["ExecStartPre"], u.svc.GetPreStart()} {
+		if pre == "" {
+			continue
+		}
 		if err := r.bash(ctx, pre); err != nil {
 			return fmt.Errorf("ExecStartPre: %w", err)
 		}
@@ -209,7 +214,12 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 			return err
 		}
 	}
-	if post := cfg["ExecStartPost"]; post != "" {
+	// postStart is where khepri waits for readiness (health, completion) and runs
+	// post_start hooks; systemd counts the unit as started after it.
+	for _, post := range []string{cfg["ExecStartPost"], u.svc.GetPostStart()} {
+		if post == "" {
+			continue
+		}
 		if err := r.bash(ctx, post); err != nil {
 			return fmt.Errorf("ExecStartPost: %w", err)
 		}
@@ -265,7 +275,9 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) (string, []string
 	for _, k := range sortedKeys(c.GetLabels()) {
 		args = append(args, "-l "+escapeShellArg(k)+"="+escapeShellArg(c.GetLabels()[k]))
 	}
-	args = append(args, "--rm")
+	if c.AutoRemoveOnStop == nil || c.GetAutoRemoveOnStop() {
+		args = append(args, "--rm")
+	}
 	for _, want := range []bool{true, false} {
 		flag := map[bool]string{true: "--cap-add=", false: "--cap-drop="}[want]
 		for _, k := range sortedKeys(c.GetCapabilities()) {
@@ -336,6 +348,8 @@ var known = map[protoreflect.Name]bool{
 	"capabilities": true, "devices": true, "extra_options": true,
 	"user": true, "workdir": true, "hostname": true, "privileged": true, "pull": true,
 	"log_driver": true,
+	// Boot-time start is systemd's; the runner starts every unit it is given.
+	"auto_start": true, "auto_remove_on_stop": true,
 }
 
 // knownServiceConfig lists the serviceConfig keys the runner honours or that need no

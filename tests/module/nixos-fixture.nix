@@ -133,6 +133,10 @@ let
           type = types.bool;
           default = true;
         };
+        autoRemoveOnStop = mkOption {
+          type = types.bool;
+          default = true;
+        };
         user = mkOption {
           type = types.nullOr types.str;
           default = null;

@@ -3534,6 +3534,9 @@ type Container struct {
 	ExtraOptions     []string               `protobuf:"bytes,13,rep,name=extra_options,json=extraOptions,proto3" json:"extra_options,omitempty"`
 	// Lifecycle: fields 300-399.
 	AutoStart *bool `protobuf:"varint,300,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
+	// auto_remove_on_stop: false keeps the exited container, so that its exit status can
+	// be read (oci-containers `autoRemoveOnStop`).
+	AutoRemoveOnStop *bool `protobuf:"varint,301,opt,name=auto_remove_on_stop,json=autoRemoveOnStop,proto3,oneof" json:"auto_remove_on_stop,omitempty"`
 	// Run settings with a first-class oci-containers option: fields 100-199.
 	User       *string `protobuf:"bytes,100,opt,name=user,proto3,oneof" json:"user,omitempty"`
 	Workdir    *string `protobuf:"bytes,101,opt,name=workdir,proto3,oneof" json:"workdir,omitempty"`
@@ -3673,6 +3676,13 @@ func (x *Container) GetExtraOptions() []string {
 func (x *Container) GetAutoStart() bool {
 	if x != nil && x.AutoStart != nil {
 		return *x.AutoStart
+	}
+	return false
+}
+
+func (x *Container) GetAutoRemoveOnStop() bool {
+	if x != nil && x.AutoRemoveOnStop != nil {
+		return *x.AutoRemoveOnStop
 	}
 	return false
 }
@@ -4380,7 +4390,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"Diagnostic\x12/\n" +
 	"\bseverity\x18\x01 \x01(\x0e2\x13.khepri.v1.SeverityR\bseverity\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\xa8\b\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\xf5\b\n" +
 	"\tContainer\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -4400,16 +4410,17 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\adevices\x18\f \x03(\tR\adevices\x12#\n" +
 	"\rextra_options\x18\r \x03(\tR\fextraOptions\x12#\n" +
 	"\n" +
-	"auto_start\x18\xac\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x17\n" +
-	"\x04user\x18d \x01(\tH\x02R\x04user\x88\x01\x01\x12\x1d\n" +
-	"\aworkdir\x18e \x01(\tH\x03R\aworkdir\x88\x01\x01\x12\x1f\n" +
-	"\bhostname\x18f \x01(\tH\x04R\bhostname\x88\x01\x01\x12\x1e\n" +
+	"auto_start\x18\xac\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x123\n" +
+	"\x13auto_remove_on_stop\x18\xad\x02 \x01(\bH\x02R\x10autoRemoveOnStop\x88\x01\x01\x12\x17\n" +
+	"\x04user\x18d \x01(\tH\x03R\x04user\x88\x01\x01\x12\x1d\n" +
+	"\aworkdir\x18e \x01(\tH\x04R\aworkdir\x88\x01\x01\x12\x1f\n" +
+	"\bhostname\x18f \x01(\tH\x05R\bhostname\x88\x01\x01\x12\x1e\n" +
 	"\n" +
 	"privileged\x18g \x01(\bR\n" +
 	"privileged\x12\x17\n" +
-	"\x04pull\x18h \x01(\tH\x05R\x04pull\x88\x01\x01\x12#\n" +
+	"\x04pull\x18h \x01(\tH\x06R\x04pull\x88\x01\x01\x12#\n" +
 	"\n" +
-	"log_driver\x18i \x01(\tH\x06R\n" +
+	"log_driver\x18i \x01(\tH\aR\n" +
 	"log-driver\x88\x01\x01\x121\n" +
 	"\x15pre_run_extra_options\x18j \x03(\tR\x12preRunExtraOptions\x1a>\n" +
 	"\x10EnvironmentEntry\x12\x10\n" +
@@ -4422,7 +4433,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\bR\x05value:\x028\x01B\r\n" +
 	"\v_entrypointB\r\n" +
-	"\v_auto_startB\a\n" +
+	"\v_auto_startB\x16\n" +
+	"\x14_auto_remove_on_stopB\a\n" +
 	"\x05_userB\n" +
 	"\n" +
 	"\b_workdirB\v\n" +

@@ -11,7 +11,10 @@
 //	probe exit N                exit with status N
 //	probe health FILE|:PORT     exit 0 when FILE exists or localhost:PORT accepts
 //	probe sleep SECONDS         sleep, then exit 0
+//	probe A... then B...        run A, then B (so a container can become ready late)
 //
+// The image also holds the binary as /bin/sh: `sh -c "probe health :8080"` runs the
+// probe, so that docker's healthchecks, which always go through /bin/sh, work.
 // JSON output keeps every byte of a value (quotes, newlines, non-ASCII) comparable.
 package main
 
@@ -22,13 +25,18 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	args := os.Args[1:]
+	if filepath.Base(os.Args[0]) == "sh" {
+		args = shell(args)
+	}
+	if err := sequence(args); err != nil {
 		fmt.Fprintln(os.Stderr, "probe:", err)
 		os.Exit(1)
 	}
@@ -53,6 +61,36 @@ func environ() map[string]string {
 
 func printJSON(v any) error {
 	return json.NewEncoder(os.Stdout).Encode(v)
+}
+
+// shell reads `sh -c "COMMAND"` as the probe's arguments: words split at spaces, a
+// leading probe path dropped. The engine's healthchecks need nothing more.
+func shell(args []string) []string {
+	if len(args) != 2 || args[0] != "-c" {
+		return args
+	}
+	var words []string
+	for _, w := range strings.Fields(args[1]) {
+		words = append(words, strings.Trim(w, `'"`))
+	}
+	if len(words) > 0 && filepath.Base(words[0]) == "probe" {
+		words = words[1:]
+	}
+	return words
+}
+
+// sequence runs the commands of `A... then B...` in order, stopping at an error.
+func sequence(args []string) error {
+	start := 0
+	for i := 0; i <= len(args); i++ {
+		if i == len(args) || args[i] == "then" {
+			if err := run(args[start:i]); err != nil {
+				return err
+			}
+			start = i + 1
+		}
+	}
+	return nil
 }
 
 func run(args []string) error {
