@@ -28,6 +28,7 @@ let
 in
 {
   stdenv.buildPlatform.system = system;
+  busybox = stub "busybox" { };
   docker = stub "docker" { };
   podman = stub "podman" { };
   dockerTools = {

@@ -1,42 +1,19 @@
-# NixOS VM test: a two-service composition from dockerTools images (a VM has no
-# registry) starts through its target, and one service reaches the other by name.
+# NixOS VM test: compositions from dockerTools images (a VM has no registry) start
+# through their targets: one service reaches another by name, the khepri command sees
+# and drives them, and dependsOn conditions hold a service until its dependencies are
+# healthy or done.
 {
   pkgs,
   module,
   backend,
 }:
-let
-  busybox = pkgs.dockerTools.buildLayeredImage {
-    name = "khepri-test/busybox";
-    tag = "1";
-    contents = [ pkgs.busybox ];
-  };
-in
 pkgs.testers.runNixOSTest {
   name = "khepri-${backend}";
 
   nodes.machine = {
     imports = [ module ];
     virtualisation.oci-containers.backend = backend;
-    khepri.compositions.hello.services = {
-      server = {
-        image = busybox;
-        command = [
-          "sh"
-          "-c"
-          "mkdir -p /www && echo hello-from-server > /www/index.html && exec httpd -f -p 8080 -h /www"
-        ];
-      };
-      client = {
-        image = busybox;
-        dependsOn = [ "server" ];
-        command = [
-          "sh"
-          "-c"
-          "until wget -qO /tmp/got http://server:8080/; do sleep 1; done; exec sleep 2147483647"
-        ];
-      };
-    };
+    khepri.compositions = import ./compositions.nix { inherit pkgs; };
   };
 
   testScript = ''
@@ -69,6 +46,14 @@ pkgs.testers.runNixOSTest {
     with subtest("khepri names an unknown composition and lists the known ones"):
         err = machine.fail("khepri ps nextcloud 2>&1")
         assert 'unknown composition "nextcloud"; known: hello' in err, err
+
+    with subtest("service_healthy and service_completed_successfully hold app back until then"):
+        machine.wait_for_unit("khepri-chain.target")
+        machine.wait_for_unit("${backend}-chain-app.service")
+        machine.succeed("${backend} exec chain-app cat /tmp/db | grep db-ready")
+        machine.succeed("systemctl is-active ${backend}-chain-init.service")
+        status = machine.succeed("${backend} container inspect --format '{{.State.ExitCode}}' chain-init").strip()
+        assert status == "0", f"init exited with {status}"
 
     with subtest("stopping the target stops the stack and removes its network"):
         machine.systemctl("stop khepri-hello.target")
