@@ -84,7 +84,12 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		ImageFile:   svc.GetImageFile(),
 		ImageStream: svc.GetImageStream(),
 	}
-	if ctr.Image == "" {
+	switch {
+	case ctr.Image != "":
+	case ctr.ImageFile != "" || ctr.ImageStream != "":
+		// nixlib/expand.nix names a derivation image by its imageName and imageTag.
+		d.Errorf(path.Field("image"), "the image derivation is not a dockerTools image: it has no imageName and imageTag to run it by; use pkgs.dockerTools (pullImage, buildImage, buildLayeredImage, streamLayeredImage), or set image to the name:tag inside imageFile")
+	default:
 		d.Errorf(path.Field("image"), "image is empty: set an image reference or an image derivation (dockerTools)")
 	}
 	res := Result{Container: ctr}

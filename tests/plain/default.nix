@@ -58,6 +58,14 @@ let
       };
     }).containers.hostile-probe;
 
+  notAnImage = expand "docker" {
+    app.services.web.image = derivation {
+      name = "nginx-1.27";
+      system = builtins.currentSystem;
+      builder = "/bin/sh";
+    };
+  };
+
   broken = expand "docker" {
     app.services.web = {
       image = "example/web:1";
@@ -150,6 +158,12 @@ import ../report.nix {
     "test: an error diagnostic becomes a failing assertion that names the option" = {
       expr = map (a: a.assertion) broken.assertions;
       expected = [ false ];
+    };
+    "test: a derivation that is not a dockerTools image is an assertion on image" = {
+      expr = map (a: a.message) notAnImage.assertions;
+      expected = [
+        "khepri.compositions.app.services.web.image: the image derivation is not a dockerTools image: it has no imageName and imageTag to run it by; use pkgs.dockerTools (pullImage, buildImage, buildLayeredImage, streamLayeredImage), or set image to the name:tag inside imageFile"
+      ];
     };
     "test: an expansion with errors holds no containers" = {
       expr = broken.containers;
