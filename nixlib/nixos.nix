@@ -42,6 +42,14 @@ in
       message = "khepri: the compositions were expanded for the ${expansion.backend} backend, but virtualisation.oci-containers.backend is ${backend}.";
     }
   ]
+  # khepri's network and volume units run podman as root, so a container that runs as
+  # another user would not see them.
+  ++ lib.mapAttrsToList (name: c: {
+    assertion = backend != "podman" || (config.virtualisation.oci-containers.containers.${name}.podman.user or "root") == "root";
+    message = "virtualisation.oci-containers.containers.${name}.podman.user: composition ${
+      c.labels."com.docker.compose.project" or "?"
+    } runs rootful: khepri creates its networks and volumes with root's podman, which a rootless container does not see; leave podman.user unset for khepri's containers.";
+  }) expansion.containers
   ++ expansion.assertions;
 
   inherit (expansion) warnings;

@@ -75,6 +75,7 @@ let
   container =
     { name, ... }:
     {
+      config.podman = lib.mkIf (cfg.backend == "podman") { };
       options = {
         image = mkOption { type = types.str; };
         imageFile = mkOption {
@@ -136,6 +137,27 @@ let
         autoRemoveOnStop = mkOption {
           type = types.bool;
           default = true;
+        };
+        podman = mkOption {
+          type = types.nullOr (
+            types.submodule {
+              options = {
+                sdnotify = mkOption {
+                  type = types.enum [
+                    "conmon"
+                    "healthy"
+                    "container"
+                  ];
+                  default = "conmon";
+                };
+                user = mkOption {
+                  type = types.str;
+                  default = "root";
+                };
+              };
+            }
+          );
+          default = null;
         };
         user = mkOption {
           type = types.nullOr types.str;
