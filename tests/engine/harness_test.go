@@ -149,7 +149,12 @@ func newStack(t *testing.T, composition string) *stack {
 
 func expandAs(t *testing.T, name, composition string) *stack {
 	t.Helper()
-	req := fmt.Sprintf(`{"backend": "docker", "compositions": {%q: %s}}`, name, strings.ReplaceAll(composition, "PROBE", probeImage))
+	return expandRequest(t, name, fmt.Sprintf(`{"backend": "docker", "compositions": {%q: %s}}`, name, strings.ReplaceAll(composition, "PROBE", probeImage)))
+}
+
+// expandRequest expands a whole ExpandRequest holding the one composition name.
+func expandRequest(t *testing.T, name, req string) *stack {
+	t.Helper()
 	resp := expand(t, req)
 	for _, d := range resp.GetDiagnostics() {
 		if d.GetSeverity() == khepriv1.Severity_SEVERITY_ERROR {

@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -23,10 +24,9 @@ var deliberate = map[string]string{
 }
 
 // Parity with docker compose: each stack under testdata/parity is brought up once with
-// docker compose (compose.yaml) and once through khepri (request.json: what the NixOS
-// module renders from the same stack written as khepri.compositions; `khepri import`
-// (issue 6) is to produce it from compose.yaml), and every container's docker inspect
-// is compared field by field.
+// docker compose and once through khepri from the same compose.yaml (`khepri import`,
+// the option tree and nixlib/expand.nix as the NixOS module renders the request, `khepri
+// expand`, the runner), and every container's docker inspect is compared field by field.
 func TestParityWithCompose(t *testing.T) {
 	var compose []string
 	if exec.Command("docker", "compose", "version").Run() == nil {
@@ -35,6 +35,12 @@ func TestParityWithCompose(t *testing.T) {
 		compose = []string{"docker-compose"}
 	} else {
 		t.Skip("not run: neither docker compose (v2) nor docker-compose (v1) is installed")
+	}
+	if _, err := exec.LookPath("nix-instantiate"); err != nil {
+		t.Skip("not run: nix-instantiate is not installed; the request is evaluated from the imported composition with Nix")
+	}
+	if out, err := exec.Command("nix-instantiate", "--find-file", "nixpkgs/lib").CombinedOutput(); err != nil {
+		t.Skipf("not run: <nixpkgs/lib> does not resolve (NIX_PATH=%q): %s", os.Getenv("NIX_PATH"), bytes.TrimSpace(out))
 	}
 	stacks, err := filepath.Glob("testdata/parity/*/compose.yaml")
 	if err != nil || len(stacks) == 0 {
@@ -54,21 +60,18 @@ func parity(t *testing.T, compose []string, dir string) {
 	if err := os.WriteFile(filepath.Join(bind, "app.conf"), []byte("setting=1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	req, err := os.ReadFile(filepath.Join(dir, "request.json"))
+	// Both sides interpolate the compose file from the same environment.
+	env := append(os.Environ(), "PROBE="+probeImage, "BIND="+bind)
+	composeFile, err := filepath.Abs(filepath.Join(dir, "compose.yaml"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	var services struct{ Services map[string]json.RawMessage }
-	if err := json.Unmarshal(req, &services); err != nil {
 		t.Fatal(err)
 	}
 
 	project := uniqueName(t)
-	composeFile, _ := filepath.Abs(filepath.Join(dir, "compose.yaml"))
 	run := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(compose[0], slices.Concat(compose[1:], []string{"-p", project, "-f", composeFile}, args)...)
-		cmd.Env = append(os.Environ(), "PROBE="+probeImage, "BIND="+bind)
+		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("docker-compose %s: %v: %s", strings.Join(args, " "), err, out)
@@ -78,10 +81,22 @@ func parity(t *testing.T, compose []string, dir string) {
 	t.Cleanup(func() { run("down", "-v", "--timeout", "1") })
 	run("up", "-d")
 
-	s := expandAs(t, uniqueName(t), strings.ReplaceAll(string(req), "BIND", bind))
+	name := uniqueName(t)
+	req := importRequest(t, composeFile, name, env)
+	var parsed struct {
+		Compositions map[string]struct{ Services map[string]json.RawMessage }
+	}
+	if err := json.Unmarshal([]byte(req), &parsed); err != nil {
+		t.Fatalf("request: %v", err)
+	}
+	services := parsed.Compositions[name].Services
+	if len(services) == 0 {
+		t.Fatalf("the request holds no services of %s: %s", name, req)
+	}
+	s := expandRequest(t, name, req)
 	s.start()
 
-	for _, svc := range sortedKeys(services.Services) {
+	for _, svc := range sortedKeys(services) {
 		id := run("ps", "-q", svc)
 		want := view(inspect(t, id), project)
 		got := view(inspect(t, s.ctr(svc)), s.name)
@@ -96,6 +111,34 @@ func parity(t *testing.T, compose []string, dir string) {
 			t.Errorf("%s.%s:\n compose %s\n khepri  %s", svc, f, want[f], got[f])
 		}
 	}
+}
+
+// importRequest is the ExpandRequest a NixOS host would send for the compose file
+// imported as khepri.compositions.<name>: `khepri import --expr` writes the
+// composition, request.nix evaluates it through the option tree.
+func importRequest(t *testing.T, composeFile, name string, env []string) string {
+	t.Helper()
+	nixFile := filepath.Join(t.TempDir(), "composition.nix")
+	imp := exec.Command(filepath.Join(binDir, "khepri"), "import", "--expr", "-f", composeFile, "--name", name, "-o", nixFile)
+	imp.Env = env
+	if out, err := imp.CombinedOutput(); err != nil {
+		t.Fatalf("khepri import: %v: %s", err, out)
+	} else if len(out) > 0 {
+		t.Logf("khepri import: %s", out)
+	}
+	var stdout, stderr bytes.Buffer
+	eval := exec.Command("nix-instantiate", "--eval", "--strict", "--json", filepath.Join(moduleRoot, "tests/engine/request.nix"),
+		"--argstr", "file", nixFile, "--argstr", "name", name)
+	eval.Stdout, eval.Stderr = &stdout, &stderr
+	if err := eval.Run(); err != nil {
+		composition, _ := os.ReadFile(nixFile)
+		t.Fatalf("request.nix: %v: %s\ncomposition:\n%s", err, stderr.Bytes(), composition)
+	}
+	var req string
+	if err := json.Unmarshal(stdout.Bytes(), &req); err != nil {
+		t.Fatalf("request.nix: %v: %s", err, stdout.Bytes())
+	}
+	return req
 }
 
 // view is a container's configuration as compared: field name to canonical JSON, with
