@@ -17,6 +17,18 @@ in
       names: lib.genAttrs names (_: { })
     ) (lib.types.attrsOf elemType);
 
+  # optional type description example: an option that is unset (null) unless given.
+  optional =
+    type: description: example:
+    lib.mkOption {
+      type = lib.types.nullOr type;
+      default = null;
+      inherit description example;
+    };
+
+  # Compose writes port numbers and octal modes as numbers or strings.
+  numberOrStr = lib.types.coercedTo lib.types.int toString lib.types.str;
+
   # Compose turns numbers and booleans in `environment` and `labels` into strings.
   composeScalar =
     lib.types.coercedTo (lib.types.either lib.types.int lib.types.bool) (v: if builtins.isBool v then lib.boolToString v else toString v) lib.types.str;

@@ -4,15 +4,7 @@
 let
   inherit (lib) mkOption types;
   doc = khepriLib.composeDoc "services";
-  # Compose writes port numbers and octal modes as numbers or strings.
-  numberOrStr = types.coercedTo types.int toString types.str;
-  optional =
-    type: description: example:
-    mkOption {
-      type = types.nullOr type;
-      default = null;
-      inherit description example;
-    };
+  inherit (khepriLib) numberOrStr optional;
 in
 {
   # A short string or a long attribute set; the long form's options are the documented

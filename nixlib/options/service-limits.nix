@@ -9,15 +9,10 @@ let
 
   int =
     example: key: description:
-    mkOption {
-      type = types.nullOr types.int;
-      default = null;
-      inherit example;
-      description = ''
-        ${description}
-        ${doc key}
-      '';
-    };
+    khepriLib.optional types.int ''
+      ${description}
+      ${doc key}
+    '' example;
   # Compose's byte sizes: a number of bytes, or a string such as "512m" or "1gb".
   bytes = types.nullOr (types.either types.int types.str);
   cpus = types.nullOr (

@@ -9,15 +9,10 @@ let
   # A string option that is unset (null) unless given.
   str =
     example: key: description:
-    mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      inherit example;
-      description = ''
-        ${description}
-        ${doc key}
-      '';
-    };
+    khepriLib.optional types.str ''
+      ${description}
+      ${doc key}
+    '' example;
 
   # A string or a list of strings, as compose allows for `dns`, `tmpfs`, ...
   strings = types.coercedTo types.str lib.toList (types.listOf types.str);

@@ -3,14 +3,7 @@
 let
   inherit (lib) mkOption types;
   doc = khepriLib.composeDoc "services";
-  numberOrStr = types.coercedTo types.int toString types.str;
-  optional =
-    type: description: example:
-    mkOption {
-      type = types.nullOr type;
-      default = null;
-      inherit description example;
-    };
+  inherit (khepriLib) numberOrStr optional;
   # A name is the short syntax of `{ source = name; }`.
   fileUse =
     kind: defaultTarget:
