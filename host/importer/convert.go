@@ -44,14 +44,15 @@ func (c *converter) comments(prefix string) []string {
 	return out
 }
 
-// composition writes the project's services, networks and volumes. Top-level keys other
-// than those are findings; `name` is the composition's attribute name and `version` is
-// obsolete (compose-go drops it).
+// composition writes the project's services, networks, volumes, secrets and configs.
+// Top-level keys other than those are findings; `name` is the composition's attribute
+// name and `version` is obsolete (compose-go drops it).
 func (c *converter) composition() nw.Attrs {
 	var out nw.Attrs
 	for _, key := range sortedKeys(c.project.model) {
 		switch {
-		case key == "name" || key == "services" || key == "networks" || key == "volumes":
+		case key == "name" || key == "services" || key == "networks" || key == "volumes" ||
+			key == "secrets" || key == "configs":
 		case strings.HasPrefix(key, "x-"):
 			// Extensions are for anchors and tools; compose itself ignores them.
 		default:
@@ -60,12 +61,12 @@ func (c *converter) composition() nw.Attrs {
 		}
 	}
 
+	// Every service is written, those of profiles that are not selected too: khepri's
+	// profiles work as compose's, so the selection below runs the services compose-go
+	// loaded and the others stay one edit away.
 	services := nw.Attrs{}
 	model, _ := c.project.model["services"].(map[string]any)
 	for _, name := range sortedKeys(model) {
-		if !c.project.active[name] {
-			continue
-		}
 		svc, _ := model[name].(map[string]any)
 		services = append(services, nw.Attr{Name: name, Value: c.service("services."+name, svc)})
 	}
@@ -75,7 +76,85 @@ func (c *converter) composition() nw.Attrs {
 			top = append(top, nw.Attr{Name: section, Value: v})
 		}
 	}
+	for _, section := range []string{"secrets", "configs"} {
+		if v := c.fileObjects(section); v != nil {
+			top = append(top, nw.Attr{Name: section, Value: v})
+		}
+	}
+	if p := c.selectedProfiles(model); p != nil {
+		top = append(top, nw.Attr{Name: "profiles", Value: p})
+	}
 	return append(top, out...)
+}
+
+// selectedProfiles are the profiles the import ran with (--profile, or
+// COMPOSE_PROFILES) that some service declares, which select in khepri the services
+// compose-go selected. `*`, every profile in compose, is every profile the services
+// declare, since khepri has no wildcard. A selected profile no service declares selects
+// nothing and is left out.
+func (c *converter) selectedProfiles(services map[string]any) nw.Value {
+	declared := map[string]bool{}
+	for _, svc := range services {
+		m, _ := svc.(map[string]any)
+		l, _ := m["profiles"].([]any)
+		for _, p := range l {
+			if s, ok := p.(string); ok {
+				declared[s] = true
+			}
+		}
+	}
+	selected := map[string]bool{}
+	for _, p := range c.project.profiles {
+		if p == "*" {
+			selected = declared
+			break
+		}
+		if declared[p] {
+			selected[p] = true
+		}
+	}
+	if len(selected) == 0 {
+		return nil
+	}
+	out := nw.List{}
+	for _, p := range sortedKeys(selected) {
+		out = append(out, nw.String(p))
+	}
+	return out
+}
+
+// networkFields are the settings of a top-level network: those it shares with volumes
+// and its own, in the order nixlib/options/resource.nix declares them.
+var networkFields = append(append([]field{}, commonResourceFields...),
+	field{"attachable", "attachable", (*converter).boolean},
+	field{"enable_ipv4", "enableIpv4", (*converter).boolean},
+	field{"enable_ipv6", "enableIpv6", (*converter).boolean},
+	field{"internal", "internal", (*converter).boolean},
+	field{"ipam", "ipam", sub([]field{
+		{"driver", "driver", (*converter).str},
+		{"config", "config", objects([]field{
+			{"subnet", "subnet", (*converter).str},
+			{"ip_range", "ipRange", (*converter).str},
+			{"gateway", "gateway", (*converter).str},
+			{"aux_addresses", "auxAddresses", (*converter).stringAttrs},
+		})},
+		{"options", "options", (*converter).stringAttrs},
+	})},
+)
+
+// commonResourceFields are the settings of top-level networks and volumes. external is
+// written when true only, its default being false.
+var commonResourceFields = []field{
+	{"external", "external", func(c *converter, path string, v any) nw.Value {
+		if isTrue(v) {
+			return nw.Bool(true)
+		}
+		return nil
+	}},
+	{"name", "name", (*converter).str},
+	{"driver", "driver", (*converter).str},
+	{"driver_opts", "driverOpts", (*converter).stringAttrs},
+	{"labels", "labels", (*converter).labels},
 }
 
 // resources writes top-level networks or volumes: a list of names when none has
@@ -85,26 +164,17 @@ func (c *converter) resources(section string) nw.Value {
 	if !ok || len(model) == 0 {
 		return nil
 	}
+	fields := commonResourceFields
+	if section == "networks" {
+		fields = networkFields
+	}
 	attrs := nw.Attrs{}
 	bare := true
 	for _, name := range sortedKeys(model) {
 		path := section + "." + name
 		settings := nw.Attrs{}
-		cfg, _ := model[name].(map[string]any)
-		for _, key := range sortedKeys(cfg) {
-			switch v := cfg[key]; {
-			case key == "external":
-				if b, ok := asBool(v); ok && b {
-					settings = append(settings, nw.Attr{Name: "external", Value: nw.Bool(true)})
-				}
-			case key == "name":
-				if s, ok := v.(string); ok {
-					settings = append(settings, nw.Attr{Name: "name", Value: nw.String(s)})
-				}
-			case strings.HasPrefix(key, "x-"):
-			default:
-				c.unsupported(path+"."+key, notSupported, v)
-			}
+		if model[name] != nil {
+			settings, _ = c.object(path, model[name], fields).(nw.Attrs)
 		}
 		if len(settings) > 0 || len(c.comments(path)) > 0 {
 			bare = false
@@ -117,50 +187,26 @@ func (c *converter) resources(section string) nw.Value {
 	return attrs
 }
 
-// serviceKey maps one compose service key to its khepri option.
-type serviceKey struct {
-	compose string
-	option  string
-	convert func(c *converter, path string, v any) nw.Value
-}
-
-// serviceKeys are the compose service keys khepri supports, in the order the options
-// are declared in nixlib/options/service.nix, which is the order they are written in.
-// TestServiceKeysExist checks every option against the option tree.
-var serviceKeys = []serviceKey{
-	{"image", "image", (*converter).str},
-	{"container_name", "containerName", (*converter).str},
-	{"command", "command", (*converter).command},
-	{"entrypoint", "entrypoint", (*converter).command},
-	{"environment", "environment", (*converter).environment},
-	{"env_file", "envFile", (*converter).envFile},
-	{"volumes", "volumes", (*converter).volumes},
-	{"ports", "ports", (*converter).ports},
-	{"cap_add", "capAdd", (*converter).strList},
-	{"cap_drop", "capDrop", (*converter).strList},
-	{"devices", "devices", (*converter).devices},
-	{"networks", "networks", (*converter).serviceNetworks},
-	{"extra_hosts", "extraHosts", (*converter).extraHosts},
-	{"labels", "labels", (*converter).labels},
-	{"depends_on", "dependsOn", (*converter).dependsOn},
-	{"restart", "restart", (*converter).str},
-}
-
-// consumedKeys are resolved while loading and have no option: profiles select the
-// services written, extends is merged into the service.
-var consumedKeys = map[string]bool{"profiles": true, "extends": true}
-
 func (c *converter) service(path string, svc map[string]any) nw.Attrs {
 	out := nw.Attrs{}
 	known := map[string]bool{}
 	for _, k := range serviceKeys {
 		known[k.compose] = true
 		v, ok := svc[k.compose]
+		if k.compose == "scale" && !ok {
+			// deploy.replicas is compose's other spelling of scale, and khepri has only
+			// scale; compose-go has already refused the two set to different numbers.
+			v, ok = replicasOf(svc)
+		}
 		if !ok || v == nil {
 			continue
 		}
 		keyPath := path + "." + k.compose
 		value := k.convert(c, keyPath, v)
+		if a, ok := value.(nw.Attrs); ok && len(a) == 0 && k.compose == "deploy" {
+			// A deploy with replicas alone is written as scale.
+			value = nil
+		}
 		comments := c.comments(keyPath)
 		if value == nil {
 			if len(comments) > 0 {
@@ -175,8 +221,8 @@ func (c *converter) service(path string, svc map[string]any) nw.Attrs {
 			continue
 		}
 		msg := notSupported
-		if key == "build" {
-			msg = "not supported by khepri yet: khepri runs images; build one with dockerTools (pkgs.dockerTools.buildLayeredImage) and set image to it"
+		if reason, ok := rejectedKeys[key]; ok {
+			msg = "not supported by khepri: " + reason
 		}
 		c.unsupported(path+"."+key, msg, svc[key])
 		out = append(out, nw.Attr{Comments: c.comments(path + "." + key)})

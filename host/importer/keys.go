@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"net/netip"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
@@ -142,8 +144,8 @@ func (c *converter) envFile(path string, v any) nw.Value {
 	return out
 }
 
-// volumes writes compose's short syntax, `source:target[:options]`, which is what khepri
-// takes; long-syntax settings short syntax cannot say are findings.
+// volumes writes compose's short syntax, `source:target[:options]`, where it says all the
+// entry does, and the long syntax (an attribute set) otherwise.
 func (c *converter) volumes(path string, v any) nw.Value {
 	l, ok := v.([]any)
 	if !ok {
@@ -158,60 +160,118 @@ func (c *converter) volumes(path string, v any) nw.Value {
 			c.invalid(ep, e, "a volume")
 			continue
 		}
-		if vol := c.volume(ep, m); vol != nil {
+		var vol nw.Value
+		if shortVolume(m) {
+			vol = c.volume(ep, m)
+		} else {
+			vol = c.object(ep, m, volumeFields)
+		}
+		if vol != nil {
 			out = append(out, vol)
 		}
 	}
 	return out
 }
 
-func (c *converter) volume(path string, m map[string]any) nw.Value {
+// shortVolume reports whether the short syntax says everything a canonical volume
+// entry says: a bind or volume mount whose only options are read-only, nocopy, the
+// propagation and the SELinux label. compose-go gives short bind mounts
+// create_host_path: true, which is compose's default for the long syntax too.
+func shortVolume(m map[string]any) bool {
 	typ, _ := m["type"].(string)
-	source, _ := m["source"].(string)
-	target, _ := m["target"].(string)
 	if typ != "bind" && typ != "volume" {
-		c.unsupported(path+".type", fmt.Sprintf("%s: volumes of type %q", notSupported, typ), typ)
-		return nil
+		return false
 	}
-	var opts []string
-	if ro, _ := asBool(m["read_only"]); ro {
-		opts = append(opts, "ro")
-	}
-	for _, key := range sortedKeys(m) {
-		val := m[key]
+	for key, val := range m {
 		switch key {
 		case "type", "source", "target", "read_only":
 		case "bind":
 			bind, _ := val.(map[string]any)
-			for _, bk := range sortedKeys(bind) {
-				bv := bind[bk]
-				switch {
-				case bk == "selinux" && (bv == "z" || bv == "Z"):
-					opts = append(opts, bv.(string))
-				case bk == "propagation" && typ == "bind":
-					if s, ok := bv.(string); ok && s != "" {
-						opts = append(opts, s)
-					}
-				case bk == "create_host_path" && isTrue(bv):
-				default:
-					c.unsupported(path+".bind."+bk, notSupported, bv)
+			for bk, bv := range bind {
+				ok := (bk == "selinux" && (bv == "z" || bv == "Z")) ||
+					(bk == "propagation" && typ == "bind") ||
+					(bk == "create_host_path" && isTrue(bv))
+				if !ok {
+					return false
 				}
 			}
 		case "volume":
 			vol, _ := val.(map[string]any)
-			for _, vk := range sortedKeys(vol) {
-				if vk == "nocopy" && isTrue(vol[vk]) && typ == "volume" {
-					opts = append(opts, "nocopy")
-					continue
+			for vk, vv := range vol {
+				if _, ok := asBool(vv); vk != "nocopy" || !ok {
+					return false
 				}
-				if b, ok := asBool(vol[vk]); vk == "nocopy" && ok && !b {
-					continue
-				}
-				c.unsupported(path+".volume."+vk, notSupported, vol[vk])
 			}
 		default:
-			c.unsupported(path+"."+key, notSupported, val)
+			return false
 		}
+	}
+	return true
+}
+
+// volumeFields are the long syntax's keys (nixlib/options/long-syntax.nix).
+var volumeFields = []field{
+	{"type", "type", (*converter).str},
+	{"source", "source", func(c *converter, path string, v any) nw.Value {
+		s, ok := v.(string)
+		if !ok || !filepath.IsAbs(s) {
+			return c.str(path, v)
+		}
+		return c.hostPath(s)
+	}},
+	{"target", "target", (*converter).str},
+	{"read_only", "readOnly", (*converter).boolean},
+	{"bind", "bind", sub([]field{
+		{"propagation", "propagation", (*converter).str},
+		{"create_host_path", "createHostPath", (*converter).boolean},
+		{"selinux", "selinux", (*converter).str},
+	})},
+	{"volume", "volume", sub([]field{
+		{"nocopy", "nocopy", (*converter).boolean},
+		{"subpath", "subpath", (*converter).str},
+	})},
+	{"tmpfs", "tmpfs", sub([]field{
+		{"size", "size", (*converter).intOrString},
+		{"mode", "mode", (*converter).tmpfsMode},
+	})},
+	{"image", "image", sub([]field{
+		{"subpath", "subpath", (*converter).str},
+	})},
+	{"consistency", "consistency", (*converter).str},
+}
+
+// tmpfsMode writes a tmpfs mount's mode as octal digits. compose-go reads it as a
+// number: a YAML integer is its value (`1777` is decimal, `01777` octal), a string is
+// read in Go's base prefixes (strconv base 0).
+func (c *converter) tmpfsMode(path string, v any) nw.Value {
+	if s, ok := v.(string); ok {
+		n, err := strconv.ParseUint(s, 0, 32)
+		if err != nil {
+			c.invalid(path, v, "a file mode")
+			return nil
+		}
+		return nw.String("0" + strconv.FormatUint(n, 8))
+	}
+	return c.octalMode(path, v)
+}
+
+func (c *converter) volume(path string, m map[string]any) nw.Value {
+	typ, _ := m["type"].(string)
+	source, _ := m["source"].(string)
+	target, _ := m["target"].(string)
+	var opts []string
+	if ro, _ := asBool(m["read_only"]); ro {
+		opts = append(opts, "ro")
+	}
+	bind, _ := m["bind"].(map[string]any)
+	for _, bk := range sortedKeys(bind) {
+		if s, ok := bind[bk].(string); ok && s != "" && (bk == "selinux" || bk == "propagation") {
+			opts = append(opts, s)
+		}
+	}
+	vol, _ := m["volume"].(map[string]any)
+	if isTrue(vol["nocopy"]) && typ == "volume" {
+		opts = append(opts, "nocopy")
 	}
 	suffix := target
 	if len(opts) > 0 {
@@ -232,8 +292,10 @@ func (c *converter) volume(path string, m map[string]any) nw.Value {
 	}
 }
 
-// ports writes short syntax, `[ip:][host:]container[/protocol]`. compose-go has already
-// expanded a range of container ports into one entry per port, which means the same.
+// ports writes short syntax, `[ip:][host:]container[/protocol]`, unless the entry has
+// settings only the long syntax has (app_protocol, name, mode host). compose-go has
+// already expanded a range of container ports into one entry per port, which means the
+// same, and has added mode ingress and protocol tcp, the defaults, which are left out.
 func (c *converter) ports(path string, v any) nw.Value {
 	l, ok := v.([]any)
 	if !ok {
@@ -248,42 +310,70 @@ func (c *converter) ports(path string, v any) nw.Value {
 			c.invalid(ep, e, "a port")
 			continue
 		}
-		var ip, published, target, protocol string
-		for _, key := range sortedKeys(m) {
-			val := m[key]
-			switch key {
-			case "host_ip":
-				ip, _ = scalarString(val)
-			case "published":
-				published, _ = scalarString(val)
-			case "target":
-				target, _ = scalarString(val)
-			case "protocol":
-				protocol, _ = scalarString(val)
-			case "mode":
-				if val != "ingress" {
-					c.unsupported(ep+".mode", notSupported, val)
-				}
-			default:
-				c.unsupported(ep+"."+key, notSupported, val)
-			}
+		if w := c.port(ep, m); w != nil {
+			out = append(out, w)
 		}
-		s := target
-		if published != "" || ip != "" {
-			s = published + ":" + s
-		}
-		if ip != "" {
-			if addr, err := netip.ParseAddr(ip); err == nil && addr.Is6() {
-				ip = "[" + ip + "]"
-			}
-			s = ip + ":" + s
-		}
-		if protocol != "" && protocol != "tcp" {
-			s += "/" + protocol
-		}
-		out = append(out, nw.String(s))
 	}
 	return out
+}
+
+var portFields = []field{
+	{"target", "target", (*converter).portNumber},
+	{"published", "published", (*converter).portNumber},
+	{"host_ip", "hostIp", (*converter).str},
+	{"protocol", "protocol", func(c *converter, path string, v any) nw.Value {
+		if v == "tcp" {
+			return nil
+		}
+		return c.str(path, v)
+	}},
+	{"app_protocol", "appProtocol", (*converter).str},
+	{"mode", "mode", func(c *converter, path string, v any) nw.Value {
+		if v == "ingress" {
+			return nil
+		}
+		return c.str(path, v)
+	}},
+	{"name", "name", (*converter).str},
+}
+
+// portNumber writes a port as a number, and a range (`8000-8010`) as a string.
+func (c *converter) portNumber(path string, v any) nw.Value {
+	if s, ok := v.(string); ok {
+		if n, err := strconv.ParseInt(s, 10, 32); err == nil && n >= 0 {
+			return nw.Int(n)
+		}
+		return nw.String(s)
+	}
+	return c.integer(path, v)
+}
+
+func (c *converter) port(path string, m map[string]any) nw.Value {
+	for key, val := range m {
+		short := key == "host_ip" || key == "published" || key == "target" || key == "protocol" ||
+			(key == "mode" && (val == "ingress" || val == ""))
+		if !short {
+			return c.object(path, m, portFields)
+		}
+	}
+	ip, _ := scalarString(m["host_ip"])
+	published, _ := scalarString(m["published"])
+	target, _ := scalarString(m["target"])
+	protocol, _ := scalarString(m["protocol"])
+	s := target
+	if published != "" || ip != "" {
+		s = published + ":" + s
+	}
+	if ip != "" {
+		if addr, err := netip.ParseAddr(ip); err == nil && addr.Is6() {
+			ip = "[" + ip + "]"
+		}
+		s = ip + ":" + s
+	}
+	if protocol != "" && protocol != "tcp" {
+		s += "/" + protocol
+	}
+	return nw.String(s)
 }
 
 // devices writes `host[:container[:permissions]]`, leaving out what equals the default
@@ -317,7 +407,7 @@ func (c *converter) devices(path string, v any) nw.Value {
 }
 
 // serviceNetworks writes a list of names when no network has settings, and the settings
-// otherwise; khepri supports aliases.
+// otherwise.
 func (c *converter) serviceNetworks(path string, v any) nw.Value {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -327,17 +417,9 @@ func (c *converter) serviceNetworks(path string, v any) nw.Value {
 	attrs := nw.Attrs{}
 	bare := true
 	for _, name := range sortedKeys(m) {
-		np := path + "." + name
-		cfg, _ := m[name].(map[string]any)
 		settings := nw.Attrs{}
-		for _, key := range sortedKeys(cfg) {
-			if key == "aliases" {
-				if aliases := c.strList(np+".aliases", cfg[key]); aliases != nil {
-					settings = append(settings, nw.Attr{Name: "aliases", Value: aliases})
-				}
-				continue
-			}
-			c.unsupported(np+"."+key, notSupported, cfg[key])
+		if m[name] != nil {
+			settings, _ = c.object(path+"."+name, m[name], serviceNetworkFields).(nw.Attrs)
 		}
 		if len(settings) > 0 {
 			bare = false
@@ -348,6 +430,20 @@ func (c *converter) serviceNetworks(path string, v any) nw.Value {
 		return namesOf(attrs)
 	}
 	return attrs
+}
+
+// serviceNetworkFields are a service's settings on one network, in the order
+// nixlib/options/long-syntax.nix declares them.
+var serviceNetworkFields = []field{
+	{"aliases", "aliases", (*converter).strList},
+	{"ipv4_address", "ipv4Address", (*converter).str},
+	{"ipv6_address", "ipv6Address", (*converter).str},
+	{"link_local_ips", "linkLocalIps", (*converter).strList},
+	{"mac_address", "macAddress", (*converter).str},
+	{"driver_opts", "driverOpts", (*converter).stringAttrs},
+	{"priority", "priority", (*converter).integer},
+	{"gw_priority", "gwPriority", (*converter).integer},
+	{"interface_name", "interfaceName", (*converter).str},
 }
 
 // extraHosts writes `host:ip` entries as compose wrote them; the mapping form becomes

@@ -19,9 +19,9 @@ type project struct {
 	// model is compose-go's merged, interpolated, canonical model, before
 	// normalisation adds what the files did not say (the default network).
 	model map[string]any
-	// active are the services of the active profiles.
-	active map[string]bool
-	env    types.Mapping
+	// profiles are the profiles compose-go selected services with.
+	profiles []string
+	env      types.Mapping
 	// files are the compose files read, included ones too, for locating findings.
 	files []string
 }
@@ -88,15 +88,12 @@ func load(ctx context.Context, opts Options) (*project, error) {
 	}
 
 	p := &project{
-		name:   full.Name,
-		dir:    full.WorkingDir,
-		model:  model,
-		active: map[string]bool{},
-		env:    full.Environment,
-		files:  slices.Concat(full.ComposeFiles, included),
-	}
-	for name := range full.Services {
-		p.active[name] = true
+		name:     full.Name,
+		dir:      full.WorkingDir,
+		model:    model,
+		profiles: full.Profiles,
+		env:      full.Environment,
+		files:    slices.Concat(full.ComposeFiles, included),
 	}
 	return p, nil
 }

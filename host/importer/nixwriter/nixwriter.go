@@ -187,11 +187,18 @@ func (w *writer) list(l List, depth int) error {
 }
 
 // element writes a list element; an expression is parenthesised, since a function
-// application in a list would otherwise be two elements.
+// application in a list would otherwise be two elements, and so is a negative number,
+// since `[ -1 ]` does not parse.
 func (w *writer) element(v Value, depth int) error {
-	if e, ok := v.(Expr); ok {
+	switch e := v.(type) {
+	case Expr:
 		w.buf.WriteString("(" + string(e) + ")")
 		return nil
+	case Int:
+		if e < 0 {
+			w.buf.WriteString("(" + strconv.FormatInt(int64(e), 10) + ")")
+			return nil
+		}
 	}
 	return w.value(v, depth)
 }

@@ -66,6 +66,7 @@ func TestFormat(t *testing.T) {
 		{Name: "ports", Value: List{String("80:80"), String("443:443")}},
 		{Name: "file", Value: List{Expr("toString ./app.env")}},
 		{Name: "workers", Value: Int(2)},
+		{Name: "swap", Value: List{Int(-1), Int(2)}},
 		{Comments: []string{"build: not supported", "two\nlines"}},
 		{Name: "services", Value: Attrs{
 			{Name: "db", Value: Attrs{{Name: "image", Value: String("postgres")}}},
@@ -87,6 +88,10 @@ func TestFormat(t *testing.T) {
   ];
   file = [ (toString ./app.env) ];
   workers = 2;
+  swap = [
+    (-1)
+    2
+  ];
   # build: not supported
   # two lines
   services = {

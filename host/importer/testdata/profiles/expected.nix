@@ -1,7 +1,18 @@
 { ... }:
 {
-  khepri.compositions.profiles.services = {
-    app.image = "example/app";
-    debug.image = "example/debugger";
+  khepri.compositions.profiles = {
+    profiles = [ "debug" ];
+    services = {
+      app.image = "example/app";
+      debug = {
+        image = "example/debugger";
+        profiles = [ "debug" ];
+      };
+      # Defined, and run by adding "admin" to profiles.
+      admin = {
+        image = "example/admin";
+        profiles = [ "admin" ];
+      };
+    };
   };
 }

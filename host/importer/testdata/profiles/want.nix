@@ -1,7 +1,17 @@
 { ... }:
 {
-  khepri.compositions.profiles.services = {
-    app.image = "example/app";
-    debug.image = "example/debugger";
+  khepri.compositions.profiles = {
+    services = {
+      admin = {
+        image = "example/admin";
+        profiles = [ "admin" ];
+      };
+      app.image = "example/app";
+      debug = {
+        image = "example/debugger";
+        profiles = [ "debug" ];
+      };
+    };
+    profiles = [ "debug" ];
   };
 }

@@ -1,7 +1,26 @@
 { ... }:
 {
-  khepri.compositions.unsupported-allowed.services.web = {
-    image = "nginx";
-    ports = [ "8080:80" ];
+  khepri.compositions.unsupported-allowed = {
+    services.web = {
+      image = "nginx";
+      ports = [
+        {
+          target = 80;
+          published = 8080;
+          mode = "host";
+        }
+      ];
+      healthcheck = {
+        test = [
+          "CMD"
+          "curl"
+          "-f"
+          "http://localhost"
+        ];
+        interval = "30s";
+      };
+      secrets = [ "token" ];
+    };
+    secrets.token.file = toString ./token.txt;
   };
 }

@@ -3,11 +3,29 @@
   khepri.compositions.unsupported-allowed = {
     services.web = {
       image = "nginx";
-      # services.web.ports[0].mode: not supported by khepri yet: "host"
-      ports = [ "8080:80" ];
-      # services.web.build: not supported by khepri yet: khepri runs images; build one with dockerTools (pkgs.dockerTools.buildLayeredImage) and set image to it: {"context":"@DIR@/web"}
-      # services.web.healthcheck: not supported by khepri yet: {"interval":"30s","test":["CMD","curl","-f","http://localhost"]}
+      ports = [
+        {
+          target = 80;
+          published = 8080;
+          mode = "host";
+        }
+      ];
+      healthcheck = {
+        test = [
+          "CMD"
+          "curl"
+          "-f"
+          "http://localhost"
+        ];
+        interval = "30s";
+      };
+      secrets = [ "token" ];
+      # services.web.build: not supported by khepri: khepri runs images and builds none: build one with dockerTools (pkgs.dockerTools.buildLayeredImage) and set image to it: {"context":"@DIR@/web"}
+      # services.web.cpu_count: not supported by khepri: CPU counts are for Windows containers: use cpus: 2
     };
-    # secrets: not supported by khepri yet: {"token":{"file":"@DIR@/token.txt"}}
+    secrets = {
+      # secrets.token.template_driver: not supported by khepri: a swarm secret store; khepri mounts files (set file): "golang"
+      token.file = toString ./token.txt;
+    };
   };
 }

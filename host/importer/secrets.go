@@ -1,0 +1,124 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+)
+
+var fileUseFields = []field{
+	{"source", "source", (*converter).str},
+	{"target", "target", (*converter).str},
+	{"uid", "uid", (*converter).intOrString},
+	{"gid", "gid", (*converter).intOrString},
+	{"mode", "mode", (*converter).octalMode},
+}
+
+func (c *converter) secretUses(path string, v any) nw.Value {
+	return c.fileUses(path, v, "/run/secrets/")
+}
+
+func (c *converter) configUses(path string, v any) nw.Value {
+	return c.fileUses(path, v, "/")
+}
+
+// fileUses writes a service's secrets or configs: the name alone when the entry says
+// nothing else, as people write it. compose-go gives a secret's default target,
+// /run/secrets/<source>, which is khepri's default too and is left out.
+func (c *converter) fileUses(path string, v any, defaultDir string) nw.Value {
+	l, ok := v.([]any)
+	if !ok {
+		c.invalid(path, v, "a list")
+		return nil
+	}
+	out := nw.List{}
+	for i, e := range l {
+		ep := fmt.Sprintf("%s[%d]", path, i)
+		if s, ok := e.(string); ok {
+			out = append(out, nw.String(s))
+			continue
+		}
+		m, ok := e.(map[string]any)
+		if !ok {
+			c.invalid(ep, e, "a name or a mapping")
+			continue
+		}
+		source, _ := m["source"].(string)
+		if t, ok := m["target"].(string); ok && t == defaultDir+source {
+			m = without(m, "target")
+		}
+		if len(m) == 1 && source != "" {
+			out = append(out, nw.String(source))
+			continue
+		}
+		if o := c.object(ep, m, fileUseFields); o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func without(m map[string]any, key string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// fileObjects writes top-level secrets or configs. khepri mounts files: the keys of
+// swarm's secret and config stores (external, driver, template_driver) and environment
+// (a value from compose's shell, which khepri has not) are errors there, so they are
+// findings here; name only gives khepri's warning and is written.
+func (c *converter) fileObjects(section string) nw.Value {
+	model, ok := c.project.model[section].(map[string]any)
+	if !ok || len(model) == 0 {
+		return nil
+	}
+	out := nw.Attrs{}
+	for _, name := range sortedKeys(model) {
+		path := section + "." + name
+		cfg, _ := model[name].(map[string]any)
+		settings := nw.Attrs{}
+		for _, key := range sortedKeys(cfg) {
+			v := cfg[key]
+			switch {
+			case key == "file":
+				s, _ := v.(string)
+				settings = append(settings, nw.Attr{Name: "file", Value: c.objectFile(section, s)})
+			case key == "content" && section == "configs":
+				if w := c.str(path+".content", v); w != nil {
+					settings = append(settings, nw.Attr{Name: "content", Value: w})
+				}
+			case key == "name":
+				if w := c.str(path+".name", v); w != nil {
+					settings = append(settings, nw.Attr{Name: "name", Value: w})
+				}
+			case key == "external" && !isTrue(v):
+			case key == "environment":
+				c.unsupported(path+"."+key, "not supported by khepri: it has no compose shell to read the variable from; write the value to a file and set file", v)
+			case key == "external" || key == "driver" || key == "template_driver":
+				c.unsupported(path+"."+key, "not supported by khepri: a swarm "+strings.TrimSuffix(section, "s")+" store; khepri mounts files (set file)", v)
+			case strings.HasPrefix(key, "x-"):
+			default:
+				c.unsupported(path+"."+key, notSupported, v)
+			}
+		}
+		out = append(out, nw.Attr{Name: name, Value: settings, Comments: c.comments(path)})
+	}
+	return out
+}
+
+// objectFile writes a secret's or a config's file. A secret's stays a string (with
+// --relative, `toString ./db.pw`), never a Nix path, which would copy it into the
+// world-readable store; a config's becomes a Nix path with --relative, since khepri copies
+// configs to the store and the composition then carries its files.
+func (c *converter) objectFile(section, abs string) nw.Value {
+	if section == "configs" && c.relativizable(abs) {
+		return nw.Expr(c.nixPath(abs))
+	}
+	return c.hostPath(abs)
+}

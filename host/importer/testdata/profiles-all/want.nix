@@ -1,0 +1,20 @@
+{ ... }:
+{
+  khepri.compositions.profiles-all = {
+    services = {
+      admin = {
+        image = "example/admin";
+        profiles = [ "admin" ];
+      };
+      app.image = "example/app";
+      debug = {
+        image = "example/debugger";
+        profiles = [ "debug" ];
+      };
+    };
+    profiles = [
+      "admin"
+      "debug"
+    ];
+  };
+}
