@@ -34,9 +34,14 @@ include, extends, anchors, the project's .env or --env-file for interpolation, p
 and writes it as a khepri composition: a NixOS module setting
 khepri.compositions.<project name>, or with --expr the composition's attribute set alone.
 
-Only what the compose files say is written. env_file entries stay files, so no secret
-enters the output or the Nix store. Keys khepri does not support are listed one a line
-and fail the import, unless --allow-unsupported writes them as comments instead.`,
+Only what the compose files say is written, in compose's form where khepri takes it.
+env_file entries and secret files stay files, so no secret enters the output or the Nix
+store. Every service is written, those of profiles that are not selected too, and the
+composition's profiles are the selected ones (--profile, or $COMPOSE_PROFILES; * is every
+profile the services declare), so that the services docker compose would run are the ones
+khepri runs. Keys khepri rejects are listed one a line and fail the import, unless
+--allow-unsupported writes them as comments instead; swarm-only deploy keys are written,
+and khepri warns that they have no effect.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runImport(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -47,7 +52,7 @@ and fail the import, unless --allow-unsupported writes them as comments instead.
 	f.StringVar(&opts.projectDir, "project-directory", "", "project directory (default: the first file's directory)")
 	f.StringVarP(&opts.name, "name", "p", "", "project name, the composition's name (default: name: in the files, or the directory)")
 	f.StringArrayVar(&opts.envFiles, "env-file", nil, "environment file for interpolation, in place of the project's .env; repeatable")
-	f.StringArrayVar(&opts.profiles, "profile", nil, "profile to enable; repeatable (default $COMPOSE_PROFILES)")
+	f.StringArrayVar(&opts.profiles, "profile", nil, "profile to select, written as the composition's profiles; repeatable (default $COMPOSE_PROFILES)")
 	f.StringVarP(&opts.out, "output", "o", "", "write the Nix here instead of to stdout")
 	f.BoolVar(&opts.expr, "expr", false, "write the composition's attribute set instead of a NixOS module")
 	f.BoolVar(&opts.relative, "relative", false, "write host paths (env files, bind mounts) relative to the output's directory, as `toString ./path`")

@@ -165,7 +165,7 @@ func (w *writer) list(l List, depth int) error {
 	case len(l) == 0:
 		w.buf.WriteString("[ ]")
 		return nil
-	case len(l) == 1 && scalar(l[0]):
+	case len(l) == 1 && (scalar(l[0]) || small(l[0])):
 		w.buf.WriteString("[ ")
 		if err := w.element(l[0], depth); err != nil {
 			return err
@@ -199,6 +199,10 @@ func (w *writer) element(v Value, depth int) error {
 			w.buf.WriteString("(" + strconv.FormatInt(int64(e), 10) + ")")
 			return nil
 		}
+	case Attrs:
+		if small(e) {
+			return w.inline(e, depth)
+		}
 	}
 	return w.value(v, depth)
 }
@@ -209,6 +213,36 @@ func scalar(v Value) bool {
 		return true
 	}
 	return false
+}
+
+// small reports whether v is an attribute set of one attribute whose (collapsed) value
+// is a scalar, which nixfmt keeps on one line: `{ subnet = "10.0.0.0/24"; }`.
+func small(v Value) bool {
+	a, ok := v.(Attrs)
+	if !ok || len(a) != 1 || len(a[0].Comments) > 0 || a[0].Value == nil {
+		return false
+	}
+	_, inner := a[0].collapse()
+	return scalar(inner)
+}
+
+// inline writes a small attribute set on one line.
+func (w *writer) inline(a Attrs, depth int) error {
+	path, v := a[0].collapse()
+	names := make([]string, len(path))
+	for i, p := range path {
+		n, err := Name(p)
+		if err != nil {
+			return err
+		}
+		names[i] = n
+	}
+	w.buf.WriteString("{ " + strings.Join(names, ".") + " = ")
+	if err := w.value(v, depth); err != nil {
+		return err
+	}
+	w.buf.WriteString("; }")
+	return nil
 }
 
 func (w *writer) attrs(a Attrs, depth int) error {

@@ -67,6 +67,11 @@ func TestFormat(t *testing.T) {
 		{Name: "file", Value: List{Expr("toString ./app.env")}},
 		{Name: "workers", Value: Int(2)},
 		{Name: "swap", Value: List{Int(-1), Int(2)}},
+		{Name: "gpus", Value: List{Attrs{{Name: "count", Value: String("all")}}}},
+		{Name: "pools", Value: List{
+			Attrs{{Name: "subnet", Value: String("10.0.0.0/24")}},
+			Attrs{{Name: "a", Value: Attrs{{Name: "b", Value: Int(1)}}}},
+		}},
 		{Comments: []string{"build: not supported", "two\nlines"}},
 		{Name: "services", Value: Attrs{
 			{Name: "db", Value: Attrs{{Name: "image", Value: String("postgres")}}},
@@ -91,6 +96,11 @@ func TestFormat(t *testing.T) {
   swap = [
     (-1)
     2
+  ];
+  gpus = [ { count = "all"; } ];
+  pools = [
+    { subnet = "10.0.0.0/24"; }
+    { a.b = 1; }
   ];
   # build: not supported
   # two lines

@@ -34,9 +34,7 @@
               gateway = "172.28.0.1";
               auxAddresses.router = "172.28.0.2";
             }
-            {
-              subnet = "fd00:28::/64";
-            }
+            { subnet = "fd00:28::/64"; }
           ];
           options."com.example.pool" = "a";
         };

@@ -31,17 +31,45 @@ in
           POSTGRES_USER = "paperless";
         };
         envFile = toString ./db.env;
+        healthcheck = {
+          test = [
+            "CMD-SHELL"
+            "pg_isready -U paperless"
+          ];
+          interval = "10s";
+          retries = 5;
+        };
+        stopGracePeriod = "60s";
+        shmSize = "256m";
       };
       webserver = {
         image = "ghcr.io/paperless-ngx/paperless-ngx:latest";
         containerName = "paperless_web";
         restart = "unless-stopped";
-        dependsOn = [
-          "broker"
-          "db"
-          "gotenberg"
-          "tika"
-        ];
+        dependsOn = {
+          broker = { };
+          db.condition = "service_healthy";
+          gotenberg = { };
+          tika = { };
+        };
+        healthcheck = {
+          test = [
+            "CMD"
+            "curl"
+            "-fs"
+            "-S"
+            "--max-time"
+            "2"
+            "http://localhost:8000"
+          ];
+          interval = "30s";
+          timeout = "10s";
+          retries = 5;
+        };
+        logging = {
+          driver = "json-file";
+          options.max-size = "10m";
+        };
         ports = [ "8000:8000" ];
         volumes = [
           "data:/usr/src/paperless/data"
@@ -69,9 +97,12 @@ in
           "--chromium-disable-javascript=true"
           "--chromium-allow-list=file:///tmp/.*"
         ];
+        tmpfs = [ "/tmp" ];
       };
       tika = onPaperless // {
         image = "docker.io/apache/tika:latest";
+        user = "35002:35002";
+        memLimit = 1073741824;
       };
     };
   };

@@ -18,6 +18,16 @@
         volumes = [ "pgdata:/var/lib/postgresql/data" ];
         networks = [ "paperless" ];
         restart = "unless-stopped";
+        stopGracePeriod = "1m";
+        shmSize = "256m";
+        healthcheck = {
+          test = [
+            "CMD-SHELL"
+            "pg_isready -U paperless"
+          ];
+          interval = "10s";
+          retries = 5;
+        };
       };
       gotenberg = {
         image = "docker.io/gotenberg/gotenberg:8.7";
@@ -28,11 +38,14 @@
         ];
         networks = [ "paperless" ];
         restart = "unless-stopped";
+        tmpfs = "/tmp";
       };
       tika = {
         image = "docker.io/apache/tika:latest";
         networks = [ "paperless" ];
         restart = "unless-stopped";
+        user = "35002:35002";
+        memLimit = "1g";
       };
       webserver = {
         image = "ghcr.io/paperless-ngx/paperless-ngx:latest";
@@ -56,13 +69,31 @@
           paperless = { };
           proxy_net.aliases = [ "paperless" ];
         };
-        dependsOn = [
-          "broker"
-          "db"
-          "gotenberg"
-          "tika"
-        ];
+        dependsOn = {
+          broker = { };
+          db.condition = "service_healthy";
+          gotenberg = { };
+          tika = { };
+        };
         restart = "unless-stopped";
+        logging = {
+          driver = "json-file";
+          options.max-size = "10m";
+        };
+        healthcheck = {
+          test = [
+            "CMD"
+            "curl"
+            "-fs"
+            "-S"
+            "--max-time"
+            "2"
+            "http://localhost:8000"
+          ];
+          interval = "30s";
+          timeout = "10s";
+          retries = 5;
+        };
       };
     };
     networks = {
