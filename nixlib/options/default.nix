@@ -44,7 +44,8 @@ in
         if config.content != null && config.file == null then
           config
           // {
-            file = builtins.toFile "khepri-config-${name}" config.content;
+            # The key is no part of the store name: any key is a valid config name.
+            file = builtins.toFile "khepri-config" config.content;
             content = null;
           }
         else

@@ -9,6 +9,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/graph"
 	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/service"
 	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
@@ -63,13 +64,14 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	}
 	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
 	h.topLevel(name, comp, path, c)
-	for k, n := range nets {
-		if !n.external {
+	// Sorted, so that of two creators of one name the same one is reported each time.
+	for _, k := range slices.Sorted(maps.Keys(nets)) {
+		if n := nets[k]; !n.external {
 			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k)})
 		}
 	}
-	for k, v := range vols {
-		if !v.external {
+	for _, k := range slices.Sorted(maps.Keys(vols)) {
+		if v := vols[k]; !v.external {
 			h.volumes.provide(v.name, &provider{unit: naming.VolumeUnit(name, k), path: path.Field("volumes").Key(k)})
 		}
 	}
@@ -121,8 +123,16 @@ func (h *host) awaited(c *service.Composition, services map[string]*khepriv1.Ser
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Await)) {
-		if r := services[k].GetRestart(); c.Await[k] == service.Completed && r != "" && r != "no" {
-			h.d.Warnf(path.Field("services").Key(k).Field("restart"), "restart %q is not applied: services wait for this one to complete, so it runs once", r)
+		if c.Await[k] != service.Completed {
+			continue
+		}
+		p := path.Field("services").Key(k)
+		// An invalid policy has its own error.
+		if r := services[k].GetRestart(); r != "" && r != "no" && validRestart(r) {
+			h.d.Warnf(p.Field("restart"), "restart %q is not applied: services wait for this one to complete, so it runs once", r)
+		}
+		if services[k].GetDeploy().GetRestartPolicy() != nil {
+			h.d.Warnf(p.Field("deploy").Field("restartPolicy"), "the restart policy is not applied: services wait for this one to complete, so it runs once")
 		}
 	}
 }
@@ -315,4 +325,9 @@ func (h *host) claimContainer(ctr string, where diag.Path) {
 		return
 	}
 	h.containers[ctr] = where
+}
+
+func validRestart(r string) bool {
+	_, err := parse.ParseRestart(r)
+	return err == nil
 }

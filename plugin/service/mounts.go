@@ -1,7 +1,6 @@
 package service
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,8 +104,11 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		d.Warnf(p.Field("consistency"), "consistency %q applies to Docker Desktop for Mac only; engines on Linux ignore it", v.GetConsistency())
 	}
 	typ := v.GetType()
-	for field, set := range map[string]bool{"bind": v.GetBind() != nil, "volume": v.GetVolume() != nil, "tmpfs": v.GetTmpfs() != nil, "image": v.GetImage() != nil} {
-		if set && field != typ {
+	for _, o := range []struct {
+		field string
+		set   bool
+	}{{"bind", v.GetBind() != nil}, {"volume", v.GetVolume() != nil}, {"tmpfs", v.GetTmpfs() != nil}, {"image", v.GetImage() != nil}} {
+		if field := o.field; o.set && field != typ {
 			d.Errorf(p.Field(field), "%s options apply to type %q only, and this mount's type is %q", field, field, typ)
 			return ""
 		}
@@ -208,7 +210,7 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		f.add("target", v.GetTarget())
 		f.flag("readonly=true", ro)
 		if s := v.GetTmpfs().GetSize(); s != "" {
-			n, err := byteSize(s)
+			n, err := parse.ParseBytes(s)
 			if err != nil {
 				d.Errorf(p.Field("tmpfs").Field("size"), "%v", err)
 				return ""
@@ -264,20 +266,3 @@ func (f *mountFields) flag(field string, set bool) {
 }
 
 func (f mountFields) String() string { return "--mount=" + strings.Join(f, ",") }
-
-// byteSize parses compose's byte sizes: a number of bytes with an optional unit b, k, m
-// or g (kb, mb, gb too; powers of 1024), as docker's units.RAMInBytes reads them.
-func byteSize(s string) (int64, error) {
-	bad := fmt.Errorf("size %q is not a byte size such as 65536, 64m or 1gb", s)
-	num := strings.TrimRight(strings.ToLower(s), "bkmg")
-	unit := strings.ToLower(s)[len(num):]
-	mult := map[string]int64{"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}[unit]
-	if num == "" || mult == 0 || strings.Trim(num, "0123456789") != "" {
-		return 0, bad
-	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n > (1<<62)/mult {
-		return 0, bad
-	}
-	return n * mult, nil
-}

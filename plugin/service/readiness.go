@@ -65,12 +65,12 @@ done
 		// before the next start and when the unit stops.
 		keep := false
 		ctr.AutoRemoveOnStop = &keep
-		unit.ServiceConfig["Restart"] = "no"
+		setService(unit, "Restart", "no")
+		setService(unit, "RemainAfterExit", "true")
 		for _, k := range []string{"RestartSec", "RestartSteps", "RestartMaxDelaySec"} {
 			delete(unit.ServiceConfig, k)
 		}
 		unit.UnitConfig = nil
-		unit.ServiceConfig["RemainAfterExit"] = "true"
 		unit.PostStart += fmt.Sprintf(`# Dependents wait for this container to exit 0 (depends_on: service_completed_successfully).
 for ((i = 0; i < 600; i++)); do
   %s inspect %s >/dev/null 2>&1 && break
