@@ -3,7 +3,7 @@
 # module or through lib.expand. `salt` changes the request, so the expansion is rebuilt.
 {
   khepri,
-  lib,
+  lib ? import <nixpkgs/lib>,
   services,
   via,
   salt ? "",

@@ -2,9 +2,11 @@
 # the NixOS option declarations of tests/module/nixos-fixture.nix), showing the
 # containers, the systemd units and targets khepri writes, and any assertion or warning.
 {
+  # A directory with bin/khepri and bin/khepri-expander.
   khepri,
-  lib,
+  # The names of the examples to show, as a JSON list.
   examples,
+  lib ? import <nixpkgs/lib>,
   backend ? "docker",
 }:
 let
@@ -44,4 +46,4 @@ let
       inherit (config) warnings;
     };
 in
-lib.genAttrs examples show
+lib.genAttrs (builtins.fromJSON examples) show

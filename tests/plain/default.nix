@@ -2,9 +2,13 @@
 # diagnostics) with builtins only; no nixpkgs needed.
 {
   # A directory with bin/khepri and bin/khepri-expander (scripts/test builds it).
-  khepri,
+  khepriDir,
 }:
 let
+  khepri = builtins.path {
+    path = khepriDir;
+    name = "khepri";
+  };
   pkgs = import ../stub-pkgs.nix { };
   testdata = ../../plugin/expand/testdata;
   golden = name: builtins.fromJSON (builtins.readFile (testdata + "/${name}"));
@@ -18,6 +22,18 @@ let
 
   paperless = (golden "paperless.request.json").compositions;
   viaNix = expand "docker" paperless;
+  # The same plugin under another store path: another derivation, so Nix builds the
+  # expansion a second time instead of reusing the first.
+  againElsewhere = import ../../nixlib/expand.nix {
+    inherit khepri;
+    plugin = builtins.path {
+      path = "${khepri}/bin/khepri-expander";
+      name = "khepri-expander-again";
+    };
+    backend = "docker";
+    compositions = paperless;
+    system = builtins.currentSystem;
+  };
 
   caddyfile = builtins.toFile "Caddyfile" ":80 { respond \"hello\" }";
   image = pkgs.dockerTools.buildLayeredImage {
@@ -97,9 +113,13 @@ import ../report.nix {
           targets = g.targets;
         };
     };
-    "test: the same compositions give the same expansion store path" = {
-      expr = (expand "docker" paperless).expansion.outPath;
-      expected = viaNix.expansion.outPath;
+    "test: a second, separate build of the same request writes the same bytes" = {
+      expr = builtins.readFile againElsewhere.expansion;
+      expected = builtins.readFile viaNix.expansion;
+    };
+    "test: the second build really is another derivation" = {
+      expr = againElsewhere.expansion.drvPath != viaNix.expansion.drvPath;
+      expected = true;
     };
     "test: the request carries no string context, so evaluating builds nothing" = {
       expr = builtins.hasContext withStorePaths.request;
