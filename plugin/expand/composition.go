@@ -258,20 +258,40 @@ type entry struct {
 	settings any
 }
 
-func networkEntries(comp *khepriv1.Composition) map[string]entry {
+// declarer is what declares networks and volumes: a composition, or the host
+// (`khepri.networks`, `khepri.volumes`).
+type declarer interface {
+	GetNetworks() map[string]*khepriv1.Network
+	GetVolumes() map[string]*khepriv1.Volume
+}
+
+func networkEntries(decl declarer) map[string]entry {
 	out := map[string]entry{}
-	for k, n := range comp.GetNetworks() {
+	for k, n := range decl.GetNetworks() {
 		out[k] = entry{n.GetName(), n.GetExternal(), n}
 	}
 	return out
 }
 
-func volumeEntries(comp *khepriv1.Composition) map[string]entry {
+func volumeEntries(decl declarer) map[string]entry {
 	out := map[string]entry{}
-	for k, v := range comp.GetVolumes() {
+	for k, v := range decl.GetVolumes() {
 		out[k] = entry{v.GetName(), v.GetExternal(), v}
 	}
 	return out
+}
+
+// validateNames checks a network's or volume's key and name, both part of engine and
+// unit names.
+func (h *host) validateNames(kind, key string, e entry, p diag.Path) {
+	if err := naming.ValidateEngine(kind, key); err != nil {
+		h.d.Errorf(p, "%v", err)
+	}
+	if e.name != "" {
+		if err := naming.ValidateEngine(kind, e.name); err != nil {
+			h.d.Errorf(p.Field("name"), "%v", err)
+		}
+	}
 }
 
 // resources validates and names a composition's networks or volumes, filling byKey
@@ -281,15 +301,7 @@ func (h *host) resources(comp string, path diag.Path, kind string, decl map[stri
 	for _, k := range slices.Sorted(maps.Keys(decl)) {
 		e := decl[k]
 		p := path.Key(k)
-		// The key is part of the engine name and of the unit name.
-		if err := naming.ValidateEngine(kind, k); err != nil {
-			h.d.Errorf(p, "%v", err)
-		}
-		if e.name != "" {
-			if err := naming.ValidateEngine(kind, e.name); err != nil {
-				h.d.Errorf(p.Field("name"), "%v", err)
-			}
-		}
+		h.validateNames(kind, k, e, p)
 		r := resource{name: naming.Resource(comp, k, e.name, e.external), external: e.external, options: h.createOptions(e, p)}
 		out[k] = r
 		sr := service.Resource{Name: r.name}

@@ -68,16 +68,8 @@ func (ps *providers) used(name string) bool {
 // `khepri.volumes`): created under their own name whether or not a container uses them,
 // since declaring one at host level is asking for it.
 func (h *host) hostResources(req *khepriv1.ExpandRequest) {
-	nets := map[string]entry{}
-	for k, n := range req.GetNetworks() {
-		nets[k] = entry{n.GetName(), n.GetExternal(), n}
-	}
-	vols := map[string]entry{}
-	for k, v := range req.GetVolumes() {
-		vols[k] = entry{v.GetName(), v.GetExternal(), v}
-	}
-	h.hostKind("network", nets, h.networks, naming.HostNetworkUnit, systemd.Network)
-	h.hostKind("volume", vols, h.volumes, naming.HostVolumeUnit, systemd.Volume)
+	h.hostKind("network", networkEntries(req), h.networks, naming.HostNetworkUnit, systemd.Network)
+	h.hostKind("volume", volumeEntries(req), h.volumes, naming.HostVolumeUnit, systemd.Volume)
 }
 
 func (h *host) hostKind(kind string, decl map[string]entry, ps *providers,
@@ -85,14 +77,7 @@ func (h *host) hostKind(kind string, decl map[string]entry, ps *providers,
 	path := diag.Path("khepri").Field(kind + "s")
 	for _, k := range slices.Sorted(maps.Keys(decl)) {
 		e, p := decl[k], path.Key(k)
-		if err := naming.ValidateEngine(kind, k); err != nil {
-			h.d.Errorf(p, "%v", err)
-		}
-		if e.name != "" {
-			if err := naming.ValidateEngine(kind, e.name); err != nil {
-				h.d.Errorf(p.Field("name"), "%v", err)
-			}
-		}
+		h.validateNames(kind, k, e, p)
 		if e.external {
 			h.d.Errorf(p.Field("external"), "a host-level %s is the one khepri creates; leave external unset, or drop the declaration and mark it external where it is used", kind)
 			continue

@@ -31,10 +31,7 @@ func (r *run) lifecycle() {
 	if len(post) > 0 {
 		// The unit counts as started when `<backend> run` is spawned, before the
 		// container runs; exec needs a running container, so wait for it (up to 60 s).
-		wait := "for ((i = 0; i < 600; i++)); do\n" +
-			"  [ \"$(" + systemd.Quote(b) + " inspect --format '{{.State.Running}}' " + systemd.Quote(ctr) + " 2>/dev/null)\" = true ] && break\n" +
-			"  sleep 0.1\n" +
-			"done\n"
+		wait := systemd.Retry(`[ "$(` + systemd.Command(b, "inspect", "--format", "{{.State.Running}}", ctr) + ` 2>/dev/null)" = true ]`)
 		r.unit.PostStart = wait + strings.Join(post, "")
 	}
 	if len(pre) > 0 {
@@ -71,9 +68,5 @@ func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) 
 	}
 	words = append(words, ctr)
 	words = append(words, args...)
-	q := make([]string, len(words))
-	for i, w := range words {
-		q[i] = systemd.Quote(w)
-	}
-	return strings.Join(q, " "), true
+	return systemd.Command(words...), true
 }

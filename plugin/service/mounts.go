@@ -17,11 +17,7 @@ import (
 type preStart []string
 
 func (p *preStart) add(words ...string) {
-	q := make([]string, len(words))
-	for i, w := range words {
-		q[i] = systemd.Quote(w)
-	}
-	*p = append(*p, strings.Join(q, " "))
+	*p = append(*p, systemd.Command(words...))
 }
 
 func (p preStart) String() string {

@@ -71,17 +71,13 @@ done
 			delete(unit.ServiceConfig, k)
 		}
 		unit.UnitConfig = nil
-		unit.PostStart += fmt.Sprintf(`# Dependents wait for this container to exit 0 (depends_on: service_completed_successfully).
-for ((i = 0; i < 600; i++)); do
-  %s inspect %s >/dev/null 2>&1 && break
-  sleep 0.1
-done
-code=$(%s wait %s)
+		unit.PostStart += "# Dependents wait for this container to exit 0 (depends_on: service_completed_successfully).\n" +
+			systemd.Retry(systemd.Command(b, "inspect", container)+" >/dev/null 2>&1") + fmt.Sprintf(`code=$(%s wait %s)
 if [ "$code" != 0 ]; then
   echo %s"$code"%s >&2
   exit 1
 fi
-`, systemd.Quote(b), systemd.Quote(container), systemd.Quote(b), systemd.Quote(container),
+`, systemd.Quote(b), systemd.Quote(container),
 			systemd.Quote("khepri: container "+container+" exited with status "),
 			systemd.Quote("; the services that wait for its completion do not start"))
 	}

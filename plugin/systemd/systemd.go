@@ -29,8 +29,14 @@ func Quote(s string) string {
 	return "''"
 }
 
-// command joins quoted words into a command line.
-func command(words ...string) string {
+// Retry renders a bash loop that runs test every 0.1 s until it succeeds, for up to a
+// minute, and then goes on either way: a unit's scripts wait for the engine this way.
+func Retry(test string) string {
+	return "for ((i = 0; i < 600; i++)); do\n  " + test + " && break\n  sleep 0.1\ndone\n"
+}
+
+// Command joins words, each quoted, into a command line.
+func Command(words ...string) string {
 	q := make([]string, len(words))
 	for i, w := range words {
 		q[i] = Quote(w)
@@ -57,10 +63,10 @@ func Network(r Resource) *khepriv1.SystemdService {
 	create := append([]string{b, "network", "create"}, composeLabels(r, "network")...)
 	create = append(append(create, r.Options...), r.Name)
 	u := unit(r, "network")
-	u.Script = exists(r.Backend, "network", r.Name) + " || " + command(create...) + "\n"
+	u.Script = exists(r.Backend, "network", r.Name) + " || " + Command(create...) + "\n"
 	// The network may still hold containers from outside the composition; failing the
 	// stop for that would leave the unit failed, so the removal is best effort.
-	u.PreStop = command(b, "network", "rm", r.Name) + " || echo " +
+	u.PreStop = Command(b, "network", "rm", r.Name) + " || echo " +
 		Quote("khepri: network "+r.Name+" is still in use; left in place") + " >&2\n"
 	return u
 }
@@ -71,7 +77,7 @@ func Volume(r Resource) *khepriv1.SystemdService {
 	create := append([]string{string(r.Backend), "volume", "create"}, composeLabels(r, "volume")...)
 	create = append(append(create, r.Options...), r.Name)
 	u := unit(r, "volume")
-	u.Script = exists(r.Backend, "volume", r.Name) + " || " + command(create...) + "\n"
+	u.Script = exists(r.Backend, "volume", r.Name) + " || " + Command(create...) + "\n"
 	return u
 }
 
@@ -90,9 +96,9 @@ func composeLabels(r Resource, kind string) []string {
 // exists is the backend's test for an existing network or volume.
 func exists(b naming.Backend, kind, name string) string {
 	if b == naming.Podman {
-		return command("podman", kind, "exists", name)
+		return Command("podman", kind, "exists", name)
 	}
-	return command("docker", kind, "inspect", name) + " >/dev/null 2>&1"
+	return Command("docker", kind, "inspect", name) + " >/dev/null 2>&1"
 }
 
 func unit(r Resource, kind string) *khepriv1.SystemdService {
