@@ -14,6 +14,7 @@ import (
 type execOptions struct {
 	manifest string
 	noTTY    bool
+	index    int
 }
 
 func newExecCommand(rt *hostRuntime) *cobra.Command {
@@ -23,7 +24,8 @@ func newExecCommand(rt *hostRuntime) *cobra.Command {
 		Short: "Run a command in a service's running container",
 		Long: `Exec runs a command in the service's container, with the engine's exec: its
 stdin, stdout and stderr are khepri's, with a terminal when stdin and stdout are
-terminals (-T turns it off). khepri exits with the command's status.`,
+terminals (-T turns it off). khepri exits with the command's status. In a scaled
+service it runs in the first replica, as docker compose does; --index N picks another.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			dash := cmd.ArgsLenAtDash()
 			if dash != 2 || len(args) < 3 {
@@ -37,6 +39,7 @@ terminals (-T turns it off). khepri exits with the command's status.`,
 	}
 	addManifestFlag(cmd, &opts.manifest)
 	cmd.Flags().BoolVarP(&opts.noTTY, "no-tty", "T", false, "no terminal, even when stdin is one")
+	cmd.Flags().IntVar(&opts.index, "index", 1, "the replica of a scaled service, from 1")
 	return cmd
 }
 
@@ -49,7 +52,10 @@ func runExec(ctx context.Context, rt *hostRuntime, opts execOptions, args []stri
 	if err != nil {
 		return err
 	}
-	s := sel[0]
+	if opts.index < 1 || opts.index > len(sel) {
+		return fmt.Errorf("--index %d: service %s of composition %s has %s", opts.index, sel[0].Name, sel[0].Composition, replicaCount(len(sel)))
+	}
+	s := sel[opts.index-1]
 	eng, err := rt.engineFor(m)
 	if err != nil {
 		return err
@@ -64,8 +70,16 @@ func runExec(ctx context.Context, rt *hostRuntime, opts execOptions, args []stri
 		if ok {
 			state = "container " + c.State
 		}
-		return fmt.Errorf("service %s of composition %s is not running (%s): start it with khepri up %s %s", s.Name, s.Composition, state, s.Composition, s.Name)
+		return fmt.Errorf("service %s of composition %s is not running (%s): start it with khepri up %s %s", s.Label(), s.Composition, state, s.Composition, s.Name)
 	}
 	tty := !opts.noTTY && rt.terminal(rt.stdin) && rt.terminal(stdout)
 	return eng.Exec(ctx, c.Name, args[2:], engine.ExecOptions{TTY: tty, Stdin: rt.stdin, Stdout: stdout, Stderr: stderr})
+}
+
+// replicaCount says how many containers a service has: "1 container", "3 containers (--index 1 to 3)".
+func replicaCount(n int) string {
+	if n == 1 {
+		return "1 container"
+	}
+	return fmt.Sprintf("%d containers (--index 1 to %d)", n, n)
 }

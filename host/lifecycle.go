@@ -218,7 +218,7 @@ func waitFor(ctx context.Context, rt *hostRuntime, deadline time.Time, running b
 	names := make([]string, len(sel))
 	units := append([]string{}, comp.Units...)
 	for i, s := range sel {
-		names[i] = s.Composition + "/" + s.Name
+		names[i] = s.Composition + "/" + s.Label()
 		units = append(units, s.Unit)
 	}
 	display := progress.New(stdout, rt.terminal(stdout), names)

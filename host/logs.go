@@ -32,7 +32,8 @@ func newLogsCommand(rt *hostRuntime) *cobra.Command {
 		Use:   "logs COMPOSITION [SERVICE...] [-f] [--since T] [--tail N]",
 		Short: "Show the logs of a composition's containers, merged in time order",
 		Long: `Logs shows the logs of the composition's containers (of the named services), merged
-in time order, each line prefixed by its service as docker compose does. -f follows
+in time order, each line prefixed by its service as docker compose does (by service
+and replica number, "app-2", for a scaled service's containers). -f follows
 them; --since and --tail are the engine's (a timestamp or a duration such as 10m; a
 number of lines per container).`,
 		Args: cobra.MinimumNArgs(1),
@@ -55,7 +56,7 @@ type logLine struct {
 	at     time.Time
 	stamp  string
 	text   string
-	source int // index of the service, which breaks ties in its order
+	source int // index of the container, which breaks ties in its order
 }
 
 func runLogs(ctx context.Context, rt *hostRuntime, opts logsOptions, args []string, stdout, stderr io.Writer) error {
@@ -83,7 +84,7 @@ func runLogs(ctx context.Context, rt *hostRuntime, opts logsOptions, args []stri
 		if !ok {
 			// oci-containers removes a stopped container, whose lines then live only in
 			// the journal (its log driver).
-			fmt.Fprintf(stderr, "khepri: %s has no container (is %s running?); its earlier lines are in the journal: journalctl CONTAINER_NAME=%s\n", s.Name, s.Unit, s.Container)
+			fmt.Fprintf(stderr, "khepri: %s has no container (is %s running?); its earlier lines are in the journal: journalctl CONTAINER_NAME=%s\n", s.Label(), s.Unit, s.Container)
 			continue
 		}
 		r, err := eng.Logs(ctx, c.Name, engine.LogOptions{Since: opts.since, Tail: opts.tail, Follow: opts.follow})
@@ -91,7 +92,7 @@ func runLogs(ctx context.Context, rt *hostRuntime, opts logsOptions, args []stri
 			closeAll(streams)
 			return err
 		}
-		names = append(names, s.Name)
+		names = append(names, s.Label())
 		streams = append(streams, r)
 	}
 	if len(streams) == 0 {

@@ -24,11 +24,11 @@ func newPsCommand(rt *hostRuntime) *cobra.Command {
 	var opts psOptions
 	cmd := &cobra.Command{
 		Use:   "ps [COMPOSITION...]",
-		Short: "List the compositions' services: unit, container, health, ports, image, uptime",
-		Long: `Ps lists every service of the named compositions (of all when none is named):
-its container, the state of its systemd unit, the container's state and health, its
-published ports, its image and how long it has run. --format json prints the same as
-a JSON array for scripts.`,
+		Short: "List the compositions' containers: service, unit, health, ports, image, uptime",
+		Long: `Ps lists every container of the named compositions (of all when none is named),
+one row each, so a scaled service has a row per replica: its service, the state of its
+systemd unit, the container's state and health, its published ports, its image and
+how long it has run. --format json prints the same as a JSON array for scripts.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPs(cmd.Context(), rt, opts, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -38,7 +38,7 @@ a JSON array for scripts.`,
 	return cmd
 }
 
-// psRow is one service; its JSON form is `khepri ps --format json`'s, a stable contract.
+// psRow is one container; its JSON form is `khepri ps --format json`'s, a stable contract.
 type psRow struct {
 	Composition string   `json:"composition"`
 	Service     string   `json:"service"`

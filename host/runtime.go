@@ -98,7 +98,9 @@ func selectServices(m *manifest.Manifest, args []string) ([]manifest.Selected, m
 }
 
 // findContainer picks a service's container among the engine's: by the compose
-// labels, preferring the manifest's name when an older container carries them too.
+// labels, preferring the manifest's name when an older container carries them too. A
+// scaled service's replicas all carry the same labels, so a replica is found by its
+// name only.
 func findContainer(cs []engine.Container, s manifest.Selected) (engine.Container, bool) {
 	var found engine.Container
 	ok := false
@@ -106,7 +108,10 @@ func findContainer(cs []engine.Container, s manifest.Selected) (engine.Container
 		if c.Project != s.Composition || c.Service != s.Name {
 			continue
 		}
-		if !ok || c.Name == s.Container {
+		if c.Name == s.Container {
+			return c, true
+		}
+		if !ok && !s.Scaled() {
 			found, ok = c, true
 		}
 	}

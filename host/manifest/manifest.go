@@ -19,7 +19,8 @@ const DefaultPath = "/etc/khepri/manifest.json"
 
 // Version is the manifest format this package reads and writes. nixlib/manifest.nix
 // writes the same number; a reader meeting another one says so instead of guessing.
-const Version = 1
+// Version 2 lists a service's containers, of which a scaled service has several.
+const Version = 2
 
 // Manifest is every composition of one host, as the expansion made it.
 type Manifest struct {
@@ -45,19 +46,29 @@ type Composition struct {
 	Services map[string]Service `json:"services"`
 }
 
-// Service is one compose service: one container run by one systemd unit.
+// Service is one compose service: its containers, each run by one systemd unit, and
+// what they all share.
 type Service struct {
+	// Containers are the service's replicas in compose's numbering: replica N (compose's
+	// --index N) is Containers[N-1]. An unscaled service has one.
+	Containers []Replica `json:"containers"`
+	Image      string    `json:"image"`
+	// Ports are the published ports as each container is given them.
+	Ports []string `json:"ports"`
+	// Networks are the engine names of the networks the containers join (none with a
+	// network mode such as host).
+	Networks []string `json:"networks"`
+	// Volumes are each container's mounts as the engine is given them: the short
+	// `source:target[:options]`, then the long syntax's --mount values.
+	Volumes []string `json:"volumes"`
+}
+
+// Replica is one container of a service.
+type Replica struct {
 	// Container is the engine's container name.
 	Container string `json:"container"`
 	// Unit is the container's systemd unit, e.g. "docker-paperless-db.service".
-	Unit  string `json:"unit"`
-	Image string `json:"image"`
-	// Ports are the published ports as the container is given them.
-	Ports []string `json:"ports"`
-	// Networks are the engine names of the networks the container joins.
-	Networks []string `json:"networks"`
-	// Volumes are the container's mounts, `source:target[:options]`.
-	Volumes []string `json:"volumes"`
+	Unit string `json:"unit"`
 }
 
 // ErrNotFound is returned by Read when there is no manifest file.
@@ -81,13 +92,23 @@ func Read(path string) (*Manifest, error) {
 
 // Parse decodes and checks a manifest.
 func Parse(data []byte) (*Manifest, error) {
-	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&m); err != nil {
+	// The version first, so that another format is named as such rather than by the
+	// first field this one does not have.
+	var v struct {
+		Version int `json:"version"`
+	}
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&v); err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
-	if m.Version != Version {
-		return nil, fmt.Errorf("format version %d, but this khepri reads version %d: use the khepri of the running system (/run/current-system/sw/bin/khepri)", m.Version, Version)
+	if v.Version != Version {
+		return nil, fmt.Errorf("format version %d, but this khepri reads version %d: use the khepri of the running system (/run/current-system/sw/bin/khepri)", v.Version, Version)
+	}
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// The module writes exactly these fields; another field is another format.
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
 	}
 	if m.Backend != "docker" && m.Backend != "podman" {
 		return nil, fmt.Errorf("backend %q: want \"docker\" or \"podman\"", m.Backend)
@@ -98,8 +119,13 @@ func Parse(data []byte) (*Manifest, error) {
 			return nil, fmt.Errorf("composition %s has no target", name)
 		}
 		for sname, s := range c.Services {
-			if s.Container == "" || s.Unit == "" {
-				return nil, fmt.Errorf("service %s.%s needs a container and a unit", name, sname)
+			if len(s.Containers) == 0 {
+				return nil, fmt.Errorf("service %s.%s has no container", name, sname)
+			}
+			for _, r := range s.Containers {
+				if r.Container == "" || r.Unit == "" {
+					return nil, fmt.Errorf("service %s.%s: each container needs a name and a unit", name, sname)
+				}
 			}
 		}
 	}
@@ -145,6 +171,9 @@ func (m *Manifest) normalize() {
 			s.Ports = nonNil(s.Ports)
 			s.Networks = nonNil(s.Networks)
 			s.Volumes = nonNil(s.Volumes)
+			if s.Containers == nil {
+				s.Containers = []Replica{}
+			}
 			c.Services[sname] = s
 		}
 		m.Compositions[name] = c
@@ -177,8 +206,9 @@ func (m *Manifest) Composition(name string) (Composition, error) {
 	return c, nil
 }
 
-// Select returns the named services of a composition, all of them when names is
-// empty, sorted by name; the error names the first unknown one and lists the known.
+// Select returns the containers of the named services of a composition, of all its
+// services when names is empty: by service name, then in replica order. The error
+// names the first unknown service and lists the known.
 func (m *Manifest) Select(composition string, names []string) ([]Selected, error) {
 	c, err := m.Composition(composition)
 	if err != nil {
@@ -196,18 +226,37 @@ func (m *Manifest) Select(composition string, names []string) ([]Selected, error
 		}
 		if !seen[n] {
 			seen[n] = true
-			out = append(out, Selected{Composition: composition, Name: n, Service: s})
+			for i, r := range s.Containers {
+				out = append(out, Selected{Composition: composition, Name: n, Index: i + 1, Replica: r, Service: s})
+			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Selected) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(out, func(a, b Selected) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
-// Selected is a service with its composition and name.
+// Selected is one container of a service, with its composition, service name and
+// replica number.
 type Selected struct {
 	Composition string
-	Name        string
+	// Name is the compose service's.
+	Name string
+	// Index is the replica's number, from 1 (compose's --index).
+	Index int
+	Replica
 	Service
+}
+
+// Scaled tells whether the container's service has more than one.
+func (s Selected) Scaled() bool { return len(s.Containers) > 1 }
+
+// Label names the container as compose's logs prefix it: the service, and for a scaled
+// service its replica's number too ("app-2").
+func (s Selected) Label() string {
+	if s.Scaled() {
+		return fmt.Sprintf("%s-%d", s.Name, s.Index)
+	}
+	return s.Name
 }
 
 func known(names []string) string {

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const paperless = `{"backend":"docker","compositions":{"paperless":{"networks":["paperless_paperless","proxy_net"],"services":{"broker":{"container":"paperless-broker","image":"docker.io/library/redis:7","networks":["paperless_paperless"],"ports":[],"unit":"docker-paperless-broker.service","volumes":["paperless_redisdata:/data:rw"]},"webserver":{"container":"paperless_web","image":"ghcr.io/paperless-ngx/paperless-ngx:latest","networks":["paperless_paperless","proxy_net"],"ports":["8000:8000/tcp"],"unit":"docker-paperless_web.service","volumes":["paperless_data:/usr/src/paperless/data:rw"]}},"target":"khepri-paperless.target","units":["khepri-paperless-network-paperless.service"],"volumes":["paperless_data","paperless_redisdata"]}},"version":1}`
+const paperless = `{"backend":"docker","compositions":{"paperless":{"networks":["paperless_paperless","proxy_net"],"services":{"broker":{"containers":[{"container":"paperless-broker","unit":"docker-paperless-broker.service"}],"image":"docker.io/library/redis:7","networks":["paperless_paperless"],"ports":[],"volumes":["paperless_redisdata:/data:rw"]},"webserver":{"containers":[{"container":"paperless_web","unit":"docker-paperless_web.service"}],"image":"ghcr.io/paperless-ngx/paperless-ngx:latest","networks":["paperless_paperless","proxy_net"],"ports":["8000:8000/tcp"],"volumes":["paperless_data:/usr/src/paperless/data:rw"]},"worker":{"containers":[{"container":"paperless-worker-1","unit":"docker-paperless-worker-1.service"},{"container":"paperless-worker-2","unit":"docker-paperless-worker-2.service"}],"image":"example/worker:1","networks":["paperless_paperless"],"ports":[],"volumes":[]}},"target":"khepri-paperless.target","units":["khepri-paperless-network-paperless.service"],"volumes":["paperless_data","paperless_redisdata"]}},"version":2}`
 
 func TestParseAndSelect(t *testing.T) {
 	m, err := Parse([]byte(paperless))
@@ -23,9 +23,10 @@ func TestParseAndSelect(t *testing.T) {
 		want    []string
 		wantErr string
 	}{
-		{name: "all services, sorted", want: []string{"broker", "webserver"}},
+		{name: "every container, by service then replica", want: []string{"broker", "webserver", "worker-1", "worker-2"}},
 		{name: "named services, sorted, once each", give: []string{"webserver", "broker", "webserver"}, want: []string{"broker", "webserver"}},
-		{name: "unknown service lists the known", give: []string{"web"}, wantErr: `unknown service "web" in composition paperless; known: broker, webserver`},
+		{name: "a scaled service gives each replica", give: []string{"worker"}, want: []string{"worker-1", "worker-2"}},
+		{name: "unknown service lists the known", give: []string{"web"}, wantErr: `unknown service "web" in composition paperless; known: broker, webserver, worker`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,12 +36,15 @@ func TestParseAndSelect(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			var names []string
+			var labels []string
 			for _, s := range got {
-				names = append(names, s.Name)
+				labels = append(labels, s.Label())
 				assert.Equal(t, "paperless", s.Composition)
+				// The unit is the replica's, numbered as compose numbers containers.
+				assert.Equal(t, "docker-"+s.Container+".service", s.Unit)
+				assert.Equal(t, s.Containers[s.Index-1], s.Replica)
 			}
-			assert.Equal(t, tt.want, names)
+			assert.Equal(t, tt.want, labels)
 		})
 	}
 
@@ -55,10 +59,13 @@ func TestParseRejects(t *testing.T) {
 		wantErr string
 	}{
 		{name: "not JSON", give: `{`, wantErr: "parse: unexpected EOF"},
-		{name: "other version", give: `{"version":2,"backend":"docker"}`, wantErr: "format version 2, but this khepri reads version 1: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
-		{name: "unknown backend", give: `{"version":1,"backend":"lxc"}`, wantErr: `backend "lxc": want "docker" or "podman"`},
-		{name: "no target", give: `{"version":1,"backend":"podman","compositions":{"a":{}}}`, wantErr: "composition a has no target"},
-		{name: "service without unit", give: `{"version":1,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s"}}}}}`, wantErr: "service a.s needs a container and a unit"},
+		{name: "other version", give: `{"version":3,"backend":"docker"}`, wantErr: "format version 3, but this khepri reads version 2: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
+		{name: "version 1, a container per service", give: `{"version":1,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s","unit":"docker-a-s.service"}}}}}`, wantErr: "format version 1, but this khepri reads version 2: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
+		{name: "unknown field", give: `{"version":2,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s","containers":[]}}}}}`, wantErr: `parse: json: unknown field "container"`},
+		{name: "unknown backend", give: `{"version":2,"backend":"lxc"}`, wantErr: `backend "lxc": want "docker" or "podman"`},
+		{name: "no target", give: `{"version":2,"backend":"podman","compositions":{"a":{}}}`, wantErr: "composition a has no target"},
+		{name: "service without containers", give: `{"version":2,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"containers":[]}}}}}`, wantErr: "service a.s has no container"},
+		{name: "container without unit", give: `{"version":2,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"containers":[{"container":"a-s"}]}}}}}`, wantErr: "service a.s: each container needs a name and a unit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,11 +90,11 @@ func TestMarshalIsStable(t *testing.T) {
 	assert.Contains(t, string(first), "\"ports\": [],\n")
 	assert.NotContains(t, string(first), "null")
 
-	empty, err := Parse([]byte(`{"version":1,"backend":"docker"}`))
+	empty, err := Parse([]byte(`{"version":2,"backend":"docker"}`))
 	require.NoError(t, err)
 	data, err := empty.Marshal()
 	require.NoError(t, err)
-	assert.Equal(t, "{\n  \"version\": 1,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
+	assert.Equal(t, "{\n  \"version\": 2,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
 }
 
 func TestReadMissingFileSaysWhatToDo(t *testing.T) {
@@ -99,5 +106,5 @@ func TestReadMissingFileSaysWhatToDo(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(paperless), 0o644))
 	m, err := Read(path)
 	require.NoError(t, err)
-	assert.Len(t, m.Compositions["paperless"].Services, 2)
+	assert.Len(t, m.Compositions["paperless"].Services, 3)
 }

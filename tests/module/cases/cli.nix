@@ -40,6 +40,45 @@ let
     ]
   );
   disabled = hostWith "docker" [ { khepri.cli.enable = false; } ];
+
+  # A scaled service, two network modes and a long-syntax volume: the manifest lists
+  # every replica, and only the networks the containers join and the named volumes.
+  edgeOn =
+    backend:
+    (manifestOf (
+      hostWith backend [
+        {
+          khepri.compositions.edge = {
+            volumes = [ "data" ];
+            services = {
+              app = {
+                image = "example/app:1";
+                scale = 2;
+                volumes = [
+                  {
+                    type = "volume";
+                    source = "data";
+                    # The comma makes the plugin quote the field.
+                    target = "/srv/a,b";
+                    readOnly = true;
+                  }
+                ];
+              };
+              monitor = {
+                image = "example/monitor:1";
+                networkMode = "host";
+              };
+              sidecar = {
+                image = "example/sidecar:1";
+                networkMode = "container:vpn-gateway";
+              };
+            };
+          };
+        }
+      ]
+    )).compositions.edge;
+  edge = edgeOn "docker";
+  edgePodman = edgeOn "podman";
 in
 {
   "test: the command is installed by default" = {
@@ -62,7 +101,7 @@ in
       compositions = builtins.attrNames docker.compositions;
     };
     expected = {
-      version = 1;
+      version = 2;
       backend = "docker";
       compositions = [ "paperless" ];
     };
@@ -90,11 +129,15 @@ in
       ];
     };
   };
-  "test: a service records its container, unit, image, ports, networks and mounts" = {
+  "test: a service records its containers and units, image, ports, networks and mounts" = {
     expr = docker.compositions.paperless.services.webserver;
     expected = {
-      container = "paperless_web";
-      unit = "docker-paperless_web.service";
+      containers = [
+        {
+          container = "paperless_web";
+          unit = "docker-paperless_web.service";
+        }
+      ];
       image = "ghcr.io/paperless-ngx/paperless-ngx:latest";
       ports = [ "8000:8000/tcp" ];
       networks = [
@@ -124,11 +167,16 @@ in
   "test: on podman the units and the network names follow podman's forms" = {
     expr = {
       inherit (podman) backend;
-      inherit (podman.compositions.paperless.services.webserver) unit networks;
+      inherit (podman.compositions.paperless.services.webserver) containers networks;
     };
     expected = {
       backend = "podman";
-      unit = "podman-paperless_web.service";
+      containers = [
+        {
+          container = "paperless_web";
+          unit = "podman-paperless_web.service";
+        }
+      ];
       networks = [
         "paperless_paperless"
         "proxy_net"
@@ -150,6 +198,121 @@ in
       volumes = [ "hello_cache" ];
       networks = [ "hello_default" ];
       services = [ "server" ];
+    };
+  };
+  "test: a scaled service records every replica, in compose's numbering" = {
+    expr = edge.services.app;
+    expected = {
+      containers = [
+        {
+          container = "edge-app-1";
+          unit = "docker-edge-app-1.service";
+        }
+        {
+          container = "edge-app-2";
+          unit = "docker-edge-app-2.service";
+        }
+      ];
+      image = "example/app:1";
+      ports = [ ];
+      networks = [ "edge_default" ];
+      volumes = [ "type=volume,source=edge_data,\"target=/srv/a,b\",readonly=true" ];
+    };
+  };
+  "test: network_mode host joins no network, and host is not one" = {
+    expr = edge.services.monitor;
+    expected = {
+      containers = [
+        {
+          container = "edge-monitor";
+          unit = "docker-edge-monitor.service";
+        }
+      ];
+      image = "example/monitor:1";
+      ports = [ ];
+      networks = [ ];
+      volumes = [ ];
+    };
+  };
+  "test: network_mode container: joins no network, and container is not one" = {
+    expr = edge.services.sidecar;
+    expected = {
+      containers = [
+        {
+          container = "edge-sidecar";
+          unit = "docker-edge-sidecar.service";
+        }
+      ];
+      image = "example/sidecar:1";
+      ports = [ ];
+      networks = [ ];
+      volumes = [ ];
+    };
+  };
+  "test: a long-syntax volume is a named volume; network modes add no networks" = {
+    expr = removeAttrs edge [ "services" ];
+    expected = {
+      target = "khepri-edge.target";
+      units = [
+        "khepri-edge-network-default.service"
+        "khepri-edge-volume-data.service"
+      ];
+      networks = [ "edge_default" ];
+      volumes = [ "edge_data" ];
+    };
+  };
+  "test: on podman, network modes and long-syntax volumes read the same" = {
+    expr = edgePodman;
+    expected = {
+      target = "khepri-edge.target";
+      units = [
+        "khepri-edge-network-default.service"
+        "khepri-edge-volume-data.service"
+      ];
+      networks = [ "edge_default" ];
+      volumes = [ "edge_data" ];
+      services = {
+        app = {
+          containers = [
+            {
+              container = "edge-app-1";
+              unit = "podman-edge-app-1.service";
+            }
+            {
+              container = "edge-app-2";
+              unit = "podman-edge-app-2.service";
+            }
+          ];
+          image = "example/app:1";
+          ports = [ ];
+          networks = [ "edge_default" ];
+          volumes = [ "type=volume,source=edge_data,\"target=/srv/a,b\",readonly=true" ];
+        };
+        monitor = {
+          containers = [
+            {
+              container = "edge-monitor";
+              unit = "podman-edge-monitor.service";
+            }
+          ];
+          image = "example/monitor:1";
+          ports = [ ];
+          networks = [ ];
+          volumes = [ ];
+        };
+        sidecar = {
+          containers = [
+            {
+              container = "edge-sidecar";
+              unit = "podman-edge-sidecar.service";
+            }
+          ];
+          image = "example/sidecar:1";
+          ports = [ ];
+          networks = [ ];
+          volumes = [ ];
+        };
+      };
     };
   };
 }
