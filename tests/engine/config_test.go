@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
@@ -104,21 +103,6 @@ func capEff(t *testing.T, status string) uint64 {
 	}
 	t.Fatalf("no CapEff in %q", status)
 	return 0
-}
-
-// Compose keys that reach the container but are not khepri options yet: each subtest
-// skips, naming the key, until the option exists, and then fails until its engine
-// test is written.
-func TestOptionsNotYetMapped(t *testing.T) {
-	fields := (&khepriv1.Service{}).ProtoReflect().Descriptor().Fields()
-	for _, name := range []string{} {
-		t.Run(name, func(t *testing.T) {
-			if fields.ByName(protoreflect.Name(name)) == nil {
-				t.Skipf("not run: services.<s>.%s is not an option yet (issue 3): nothing reaches the container to check", name)
-			}
-			t.Fatalf("services.<s>.%s is an option now: check in TestConfigReachesContainer that it reaches the container", name)
-		})
-	}
 }
 
 // dependsOn orders the start: each container starts only after the ones it depends on

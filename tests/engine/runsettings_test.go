@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The run settings of issue 3 reach the container: oci-containers options (user,
+// The run settings reach the container: oci-containers options (user,
 // workdir, hostname), and flags for the healthcheck, kernel settings and limits.
 func TestRunSettingsReachContainer(t *testing.T) {
 	t.Parallel()
