@@ -13,9 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-
-	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // environment, command, entrypoint, labels and ports reach the container: as the
