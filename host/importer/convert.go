@@ -169,22 +169,15 @@ func (c *converter) resources(section string) nw.Value {
 		fields = networkFields
 	}
 	attrs := nw.Attrs{}
-	bare := true
 	for _, name := range sortedKeys(model) {
 		path := section + "." + name
 		settings := nw.Attrs{}
 		if model[name] != nil {
 			settings, _ = c.object(path, model[name], fields).(nw.Attrs)
 		}
-		if len(settings) > 0 || len(c.comments(path)) > 0 {
-			bare = false
-		}
 		attrs = append(attrs, nw.Attr{Name: name, Value: settings, Comments: c.comments(path)})
 	}
-	if bare {
-		return namesOf(attrs)
-	}
-	return attrs
+	return namesOrAttrs(attrs)
 }
 
 func (c *converter) service(path string, svc map[string]any) nw.Attrs {
@@ -230,12 +223,17 @@ func (c *converter) service(path string, svc map[string]any) nw.Attrs {
 	return out
 }
 
-func namesOf(attrs nw.Attrs) nw.List {
-	out := nw.List{}
+// namesOrAttrs writes entries the way compose's short form reads: a list of names when
+// none has a setting (or a comment), and the attribute set otherwise.
+func namesOrAttrs(attrs nw.Attrs) nw.Value {
+	names := nw.List{}
 	for _, a := range attrs {
-		out = append(out, nw.String(a.Name))
+		if settings, _ := a.Value.(nw.Attrs); len(settings) > 0 || len(a.Comments) > 0 {
+			return attrs
+		}
+		names = append(names, nw.String(a.Name))
 	}
-	return out
+	return names
 }
 
 // scalarAttrs writes a mapping of compose scalars sorted by name; integers and booleans

@@ -25,15 +25,6 @@ func (c *converter) invalid(path string, v any, want string) {
 	c.unsupported(path, "expected "+want+", not "+fmt.Sprintf("%T", v), v)
 }
 
-// command keeps compose's form: a string stays a string (khepri splits it as compose
-// does), a list stays a list, and an empty list (which clears the entrypoint) stays.
-func (c *converter) command(path string, v any) nw.Value {
-	if s, ok := v.(string); ok {
-		return nw.String(s)
-	}
-	return c.strList(path, v)
-}
-
 func (c *converter) strList(path string, v any) nw.Value {
 	l, ok := v.([]any)
 	if !ok {
@@ -415,21 +406,14 @@ func (c *converter) serviceNetworks(path string, v any) nw.Value {
 		return nil
 	}
 	attrs := nw.Attrs{}
-	bare := true
 	for _, name := range sortedKeys(m) {
 		settings := nw.Attrs{}
 		if m[name] != nil {
 			settings, _ = c.object(path+"."+name, m[name], serviceNetworkFields).(nw.Attrs)
 		}
-		if len(settings) > 0 {
-			bare = false
-		}
 		attrs = append(attrs, nw.Attr{Name: name, Value: settings})
 	}
-	if bare {
-		return namesOf(attrs)
-	}
-	return attrs
+	return namesOrAttrs(attrs)
 }
 
 // serviceNetworkFields are a service's settings on one network, in the order
@@ -481,7 +465,6 @@ func (c *converter) dependsOn(path string, v any) nw.Value {
 		return nil
 	}
 	attrs := nw.Attrs{}
-	bare := true
 	for _, name := range sortedKeys(m) {
 		cfg, _ := m[name].(map[string]any)
 		settings := nw.Attrs{}
@@ -504,13 +487,7 @@ func (c *converter) dependsOn(path string, v any) nw.Value {
 				c.unsupported(path+"."+name+"."+key, notSupported, val)
 			}
 		}
-		if len(settings) > 0 {
-			bare = false
-		}
 		attrs = append(attrs, nw.Attr{Name: name, Value: settings})
 	}
-	if bare {
-		return namesOf(attrs)
-	}
-	return attrs
+	return namesOrAttrs(attrs)
 }

@@ -14,8 +14,8 @@ import (
 var serviceKeys = []field{
 	{"image", "image", (*converter).str},
 	{"container_name", "containerName", (*converter).str},
-	{"command", "command", (*converter).command},
-	{"entrypoint", "entrypoint", (*converter).command},
+	{"command", "command", (*converter).strOrList},
+	{"entrypoint", "entrypoint", (*converter).strOrList},
 	{"environment", "environment", (*converter).environment},
 	{"env_file", "envFile", (*converter).envFile},
 	{"volumes", "volumes", (*converter).volumes},
@@ -193,7 +193,7 @@ func (c *converter) duration(path string, v any) nw.Value {
 }
 
 var healthcheckFields = []field{
-	{"test", "test", (*converter).command},
+	{"test", "test", (*converter).strOrList},
 	{"interval", "interval", (*converter).duration},
 	{"timeout", "timeout", (*converter).duration},
 	{"retries", "retries", (*converter).integer},
@@ -203,7 +203,7 @@ var healthcheckFields = []field{
 }
 
 var hookFields = []field{
-	{"command", "command", (*converter).command},
+	{"command", "command", (*converter).strOrList},
 	{"user", "user", (*converter).str},
 	{"privileged", "privileged", (*converter).boolean},
 	{"working_dir", "workingDir", (*converter).str},

@@ -140,7 +140,8 @@ func (c *converter) number(path string, v any) nw.Value {
 }
 
 // strOrList keeps a string as a string and a list as a list, as compose allows for
-// `dns`, `tmpfs` and the like.
+// `command`, `entrypoint`, `dns`, `tmpfs` and the like (khepri splits a string command
+// as compose does, and an empty list, which clears the entrypoint, stays).
 func (c *converter) strOrList(path string, v any) nw.Value {
 	if s, ok := v.(string); ok {
 		return nw.String(s)
