@@ -7,12 +7,14 @@ let
   doc = khepriLib.composeDoc "services";
   deployDoc = khepriLib.composeDoc "deploy";
 
-  int =
-    example: key: description:
-    khepriLib.optional types.int ''
+  # An option unset (null) unless given, whose description ends with its compose key.
+  option =
+    type: example: key: description:
+    khepriLib.optional type ''
       ${description}
       ${doc key}
     '' example;
+  int = option types.int;
   # Compose's byte sizes: a number of bytes, or a string such as "512m" or "1gb".
   bytes = types.nullOr (types.either types.int types.str);
   cpus = types.nullOr (
@@ -104,35 +106,15 @@ in
     cpuShares = int 512 "cpu_shares" "The container's relative CPU weight (`--cpu-shares`).";
     cpuPeriod = int 100000 "cpu_period" "The CFS scheduler period in microseconds (`--cpu-period`).";
     cpuQuota = int 50000 "cpu_quota" "The CFS scheduler quota in microseconds (`--cpu-quota`).";
-    cpuRtPeriod = mkOption {
-      type = types.nullOr (types.either types.int types.str);
-      default = null;
-      example = "1s";
-      description = ''
-        The real-time scheduler period: microseconds, or a compose duration
-        (`--cpu-rt-period`).
-        ${doc "cpu_rt_period"}
-      '';
-    };
-    cpuRtRuntime = mkOption {
-      type = types.nullOr (types.either types.int types.str);
-      default = null;
-      example = "950ms";
-      description = ''
-        The real-time scheduler runtime: microseconds, or a compose duration
-        (`--cpu-rt-runtime`).
-        ${doc "cpu_rt_runtime"}
-      '';
-    };
-    cpuset = mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      example = "0-3";
-      description = ''
-        The CPUs the container may run on (`--cpuset-cpus`).
-        ${doc "cpuset"}
-      '';
-    };
+    cpuRtPeriod = option (types.either types.int types.str) "1s" "cpu_rt_period" ''
+      The real-time scheduler period: microseconds, or a compose duration
+      (`--cpu-rt-period`).
+    '';
+    cpuRtRuntime = option (types.either types.int types.str) "950ms" "cpu_rt_runtime" ''
+      The real-time scheduler runtime: microseconds, or a compose duration
+      (`--cpu-rt-runtime`).
+    '';
+    cpuset = option types.str "0-3" "cpuset" "The CPUs the container may run on (`--cpuset-cpus`).";
     memLimit = mkOption {
       type = bytes;
       default = null;

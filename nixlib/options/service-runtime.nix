@@ -7,12 +7,14 @@ let
   doc = khepriLib.composeDoc "services";
 
   # A string option that is unset (null) unless given.
-  str =
-    example: key: description:
-    khepriLib.optional types.str ''
+  # An option unset (null) unless given, whose description ends with its compose key.
+  option =
+    type: example: key: description:
+    khepriLib.optional type ''
       ${description}
       ${doc key}
     '' example;
+  str = option types.str;
 
   # A string or a list of strings, as compose allows for `dns`, `tmpfs`, ...
   strings = types.coercedTo types.str lib.toList (types.listOf types.str);
@@ -77,16 +79,10 @@ in
         ${doc "read_only"}
       '';
     };
-    init = mkOption {
-      type = types.nullOr types.bool;
-      default = null;
-      example = true;
-      description = ''
-        Whether an init process runs as PID 1, forwarding signals and reaping zombies
-        (`--init`); null keeps the engine's default.
-        ${doc "init"}
-      '';
-    };
+    init = option types.bool true "init" ''
+      Whether an init process runs as PID 1, forwarding signals and reaping zombies
+      (`--init`); null keeps the engine's default.
+    '';
     stopSignal = str "SIGQUIT" "stop_signal" ''
       The signal that stops the container (`--stop-signal`).
     '';
@@ -105,16 +101,10 @@ in
         ${doc "tmpfs"}
       '';
     };
-    shmSize = mkOption {
-      type = types.nullOr (types.either types.int types.str);
-      default = null;
-      example = "256m";
-      description = ''
-        The size of `/dev/shm`: bytes, or a compose byte size such as `64m` or `1gb`
-        (`--shm-size`).
-        ${doc "shm_size"}
-      '';
-    };
+    shmSize = option (types.either types.int types.str) "256m" "shm_size" ''
+      The size of `/dev/shm`: bytes, or a compose byte size such as `64m` or `1gb`
+      (`--shm-size`).
+    '';
     sysctls = mkOption {
       type = types.either (types.listOf types.str) (types.attrsOf composeScalar);
       default = { };
