@@ -37,7 +37,10 @@ in
       nixosModule =
         { config, lib, ... }:
         {
-          config = import ./nixos.nix { inherit config lib expansion; };
+          config = import ./nixos.nix {
+            inherit config lib expansion;
+            inherit (checked.config.khepri) compositions;
+          };
         };
     };
 }

@@ -10,13 +10,21 @@ let
   inherit (lib) mkIf mkOption types;
   cfg = config.khepri;
   khepriOptions = import ./options { inherit lib; };
+  # A rootless composition's uid is its user's, unless set.
+  withUids = lib.mapAttrs (
+    _: c:
+    if c.podman.user != null && c.podman.uid == null then
+      lib.recursiveUpdate c { podman.uid = config.users.users.${c.podman.user}.uid or null; }
+    else
+      c
+  ) cfg.compositions;
   expansion = import ./expand.nix {
     khepri = cfg.package;
     inherit (cfg) plugin;
     system = pkgs.stdenv.buildPlatform.system;
     inherit (config.virtualisation.oci-containers) backend;
     inherit (cfg) networks volumes;
-    compositions = khepriOptions.toRequest cfg.compositions;
+    compositions = khepriOptions.toRequest withUids;
   };
 in
 {
@@ -66,7 +74,7 @@ in
   config = mkIf (cfg.compositions != { } || cfg.networks != { } || cfg.volumes != { }) (
     import ./nixos.nix {
       inherit config lib expansion;
-      inherit (cfg) cli;
+      inherit (cfg) cli compositions;
     }
   );
 }

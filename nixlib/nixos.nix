@@ -8,6 +8,8 @@
   cli ? {
     enable = false;
   },
+  # The compositions as declared, for the users that rootless ones run as.
+  compositions ? { },
 }:
 let
   inherit (config.virtualisation.oci-containers) backend;
@@ -16,6 +18,52 @@ let
       config.virtualisation.docker.package
     else
       config.virtualisation.podman.package;
+
+  # Users that run rootless compositions, with their compositions' names. Read from the
+  # declarations rather than the expansion: the expansion reads these users' uids.
+  rootlessUsers = lib.foldlAttrs (
+    acc: name: c:
+    let
+      user = c.podman.user or null;
+    in
+    if backend == "podman" && (c.enable or true) && user != null && user != "root" then
+      acc // { ${user} = (acc.${user} or [ ]) ++ [ name ]; }
+    else
+      acc
+  ) { } compositions;
+
+  # Rootless containers, and what they need of the host.
+  rootlessContainers = lib.filterAttrs (_: c: (c.podman.user or "root") != "root") expansion.containers;
+  projectOf = c: c.labels."com.docker.compose.project" or "?";
+  serviceOf = c: c.labels."com.docker.compose.service" or "?";
+  portStart =
+    let
+      v = config.boot.kernel.sysctl."net.ipv4.ip_unprivileged_port_start" or null;
+    in
+    if v == null then 1024 else lib.toInt (toString v);
+  # The first host port of a published port (`[ip:]host[-end]:container[/proto]`), or
+  # null when the engine picks it.
+  hostPortOf =
+    spec:
+    let
+      fields = lib.splitString ":" (builtins.head (lib.splitString "/" spec));
+      host = builtins.head (lib.splitString "-" (lib.elemAt fields (builtins.length fields - 2)));
+    in
+    if builtins.length fields < 2 || host == "" then null else lib.toInt host;
+  # The uid an expanded container unit was ordered after (user@<uid>.service).
+  expandedUid =
+    name:
+    let
+      units = expansion.containerUnits."${backend}-${name}".requires or [ ];
+      uids = lib.concatMap (
+        u:
+        let
+          m = builtins.match "user@([0-9]+)[.]service" u;
+        in
+        lib.optional (m != null) (lib.toInt (builtins.head m))
+      ) units;
+    in
+    if uids == [ ] then null else builtins.head uids;
 in
 {
   virtualisation.oci-containers.containers = expansion.containers;
@@ -42,17 +90,76 @@ in
       message = "khepri: the compositions were expanded for the ${expansion.backend} backend, but virtualisation.oci-containers.backend is ${backend}.";
     }
   ]
-  # khepri's network and volume units run podman as root, so a container that runs as
-  # another user would not see them.
-  ++ lib.mapAttrsToList (name: c: {
-    assertion = backend != "podman" || (config.virtualisation.oci-containers.containers.${name}.podman.user or "root") == "root";
-    message = "virtualisation.oci-containers.containers.${name}.podman.user: composition ${
-      c.labels."com.docker.compose.project" or "?"
-    } runs rootful: khepri creates its networks and volumes with root's podman, which a rootless container does not see; leave podman.user unset for khepri's containers.";
-  }) expansion.containers
+  # A container's user is its composition's: khepri's network and volume units run as
+  # that user too, in the same podman.
+  ++ lib.mapAttrsToList (
+    name: c:
+    let
+      expanded = c.podman.user or "root";
+    in
+    {
+      assertion =
+        backend != "podman"
+        || (config.virtualisation.oci-containers.containers.${name}.podman.user or "root") == expanded;
+      message = "virtualisation.oci-containers.containers.${name}.podman.user: composition ${projectOf c} runs as ${expanded}; set the user in khepri.compositions.${projectOf c}.podman.user, so that its network and volume units run as the same user.";
+    }
+  ) expansion.containers
+  ++ lib.concatLists (
+    lib.mapAttrsToList (
+      user: names:
+      let
+        u = config.users.users.${user};
+        where = "khepri.compositions.${builtins.head names}.podman.user";
+      in
+      [
+        {
+          assertion = u.autoSubUidGidRange || (u.subUidRanges != [ ] && u.subGidRanges != [ ]);
+          message = "${where}: ${user} has no subordinate uid and gid ranges, to which rootless podman maps the containers' users: make ${user} a normal user (users.users.${user}.isNormalUser = true) or set users.users.${user}.autoSubUidGidRange = true.";
+        }
+      ]
+    ) rootlessUsers
+  )
+  ++ lib.concatLists (
+    lib.mapAttrsToList (
+      name: c:
+      let
+        user = c.podman.user;
+        where = "khepri.compositions.${projectOf c}";
+        uid = expandedUid name;
+      in
+      [
+        {
+          assertion = uid == config.users.users.${user}.uid;
+          message = "${where}.podman.uid: the composition was expanded for uid ${toString uid}, but users.users.${user}.uid is ${
+            toString config.users.users.${user}.uid
+          }; its units need the user's own /run/user/<uid>.";
+        }
+      ]
+      ++ map (spec: {
+        assertion =
+          let
+            port = hostPortOf spec;
+          in
+          port == null || port >= portStart;
+        message = "${where}.services.${serviceOf c}.ports: ${spec} publishes a host port below ${toString portStart}, which rootless podman (as ${user}) cannot bind: publish a port from ${toString portStart} up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful.";
+      }) (c.ports or [ ])
+    ) rootlessContainers
+  )
   ++ expansion.assertions;
 
-  inherit (expansion) warnings;
+  warnings =
+    expansion.warnings
+    ++ lib.concatLists (
+      lib.mapAttrsToList (
+        user: names:
+        lib.optional (config.users.users.${user}.linger == false)
+          "khepri.compositions.${builtins.head names}.podman.user: users.users.${user}.linger is false, so ${user}'s manager, and the rootless compositions with it (${lib.concatStringsSep ", " names}), stop when ${user}'s last session ends."
+      ) rootlessUsers
+    );
+
+  # The user's manager runs from boot and outlives the user's sessions, as the
+  # compositions that need it do.
+  users.users = lib.mapAttrs (_: _: { linger = lib.mkDefault true; }) rootlessUsers;
 
   environment = lib.mkIf cli.enable {
     systemPackages = [ cli.package ];

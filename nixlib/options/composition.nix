@@ -14,6 +14,7 @@ in
       level = "composition";
     })
     (import ./composition-top.nix { inherit lib khepriLib; })
+    (import ./rootless.nix { inherit lib; })
   ];
 
   options = {

@@ -32,6 +32,8 @@ type compState struct {
 	path       diag.Path
 	c          *service.Composition
 	nets, vols map[string]resource
+	// rootless is the user a rootless composition runs as; nil runs it rootful.
+	rootless *systemd.Rootless
 }
 
 // prepare validates and names a composition's networks, volumes and containers, and
@@ -44,7 +46,9 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	if err := naming.ValidateComposition(name); err != nil {
 		h.d.Errorf(path, "%v", err)
 	}
+	rootless := h.rootless(comp, path)
 	c := &service.Composition{
+		Rootless:   rootless,
 		Name:       name,
 		Backend:    h.backend,
 		Path:       path,
@@ -67,12 +71,12 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	// Sorted, so that of two creators of one name the same one is reported each time.
 	for _, k := range slices.Sorted(maps.Keys(nets)) {
 		if n := nets[k]; !n.external {
-			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k)})
+			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k), owner: rootless.Owner()})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(vols)) {
 		if v := vols[k]; !v.external {
-			h.volumes.provide(v.name, &provider{unit: naming.VolumeUnit(name, k), path: path.Field("volumes").Key(k)})
+			h.volumes.provide(v.name, &provider{unit: naming.VolumeUnit(name, k), path: path.Field("volumes").Key(k), owner: rootless.Owner()})
 		}
 	}
 
@@ -96,7 +100,7 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		}
 	}
 	h.awaited(c, services, path)
-	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols}
+	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols, rootless: rootless}
 }
 
 // awaited finds the services that others wait for to be healthy or to have completed,
@@ -140,16 +144,17 @@ func (h *host) awaited(c *service.Composition, services map[string]*khepriv1.Ser
 // build expands a prepared composition into h.resp.
 func (h *host) build(st *compState) {
 	name, path, c := st.name, st.path, st.c
+	owner := st.rootless.Owner()
 	// An external network or volume that something on this host creates is ordered
 	// after its unit; one that nothing here creates stays a plain reference.
-	for k, n := range st.nets {
-		if n.external {
-			c.Networks[k] = service.Resource{Name: n.name, Unit: h.networks.unitFor(n.name)}
+	for _, k := range slices.Sorted(maps.Keys(st.nets)) {
+		if n := st.nets[k]; n.external {
+			c.Networks[k] = service.Resource{Name: n.name, Unit: h.external(h.networks, owner, n.name, path.Field("networks").Key(k))}
 		}
 	}
-	for k, v := range st.vols {
-		if v.external {
-			c.Volumes[k] = service.Resource{Name: v.name, Unit: h.volumes.unitFor(v.name)}
+	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
+		if v := st.vols[k]; v.external {
+			c.Volumes[k] = service.Resource{Name: v.name, Unit: h.external(h.volumes, owner, v.name, path.Field("volumes").Key(k))}
 		}
 	}
 
@@ -169,10 +174,10 @@ func (h *host) build(st *compState) {
 			h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
 		}
 		for _, k := range r.Networks {
-			h.networks.use(st.nets[k].name)
+			h.networks.use(owner, st.nets[k].name)
 		}
 		for _, k := range r.Volumes {
-			h.volumes.use(st.vols[k].name)
+			h.volumes.use(owner, st.vols[k].name)
 		}
 		h.ports = append(h.ports, r.Ports...)
 		edges[s] = r.DependsOn
@@ -230,22 +235,22 @@ func autoStart(r service.Result, comp *khepriv1.Composition, svc *khepriv1.Servi
 func (h *host) emitUnits(st *compState) {
 	for _, k := range slices.Sorted(maps.Keys(st.nets)) {
 		n := st.nets[k]
-		if n.external || !h.networks.used(n.name) {
+		if n.external || !h.networks.used(st.rootless.Owner(), n.name) {
 			continue
 		}
 		unit := naming.NetworkUnit(st.name, k)
 		if h.claimUnit(unit, st.path.Field("networks").Key(k)) {
-			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name, Options: n.options})
+			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name, Options: n.options, Rootless: st.rootless})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
 		v := st.vols[k]
-		if v.external || !h.volumes.used(v.name) {
+		if v.external || !h.volumes.used(st.rootless.Owner(), v.name) {
 			continue
 		}
 		unit := naming.VolumeUnit(st.name, k)
 		if h.claimUnit(unit, st.path.Field("volumes").Key(k)) {
-			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name, Options: v.options})
+			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name, Options: v.options, Rootless: st.rootless})
 		}
 	}
 }

@@ -3,6 +3,7 @@ package expand
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
@@ -16,9 +17,15 @@ type provider struct {
 	unit string
 	// path is the option that declares it.
 	path diag.Path
+	// owner is the user whose podman it is created in; "" for root's engine.
+	owner string
 	// used: some container needs it.
 	used bool
 }
+
+// engineName is a network or volume as an engine knows it: by name, in its owner's
+// engine. Each user's rootless podman has networks and volumes of its own.
+type engineName struct{ owner, name string }
 
 // providers maps the engine-side names of the networks (or volumes) created on a host to
 // the units creating them. An engine name has one creator, so that a composition that
@@ -26,41 +33,57 @@ type provider struct {
 type providers struct {
 	kind string
 	d    *diag.Collector
-	by   map[string]*provider
+	by   map[engineName]*provider
 }
 
 func newProviders(kind string, d *diag.Collector) *providers {
-	return &providers{kind: kind, d: d, by: map[string]*provider{}}
+	return &providers{kind: kind, d: d, by: map[engineName]*provider{}}
 }
 
 // provide registers the creator of name, reporting a second one.
 func (ps *providers) provide(name string, p *provider) {
-	if prev, ok := ps.by[name]; ok {
+	key := engineName{p.owner, name}
+	if prev, ok := ps.by[key]; ok {
 		ps.d.Errorf(p.path, "%s %q is also created by %s; create it once and mark the other one external = true",
 			ps.kind, name, prev.path)
 		return
 	}
-	ps.by[name] = p
+	ps.by[key] = p
 }
 
-// unitFor is the unit file creating name, or "" when nothing on the host creates it.
-func (ps *providers) unitFor(name string) string {
-	if p, ok := ps.by[name]; ok {
+// unitFor is the unit file creating name in owner's engine, or "" when nothing on the
+// host creates it there.
+func (ps *providers) unitFor(owner, name string) string {
+	if p, ok := ps.by[engineName{owner, name}]; ok {
 		return naming.Service(p.unit)
 	}
 	return ""
 }
 
-// use records that a container needs name.
-func (ps *providers) use(name string) {
-	if p, ok := ps.by[name]; ok {
+// elsewhere is a creator of name in another user's engine than owner's, which a
+// container of owner cannot use; nil when there is none.
+func (ps *providers) elsewhere(owner, name string) *provider {
+	for _, key := range slices.SortedFunc(maps.Keys(ps.by), func(a, b engineName) int {
+		return strings.Compare(a.owner, b.owner)
+	}) {
+		if key.name == name && key.owner != owner {
+			return ps.by[key]
+		}
+	}
+	return nil
+}
+
+// use records that a container of owner needs name.
+func (ps *providers) use(owner, name string) {
+	if p, ok := ps.by[engineName{owner, name}]; ok {
 		p.used = true
 	}
 }
 
-// used tells whether a container needs the network or volume called name.
-func (ps *providers) used(name string) bool {
-	p, ok := ps.by[name]
+// used tells whether a container needs the network or volume called name in owner's
+// engine.
+func (ps *providers) used(owner, name string) bool {
+	p, ok := ps.by[engineName{owner, name}]
 	return ok && p.used
 }
 

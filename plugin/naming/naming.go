@@ -34,6 +34,8 @@ var (
 	serviceRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 	// engineRe is the engines' rule for container, network and volume names.
 	engineRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+	// userRe is the portable user name systemd's User= and NixOS's users.users accept.
+	userRe = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$`)
 )
 
 // ValidateComposition checks a composition name like compose checks a project name.
@@ -57,6 +59,14 @@ func ValidateService(name string) error {
 func ValidateEngine(kind, name string) error {
 	if !engineRe.MatchString(name) {
 		return fmt.Errorf("invalid %s name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", kind, name)
+	}
+	return nil
+}
+
+// ValidateUser checks a user name that a unit runs as.
+func ValidateUser(name string) error {
+	if !userRe.MatchString(name) {
+		return fmt.Errorf("invalid user name %q: use at most 32 letters, digits, '_', '.' and '-', starting with a letter or '_'", name)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package naming
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,6 +23,11 @@ func TestValidate(t *testing.T) {
 		{name: "engine", give: func() error { return ValidateEngine("network", "proxy_net.1-a") }},
 		{name: "engine slash", give: func() error { return ValidateEngine("volume", "a/b") }, wantErr: true},
 		{name: "engine newline", give: func() error { return ValidateEngine("volume", "a\n") }, wantErr: true},
+		{name: "user", give: func() error { return ValidateUser("_svc.paper-less1") }},
+		{name: "user leading digit", give: func() error { return ValidateUser("1500") }, wantErr: true},
+		{name: "user leading dash", give: func() error { return ValidateUser("-alice") }, wantErr: true},
+		{name: "user with space", give: func() error { return ValidateUser("al ice") }, wantErr: true},
+		{name: "user of 33 characters", give: func() error { return ValidateUser(strings.Repeat("a", 33)) }, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -95,10 +95,22 @@ func mountFile(c *Composition, k fileKind, container string, f *khepriv1.Service
 		if !ok {
 			return
 		}
-		dir := path.Join("/run/khepri", container, k.field)
-		mounted = path.Join(dir, src)
-		pre.add("install", "-d", "-m", "0700", "--", dir)
-		pre.add("install", "-m", "0"+strconv.FormatUint(uint64(mode), 8), "-o", uid, "-g", gid, "--", file, mounted)
+		perm := "0" + strconv.FormatUint(uint64(mode), 8)
+		if r := c.Rootless; r != nil {
+			// A rootless container's ids are the user's subordinate ones: the user's
+			// own runtime directory holds the copy, and podman's user namespace
+			// gives it the container's owner.
+			dir := path.Join(r.RuntimeDir(), "khepri", container, k.field)
+			mounted = path.Join(dir, src)
+			pre.add("install", "-d", "-m", "0700", "--", dir)
+			pre.add("install", "-m", perm, "--", file, mounted)
+			pre.add("podman", "unshare", "chown", uid+":"+gid, "--", mounted)
+		} else {
+			dir := path.Join("/run/khepri", container, k.field)
+			mounted = path.Join(dir, src)
+			pre.add("install", "-d", "-m", "0700", "--", dir)
+			pre.add("install", "-m", perm, "-o", uid, "-g", gid, "--", file, mounted)
+		}
 	}
 	var m mountFields
 	m = append(m, "type=bind")

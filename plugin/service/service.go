@@ -8,6 +8,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
+	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -37,6 +38,8 @@ type Composition struct {
 	// Await maps a service that others wait for to the condition they wait for:
 	// Healthy or Completed.
 	Await map[string]string
+	// Rootless is the user a rootless composition runs as; nil runs it rootful.
+	Rootless *systemd.Rootless
 	// Secrets and Configs are the composition's, by key.
 	Secrets map[string]*khepriv1.Secret
 	Configs map[string]*khepriv1.Config
@@ -131,6 +134,10 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	}
 	unit.PreStart = pre.String()
 	readiness(c, name, ctr, unit, svc)
+	if c.Rootless != nil {
+		ctr.Podman = &khepriv1.ContainerPodman{User: c.Rootless.User}
+		c.Rootless.Order(unit)
+	}
 	target := naming.TargetFile(naming.Target(c.Name))
 	unit.PartOf = append(unit.PartOf, target)
 	unit.WantedBy = []string{target}

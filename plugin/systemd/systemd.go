@@ -54,6 +54,8 @@ type Resource struct {
 	Name string
 	// Options are the create command's flags for its settings (NetworkOptions, VolumeOptions).
 	Options []string
+	// Rootless is the user whose podman it is created in; nil for root's engine.
+	Rootless *Rootless
 }
 
 // Network builds the unit creating a composition network. It creates the network only
@@ -119,6 +121,7 @@ func unit(r Resource, kind string) *khepriv1.SystemdService {
 	if r.Backend == naming.Docker {
 		u.After = []string{"docker.service", "docker.socket"}
 	}
+	r.Rootless.Own(u)
 	return u
 }
 

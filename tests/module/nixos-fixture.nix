@@ -194,6 +194,41 @@ let
         };
       };
     };
+  # The part of users.users that rootless podman needs: a uid, subordinate ids (a
+  # normal user gets a range), lingering.
+  user =
+    { config, ... }:
+    {
+      options = {
+        uid = mkOption {
+          type = types.nullOr types.int;
+          default = null;
+        };
+        isNormalUser = mkOption {
+          type = types.bool;
+          default = false;
+        };
+        linger = mkOption {
+          type = types.nullOr types.bool;
+          default = null;
+        };
+        autoSubUidGidRange = mkOption {
+          type = types.bool;
+          default = false;
+        };
+        subUidRanges = mkOption {
+          type = types.listOf types.attrs;
+          default = [ ];
+        };
+        subGidRanges = mkOption {
+          type = types.listOf types.attrs;
+          default = [ ];
+        };
+      };
+      config.autoSubUidGidRange = lib.mkIf (
+        config.isNormalUser && config.subUidRanges == [ ] && config.subGidRanges == [ ]
+      ) (lib.mkDefault true);
+    };
 in
 {
   options = {
@@ -264,6 +299,22 @@ in
     };
     systemd.targets = mkOption {
       type = types.attrsOf (types.submodule unit);
+      default = { };
+    };
+    users.users = mkOption {
+      type = types.attrsOf (types.submodule user);
+      default = { };
+    };
+    boot.kernel.sysctl = mkOption {
+      type = types.attrsOf (
+        types.nullOr (
+          types.oneOf [
+            types.bool
+            types.str
+            types.int
+          ]
+        )
+      );
       default = { };
     };
   };

@@ -183,7 +183,9 @@ type Composition struct {
 	AutoStart *bool `protobuf:"varint,301,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
 	// profiles are the active profiles: a service with `profiles` runs only when one of
 	// them is here (compose's `--profile`).
-	Profiles      []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
+	Profiles []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
+	// podman runs the composition rootless (podman backend only).
+	Podman        *PodmanSettings `protobuf:"bytes,303,opt,name=podman,proto3" json:"podman,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -302,6 +304,70 @@ func (x *Composition) GetProfiles() []string {
 	return nil
 }
 
+func (x *Composition) GetPodman() *PodmanSettings {
+	if x != nil {
+		return x.Podman
+	}
+	return nil
+}
+
+// PodmanSettings run a composition rootless: its containers, and the units creating its
+// networks and volumes, run as an unprivileged user, in that user's own podman.
+type PodmanSettings struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// user runs the composition; empty or "root" runs it rootful.
+	User string `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	// uid is the user's numeric id: rootless podman keeps its state in /run/user/<uid>,
+	// which user@<uid>.service provides.
+	Uid           uint32 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PodmanSettings) Reset() {
+	*x = PodmanSettings{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PodmanSettings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PodmanSettings) ProtoMessage() {}
+
+func (x *PodmanSettings) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PodmanSettings.ProtoReflect.Descriptor instead.
+func (*PodmanSettings) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PodmanSettings) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *PodmanSettings) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
 // Network is a compose top-level network.
 type Network struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -331,7 +397,7 @@ type Network struct {
 
 func (x *Network) Reset() {
 	*x = Network{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	mi := &file_khepri_v1_expander_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -343,7 +409,7 @@ func (x *Network) String() string {
 func (*Network) ProtoMessage() {}
 
 func (x *Network) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	mi := &file_khepri_v1_expander_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -356,7 +422,7 @@ func (x *Network) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Network.ProtoReflect.Descriptor instead.
 func (*Network) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{2}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Network) GetExternal() bool {
@@ -444,7 +510,7 @@ type NetworkIpam struct {
 
 func (x *NetworkIpam) Reset() {
 	*x = NetworkIpam{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	mi := &file_khepri_v1_expander_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -456,7 +522,7 @@ func (x *NetworkIpam) String() string {
 func (*NetworkIpam) ProtoMessage() {}
 
 func (x *NetworkIpam) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	mi := &file_khepri_v1_expander_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -469,7 +535,7 @@ func (x *NetworkIpam) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkIpam.ProtoReflect.Descriptor instead.
 func (*NetworkIpam) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{3}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *NetworkIpam) GetDriver() string {
@@ -510,7 +576,7 @@ type IpamPool struct {
 
 func (x *IpamPool) Reset() {
 	*x = IpamPool{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -522,7 +588,7 @@ func (x *IpamPool) String() string {
 func (*IpamPool) ProtoMessage() {}
 
 func (x *IpamPool) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -535,7 +601,7 @@ func (x *IpamPool) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpamPool.ProtoReflect.Descriptor instead.
 func (*IpamPool) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{4}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *IpamPool) GetSubnet() string {
@@ -585,7 +651,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -597,7 +663,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -610,7 +676,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Volume) GetExternal() bool {
@@ -670,7 +736,7 @@ type Secret struct {
 
 func (x *Secret) Reset() {
 	*x = Secret{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -682,7 +748,7 @@ func (x *Secret) String() string {
 func (*Secret) ProtoMessage() {}
 
 func (x *Secret) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -695,7 +761,7 @@ func (x *Secret) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Secret.ProtoReflect.Descriptor instead.
 func (*Secret) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Secret) GetFile() string {
@@ -765,7 +831,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -777,7 +843,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -790,7 +856,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Config) GetFile() string {
@@ -1048,7 +1114,7 @@ type Service struct {
 
 func (x *Service) Reset() {
 	*x = Service{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1060,7 +1126,7 @@ func (x *Service) String() string {
 func (*Service) ProtoMessage() {}
 
 func (x *Service) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1073,7 +1139,7 @@ func (x *Service) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Service.ProtoReflect.Descriptor instead.
 func (*Service) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Service) GetImage() string {
@@ -1752,7 +1818,7 @@ type Ulimit struct {
 
 func (x *Ulimit) Reset() {
 	*x = Ulimit{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1764,7 +1830,7 @@ func (x *Ulimit) String() string {
 func (*Ulimit) ProtoMessage() {}
 
 func (x *Ulimit) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1777,7 +1843,7 @@ func (x *Ulimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ulimit.ProtoReflect.Descriptor instead.
 func (*Ulimit) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Ulimit) GetSoft() int64 {
@@ -1807,7 +1873,7 @@ type Logging struct {
 
 func (x *Logging) Reset() {
 	*x = Logging{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1819,7 +1885,7 @@ func (x *Logging) String() string {
 func (*Logging) ProtoMessage() {}
 
 func (x *Logging) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1832,7 +1898,7 @@ func (x *Logging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Logging.ProtoReflect.Descriptor instead.
 func (*Logging) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Logging) GetDriver() string {
@@ -1865,7 +1931,7 @@ type BlkioConfig struct {
 
 func (x *BlkioConfig) Reset() {
 	*x = BlkioConfig{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1877,7 +1943,7 @@ func (x *BlkioConfig) String() string {
 func (*BlkioConfig) ProtoMessage() {}
 
 func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1890,7 +1956,7 @@ func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlkioConfig.ProtoReflect.Descriptor instead.
 func (*BlkioConfig) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *BlkioConfig) GetWeight() int64 {
@@ -1946,7 +2012,7 @@ type WeightDevice struct {
 
 func (x *WeightDevice) Reset() {
 	*x = WeightDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1958,7 +2024,7 @@ func (x *WeightDevice) String() string {
 func (*WeightDevice) ProtoMessage() {}
 
 func (x *WeightDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1971,7 +2037,7 @@ func (x *WeightDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeightDevice.ProtoReflect.Descriptor instead.
 func (*WeightDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *WeightDevice) GetPath() string {
@@ -2000,7 +2066,7 @@ type ThrottleDevice struct {
 
 func (x *ThrottleDevice) Reset() {
 	*x = ThrottleDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2012,7 +2078,7 @@ func (x *ThrottleDevice) String() string {
 func (*ThrottleDevice) ProtoMessage() {}
 
 func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2025,7 +2091,7 @@ func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThrottleDevice.ProtoReflect.Descriptor instead.
 func (*ThrottleDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ThrottleDevice) GetPath() string {
@@ -2061,7 +2127,7 @@ type DeviceRequest struct {
 
 func (x *DeviceRequest) Reset() {
 	*x = DeviceRequest{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2073,7 +2139,7 @@ func (x *DeviceRequest) String() string {
 func (*DeviceRequest) ProtoMessage() {}
 
 func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2086,7 +2152,7 @@ func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
 func (*DeviceRequest) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DeviceRequest) GetCapabilities() []string {
@@ -2147,7 +2213,7 @@ type Healthcheck struct {
 
 func (x *Healthcheck) Reset() {
 	*x = Healthcheck{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2159,7 +2225,7 @@ func (x *Healthcheck) String() string {
 func (*Healthcheck) ProtoMessage() {}
 
 func (x *Healthcheck) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2172,7 +2238,7 @@ func (x *Healthcheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Healthcheck.ProtoReflect.Descriptor instead.
 func (*Healthcheck) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Healthcheck) GetTest() *structpb.Value {
@@ -2243,7 +2309,7 @@ type LifecycleHook struct {
 
 func (x *LifecycleHook) Reset() {
 	*x = LifecycleHook{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2255,7 +2321,7 @@ func (x *LifecycleHook) String() string {
 func (*LifecycleHook) ProtoMessage() {}
 
 func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2268,7 +2334,7 @@ func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LifecycleHook.ProtoReflect.Descriptor instead.
 func (*LifecycleHook) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *LifecycleHook) GetCommand() *structpb.Value {
@@ -2325,7 +2391,7 @@ type Deploy struct {
 
 func (x *Deploy) Reset() {
 	*x = Deploy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2337,7 +2403,7 @@ func (x *Deploy) String() string {
 func (*Deploy) ProtoMessage() {}
 
 func (x *Deploy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2350,7 +2416,7 @@ func (x *Deploy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deploy.ProtoReflect.Descriptor instead.
 func (*Deploy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Deploy) GetResources() *Resources {
@@ -2420,7 +2486,7 @@ type Resources struct {
 
 func (x *Resources) Reset() {
 	*x = Resources{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2432,7 +2498,7 @@ func (x *Resources) String() string {
 func (*Resources) ProtoMessage() {}
 
 func (x *Resources) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2445,7 +2511,7 @@ func (x *Resources) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Resources.ProtoReflect.Descriptor instead.
 func (*Resources) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Resources) GetLimits() *ResourceLimits {
@@ -2477,7 +2543,7 @@ type ResourceLimits struct {
 
 func (x *ResourceLimits) Reset() {
 	*x = ResourceLimits{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2489,7 +2555,7 @@ func (x *ResourceLimits) String() string {
 func (*ResourceLimits) ProtoMessage() {}
 
 func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2502,7 +2568,7 @@ func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceLimits.ProtoReflect.Descriptor instead.
 func (*ResourceLimits) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ResourceLimits) GetCpus() *structpb.Value {
@@ -2541,7 +2607,7 @@ type ResourceReservations struct {
 
 func (x *ResourceReservations) Reset() {
 	*x = ResourceReservations{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2553,7 +2619,7 @@ func (x *ResourceReservations) String() string {
 func (*ResourceReservations) ProtoMessage() {}
 
 func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2566,7 +2632,7 @@ func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceReservations.ProtoReflect.Descriptor instead.
 func (*ResourceReservations) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ResourceReservations) GetCpus() *structpb.Value {
@@ -2607,7 +2673,7 @@ type RestartPolicy struct {
 
 func (x *RestartPolicy) Reset() {
 	*x = RestartPolicy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2619,7 +2685,7 @@ func (x *RestartPolicy) String() string {
 func (*RestartPolicy) ProtoMessage() {}
 
 func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2632,7 +2698,7 @@ func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestartPolicy.ProtoReflect.Descriptor instead.
 func (*RestartPolicy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RestartPolicy) GetCondition() string {
@@ -2690,7 +2756,7 @@ type ServiceNetwork struct {
 
 func (x *ServiceNetwork) Reset() {
 	*x = ServiceNetwork{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2702,7 +2768,7 @@ func (x *ServiceNetwork) String() string {
 func (*ServiceNetwork) ProtoMessage() {}
 
 func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2715,7 +2781,7 @@ func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceNetwork.ProtoReflect.Descriptor instead.
 func (*ServiceNetwork) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ServiceNetwork) GetAliases() []string {
@@ -2804,7 +2870,7 @@ type ServicePort struct {
 
 func (x *ServicePort) Reset() {
 	*x = ServicePort{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2816,7 +2882,7 @@ func (x *ServicePort) String() string {
 func (*ServicePort) ProtoMessage() {}
 
 func (x *ServicePort) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2829,7 +2895,7 @@ func (x *ServicePort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServicePort.ProtoReflect.Descriptor instead.
 func (*ServicePort) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ServicePort) GetTarget() string {
@@ -2908,7 +2974,7 @@ type ServiceVolume struct {
 
 func (x *ServiceVolume) Reset() {
 	*x = ServiceVolume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2920,7 +2986,7 @@ func (x *ServiceVolume) String() string {
 func (*ServiceVolume) ProtoMessage() {}
 
 func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2933,7 +2999,7 @@ func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceVolume.ProtoReflect.Descriptor instead.
 func (*ServiceVolume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ServiceVolume) GetType() string {
@@ -3015,7 +3081,7 @@ type VolumeBind struct {
 
 func (x *VolumeBind) Reset() {
 	*x = VolumeBind{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3027,7 +3093,7 @@ func (x *VolumeBind) String() string {
 func (*VolumeBind) ProtoMessage() {}
 
 func (x *VolumeBind) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3040,7 +3106,7 @@ func (x *VolumeBind) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeBind.ProtoReflect.Descriptor instead.
 func (*VolumeBind) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *VolumeBind) GetPropagation() string {
@@ -3077,7 +3143,7 @@ type VolumeVolume struct {
 
 func (x *VolumeVolume) Reset() {
 	*x = VolumeVolume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3089,7 +3155,7 @@ func (x *VolumeVolume) String() string {
 func (*VolumeVolume) ProtoMessage() {}
 
 func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3102,7 +3168,7 @@ func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeVolume.ProtoReflect.Descriptor instead.
 func (*VolumeVolume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *VolumeVolume) GetNocopy() bool {
@@ -3132,7 +3198,7 @@ type VolumeTmpfs struct {
 
 func (x *VolumeTmpfs) Reset() {
 	*x = VolumeTmpfs{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3144,7 +3210,7 @@ func (x *VolumeTmpfs) String() string {
 func (*VolumeTmpfs) ProtoMessage() {}
 
 func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3157,7 +3223,7 @@ func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeTmpfs.ProtoReflect.Descriptor instead.
 func (*VolumeTmpfs) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *VolumeTmpfs) GetSize() string {
@@ -3185,7 +3251,7 @@ type VolumeImage struct {
 
 func (x *VolumeImage) Reset() {
 	*x = VolumeImage{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3197,7 +3263,7 @@ func (x *VolumeImage) String() string {
 func (*VolumeImage) ProtoMessage() {}
 
 func (x *VolumeImage) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3210,7 +3276,7 @@ func (x *VolumeImage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeImage.ProtoReflect.Descriptor instead.
 func (*VolumeImage) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *VolumeImage) GetSubpath() string {
@@ -3240,7 +3306,7 @@ type ServiceFile struct {
 
 func (x *ServiceFile) Reset() {
 	*x = ServiceFile{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3252,7 +3318,7 @@ func (x *ServiceFile) String() string {
 func (*ServiceFile) ProtoMessage() {}
 
 func (x *ServiceFile) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3265,7 +3331,7 @@ func (x *ServiceFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceFile.ProtoReflect.Descriptor instead.
 func (*ServiceFile) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ServiceFile) GetSource() string {
@@ -3318,7 +3384,7 @@ type Dependency struct {
 
 func (x *Dependency) Reset() {
 	*x = Dependency{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3330,7 +3396,7 @@ func (x *Dependency) String() string {
 func (*Dependency) ProtoMessage() {}
 
 func (x *Dependency) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3343,7 +3409,7 @@ func (x *Dependency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dependency.ProtoReflect.Descriptor instead.
 func (*Dependency) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Dependency) GetCondition() string {
@@ -3390,7 +3456,7 @@ type ExpandResponse struct {
 
 func (x *ExpandResponse) Reset() {
 	*x = ExpandResponse{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3402,7 +3468,7 @@ func (x *ExpandResponse) String() string {
 func (*ExpandResponse) ProtoMessage() {}
 
 func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3415,7 +3481,7 @@ func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExpandResponse.ProtoReflect.Descriptor instead.
 func (*ExpandResponse) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ExpandResponse) GetDiagnostics() []*Diagnostic {
@@ -3467,7 +3533,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3479,7 +3545,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3492,7 +3558,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -3537,6 +3603,8 @@ type Container struct {
 	// auto_remove_on_stop: false keeps the exited container, so that its exit status can
 	// be read (oci-containers `autoRemoveOnStop`).
 	AutoRemoveOnStop *bool `protobuf:"varint,301,opt,name=auto_remove_on_stop,json=autoRemoveOnStop,proto3,oneof" json:"auto_remove_on_stop,omitempty"`
+	// podman is oci-containers' podman submodule; set only for a rootless composition.
+	Podman *ContainerPodman `protobuf:"bytes,302,opt,name=podman,proto3" json:"podman,omitempty"`
 	// Run settings with a first-class oci-containers option: fields 100-199.
 	User       *string `protobuf:"bytes,100,opt,name=user,proto3,oneof" json:"user,omitempty"`
 	Workdir    *string `protobuf:"bytes,101,opt,name=workdir,proto3,oneof" json:"workdir,omitempty"`
@@ -3554,7 +3622,7 @@ type Container struct {
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3566,7 +3634,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3579,7 +3647,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Container) GetImage() string {
@@ -3687,6 +3755,13 @@ func (x *Container) GetAutoRemoveOnStop() bool {
 	return false
 }
 
+func (x *Container) GetPodman() *ContainerPodman {
+	if x != nil {
+		return x.Podman
+	}
+	return nil
+}
+
 func (x *Container) GetUser() string {
 	if x != nil && x.User != nil {
 		return *x.User
@@ -3736,6 +3811,52 @@ func (x *Container) GetPreRunExtraOptions() []string {
 	return nil
 }
 
+// ContainerPodman is `virtualisation.oci-containers.containers.<name>.podman`.
+type ContainerPodman struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// user runs the container (rootless podman).
+	User          string `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContainerPodman) Reset() {
+	*x = ContainerPodman{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContainerPodman) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContainerPodman) ProtoMessage() {}
+
+func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContainerPodman.ProtoReflect.Descriptor instead.
+func (*ContainerPodman) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *ContainerPodman) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
 // SystemdService is `systemd.services.<name>`.
 type SystemdService struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -3761,7 +3882,7 @@ type SystemdService struct {
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3773,7 +3894,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3786,7 +3907,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -3893,7 +4014,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3905,7 +4026,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3918,7 +4039,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -3967,7 +4088,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
 	"\fVolumesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xcc\b\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\x80\t\n" +
 	"\vComposition\x12@\n" +
 	"\bservices\x18\x01 \x03(\v2$.khepri.v1.Composition.ServicesEntryR\bservices\x12@\n" +
 	"\bnetworks\x18\x02 \x03(\v2$.khepri.v1.Composition.NetworksEntryR\bnetworks\x12=\n" +
@@ -3981,7 +4102,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
-	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x1aO\n" +
+	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x122\n" +
+	"\x06podman\x18\xaf\x02 \x01(\v2\x19.khepri.v1.PodmanSettingsR\x06podman\x1aO\n" +
 	"\rServicesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.ServiceR\x05value:\x028\x01\x1aO\n" +
@@ -4001,7 +4123,10 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
 	"\x05value\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x05value:\x028\x01B\t\n" +
 	"\a_enableB\r\n" +
-	"\v_auto_start\"\x9c\x04\n" +
+	"\v_auto_start\"6\n" +
+	"\x0ePodmanSettings\x12\x12\n" +
+	"\x04user\x18\x01 \x01(\tR\x04user\x12\x10\n" +
+	"\x03uid\x18\x02 \x01(\rR\x03uid\"\x9c\x04\n" +
 	"\aNetwork\x12\x1a\n" +
 	"\bexternal\x18\x01 \x01(\bR\bexternal\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
@@ -4390,7 +4515,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"Diagnostic\x12/\n" +
 	"\bseverity\x18\x01 \x01(\x0e2\x13.khepri.v1.SeverityR\bseverity\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\xf5\b\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\xaa\t\n" +
 	"\tContainer\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -4411,7 +4536,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\rextra_options\x18\r \x03(\tR\fextraOptions\x12#\n" +
 	"\n" +
 	"auto_start\x18\xac\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x123\n" +
-	"\x13auto_remove_on_stop\x18\xad\x02 \x01(\bH\x02R\x10autoRemoveOnStop\x88\x01\x01\x12\x17\n" +
+	"\x13auto_remove_on_stop\x18\xad\x02 \x01(\bH\x02R\x10autoRemoveOnStop\x88\x01\x01\x123\n" +
+	"\x06podman\x18\xae\x02 \x01(\v2\x1a.khepri.v1.ContainerPodmanR\x06podman\x12\x17\n" +
 	"\x04user\x18d \x01(\tH\x03R\x04user\x88\x01\x01\x12\x1d\n" +
 	"\aworkdir\x18e \x01(\tH\x04R\aworkdir\x88\x01\x01\x12\x1f\n" +
 	"\bhostname\x18f \x01(\tH\x05R\bhostname\x88\x01\x01\x12\x1e\n" +
@@ -4440,7 +4566,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\b_workdirB\v\n" +
 	"\t_hostnameB\a\n" +
 	"\x05_pullB\r\n" +
-	"\v_log_driver\"\xda\x04\n" +
+	"\v_log_driver\"%\n" +
+	"\x0fContainerPodman\x12\x12\n" +
+	"\x04user\x18\x01 \x01(\tR\x04user\"\xda\x04\n" +
 	"\x0eSystemdService\x12 \n" +
 	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x14\n" +
 	"\x05after\x18\x02 \x03(\tR\x05after\x12\x16\n" +
@@ -4489,203 +4617,207 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 72)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
 	(*Composition)(nil),          // 2: khepri.v1.Composition
-	(*Network)(nil),              // 3: khepri.v1.Network
-	(*NetworkIpam)(nil),          // 4: khepri.v1.NetworkIpam
-	(*IpamPool)(nil),             // 5: khepri.v1.IpamPool
-	(*Volume)(nil),               // 6: khepri.v1.Volume
-	(*Secret)(nil),               // 7: khepri.v1.Secret
-	(*Config)(nil),               // 8: khepri.v1.Config
-	(*Service)(nil),              // 9: khepri.v1.Service
-	(*Ulimit)(nil),               // 10: khepri.v1.Ulimit
-	(*Logging)(nil),              // 11: khepri.v1.Logging
-	(*BlkioConfig)(nil),          // 12: khepri.v1.BlkioConfig
-	(*WeightDevice)(nil),         // 13: khepri.v1.WeightDevice
-	(*ThrottleDevice)(nil),       // 14: khepri.v1.ThrottleDevice
-	(*DeviceRequest)(nil),        // 15: khepri.v1.DeviceRequest
-	(*Healthcheck)(nil),          // 16: khepri.v1.Healthcheck
-	(*LifecycleHook)(nil),        // 17: khepri.v1.LifecycleHook
-	(*Deploy)(nil),               // 18: khepri.v1.Deploy
-	(*Resources)(nil),            // 19: khepri.v1.Resources
-	(*ResourceLimits)(nil),       // 20: khepri.v1.ResourceLimits
-	(*ResourceReservations)(nil), // 21: khepri.v1.ResourceReservations
-	(*RestartPolicy)(nil),        // 22: khepri.v1.RestartPolicy
-	(*ServiceNetwork)(nil),       // 23: khepri.v1.ServiceNetwork
-	(*ServicePort)(nil),          // 24: khepri.v1.ServicePort
-	(*ServiceVolume)(nil),        // 25: khepri.v1.ServiceVolume
-	(*VolumeBind)(nil),           // 26: khepri.v1.VolumeBind
-	(*VolumeVolume)(nil),         // 27: khepri.v1.VolumeVolume
-	(*VolumeTmpfs)(nil),          // 28: khepri.v1.VolumeTmpfs
-	(*VolumeImage)(nil),          // 29: khepri.v1.VolumeImage
-	(*ServiceFile)(nil),          // 30: khepri.v1.ServiceFile
-	(*Dependency)(nil),           // 31: khepri.v1.Dependency
-	(*ExpandResponse)(nil),       // 32: khepri.v1.ExpandResponse
-	(*Diagnostic)(nil),           // 33: khepri.v1.Diagnostic
-	(*Container)(nil),            // 34: khepri.v1.Container
-	(*SystemdService)(nil),       // 35: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 36: khepri.v1.SystemdTarget
-	nil,                          // 37: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 38: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 39: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 40: khepri.v1.Composition.ServicesEntry
-	nil,                          // 41: khepri.v1.Composition.NetworksEntry
-	nil,                          // 42: khepri.v1.Composition.VolumesEntry
-	nil,                          // 43: khepri.v1.Composition.SecretsEntry
-	nil,                          // 44: khepri.v1.Composition.ConfigsEntry
-	nil,                          // 45: khepri.v1.Composition.ModelsEntry
-	nil,                          // 46: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 47: khepri.v1.Network.LabelsEntry
-	nil,                          // 48: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 49: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 50: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 51: khepri.v1.Volume.LabelsEntry
-	nil,                          // 52: khepri.v1.Service.EnvironmentEntry
-	nil,                          // 53: khepri.v1.Service.NetworksEntry
-	nil,                          // 54: khepri.v1.Service.LabelsEntry
-	nil,                          // 55: khepri.v1.Service.DependsOnEntry
-	nil,                          // 56: khepri.v1.Service.UlimitsEntry
-	nil,                          // 57: khepri.v1.Service.StorageOptEntry
-	nil,                          // 58: khepri.v1.Logging.OptionsEntry
-	nil,                          // 59: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 60: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 61: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 62: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 63: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 64: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 65: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 66: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 67: khepri.v1.Container.LabelsEntry
-	nil,                          // 68: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 69: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 70: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 71: google.protobuf.Value
+	(*PodmanSettings)(nil),       // 3: khepri.v1.PodmanSettings
+	(*Network)(nil),              // 4: khepri.v1.Network
+	(*NetworkIpam)(nil),          // 5: khepri.v1.NetworkIpam
+	(*IpamPool)(nil),             // 6: khepri.v1.IpamPool
+	(*Volume)(nil),               // 7: khepri.v1.Volume
+	(*Secret)(nil),               // 8: khepri.v1.Secret
+	(*Config)(nil),               // 9: khepri.v1.Config
+	(*Service)(nil),              // 10: khepri.v1.Service
+	(*Ulimit)(nil),               // 11: khepri.v1.Ulimit
+	(*Logging)(nil),              // 12: khepri.v1.Logging
+	(*BlkioConfig)(nil),          // 13: khepri.v1.BlkioConfig
+	(*WeightDevice)(nil),         // 14: khepri.v1.WeightDevice
+	(*ThrottleDevice)(nil),       // 15: khepri.v1.ThrottleDevice
+	(*DeviceRequest)(nil),        // 16: khepri.v1.DeviceRequest
+	(*Healthcheck)(nil),          // 17: khepri.v1.Healthcheck
+	(*LifecycleHook)(nil),        // 18: khepri.v1.LifecycleHook
+	(*Deploy)(nil),               // 19: khepri.v1.Deploy
+	(*Resources)(nil),            // 20: khepri.v1.Resources
+	(*ResourceLimits)(nil),       // 21: khepri.v1.ResourceLimits
+	(*ResourceReservations)(nil), // 22: khepri.v1.ResourceReservations
+	(*RestartPolicy)(nil),        // 23: khepri.v1.RestartPolicy
+	(*ServiceNetwork)(nil),       // 24: khepri.v1.ServiceNetwork
+	(*ServicePort)(nil),          // 25: khepri.v1.ServicePort
+	(*ServiceVolume)(nil),        // 26: khepri.v1.ServiceVolume
+	(*VolumeBind)(nil),           // 27: khepri.v1.VolumeBind
+	(*VolumeVolume)(nil),         // 28: khepri.v1.VolumeVolume
+	(*VolumeTmpfs)(nil),          // 29: khepri.v1.VolumeTmpfs
+	(*VolumeImage)(nil),          // 30: khepri.v1.VolumeImage
+	(*ServiceFile)(nil),          // 31: khepri.v1.ServiceFile
+	(*Dependency)(nil),           // 32: khepri.v1.Dependency
+	(*ExpandResponse)(nil),       // 33: khepri.v1.ExpandResponse
+	(*Diagnostic)(nil),           // 34: khepri.v1.Diagnostic
+	(*Container)(nil),            // 35: khepri.v1.Container
+	(*ContainerPodman)(nil),      // 36: khepri.v1.ContainerPodman
+	(*SystemdService)(nil),       // 37: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 38: khepri.v1.SystemdTarget
+	nil,                          // 39: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 40: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 41: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 42: khepri.v1.Composition.ServicesEntry
+	nil,                          // 43: khepri.v1.Composition.NetworksEntry
+	nil,                          // 44: khepri.v1.Composition.VolumesEntry
+	nil,                          // 45: khepri.v1.Composition.SecretsEntry
+	nil,                          // 46: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 47: khepri.v1.Composition.ModelsEntry
+	nil,                          // 48: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 49: khepri.v1.Network.LabelsEntry
+	nil,                          // 50: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 51: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 52: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 53: khepri.v1.Volume.LabelsEntry
+	nil,                          // 54: khepri.v1.Service.EnvironmentEntry
+	nil,                          // 55: khepri.v1.Service.NetworksEntry
+	nil,                          // 56: khepri.v1.Service.LabelsEntry
+	nil,                          // 57: khepri.v1.Service.DependsOnEntry
+	nil,                          // 58: khepri.v1.Service.UlimitsEntry
+	nil,                          // 59: khepri.v1.Service.StorageOptEntry
+	nil,                          // 60: khepri.v1.Logging.OptionsEntry
+	nil,                          // 61: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 62: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 63: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 64: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 65: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 66: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 67: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 68: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 69: khepri.v1.Container.LabelsEntry
+	nil,                          // 70: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 71: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 72: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 73: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	37,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	38,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	39,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
-	40,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	41,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	42,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	43,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
-	44,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	71,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
-	45,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
-	46,  // 10: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
-	4,   // 11: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	47,  // 12: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
-	5,   // 13: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	48,  // 14: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	49,  // 15: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	50,  // 16: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	51,  // 17: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	71,  // 18: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	71,  // 19: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	52,  // 20: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
-	53,  // 21: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	54,  // 22: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	55,  // 23: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	71,  // 24: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	71,  // 25: khepri.v1.Service.ports:type_name -> google.protobuf.Value
-	30,  // 26: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
-	30,  // 27: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	71,  // 28: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	71,  // 29: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	56,  // 30: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
-	11,  // 31: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	71,  // 32: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	71,  // 33: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	71,  // 34: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	71,  // 35: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	71,  // 36: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	71,  // 37: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
-	12,  // 38: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
-	15,  // 39: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	71,  // 40: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	57,  // 41: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
-	16,  // 42: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
-	17,  // 43: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
-	17,  // 44: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
-	18,  // 45: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	71,  // 46: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	71,  // 47: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	71,  // 48: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	71,  // 49: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	71,  // 50: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	71,  // 51: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	71,  // 52: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	71,  // 53: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	71,  // 54: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	58,  // 55: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	13,  // 56: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	14,  // 57: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	14,  // 58: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	14,  // 59: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	14,  // 60: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	71,  // 61: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	71,  // 62: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	59,  // 63: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	71,  // 64: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	71,  // 65: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	60,  // 66: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	19,  // 67: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	22,  // 68: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	71,  // 69: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	71,  // 70: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	71,  // 71: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	71,  // 72: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	71,  // 73: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	71,  // 74: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	20,  // 75: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	21,  // 76: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	71,  // 77: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	71,  // 78: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	71,  // 79: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	71,  // 80: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	15,  // 81: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	61,  // 82: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	26,  // 83: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	27,  // 84: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	28,  // 85: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	29,  // 86: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	33,  // 87: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	62,  // 88: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	63,  // 89: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	64,  // 90: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	65,  // 91: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	0,   // 92: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	66,  // 93: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	67,  // 94: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	68,  // 95: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	69,  // 96: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	70,  // 97: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,   // 98: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	3,   // 99: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	6,   // 100: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	9,   // 101: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	3,   // 102: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	6,   // 103: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	7,   // 104: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	8,   // 105: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	71,  // 106: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	23,  // 107: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	31,  // 108: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	10,  // 109: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	34,  // 110: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	35,  // 111: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	35,  // 112: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	36,  // 113: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,   // 114: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	32,  // 115: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	115, // [115:116] is the sub-list for method output_type
-	114, // [114:115] is the sub-list for method input_type
-	114, // [114:114] is the sub-list for extension type_name
-	114, // [114:114] is the sub-list for extension extendee
-	0,   // [0:114] is the sub-list for field type_name
+	39,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	40,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	41,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	42,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	43,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	44,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	45,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	46,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	73,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	47,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	3,   // 10: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
+	48,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	5,   // 12: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
+	49,  // 13: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	6,   // 14: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
+	50,  // 15: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	51,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	52,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	53,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	73,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	73,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	54,  // 21: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
+	55,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	56,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	57,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	73,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	73,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	31,  // 27: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
+	31,  // 28: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
+	73,  // 29: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	73,  // 30: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	58,  // 31: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	12,  // 32: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	73,  // 33: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	73,  // 34: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	73,  // 35: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	73,  // 36: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	73,  // 37: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	73,  // 38: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	13,  // 39: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	16,  // 40: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	73,  // 41: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	59,  // 42: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	17,  // 43: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	18,  // 44: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	18,  // 45: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	19,  // 46: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	73,  // 47: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	73,  // 48: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	73,  // 49: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	73,  // 50: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	73,  // 51: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	73,  // 52: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	73,  // 53: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	73,  // 54: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	73,  // 55: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	60,  // 56: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	14,  // 57: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	15,  // 58: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	15,  // 59: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	15,  // 60: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	15,  // 61: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	73,  // 62: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	73,  // 63: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	61,  // 64: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	73,  // 65: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	73,  // 66: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	62,  // 67: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	20,  // 68: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	23,  // 69: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	73,  // 70: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	73,  // 71: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	73,  // 72: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	73,  // 73: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	73,  // 74: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	73,  // 75: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	21,  // 76: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	22,  // 77: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	73,  // 78: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	73,  // 79: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	73,  // 80: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	73,  // 81: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	16,  // 82: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	63,  // 83: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	27,  // 84: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	28,  // 85: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	29,  // 86: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	30,  // 87: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	34,  // 88: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	64,  // 89: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	65,  // 90: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	66,  // 91: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	67,  // 92: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	0,   // 93: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	68,  // 94: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	69,  // 95: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	70,  // 96: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	36,  // 97: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	71,  // 98: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	72,  // 99: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	2,   // 100: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	4,   // 101: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	7,   // 102: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	10,  // 103: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	4,   // 104: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	7,   // 105: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	8,   // 106: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	9,   // 107: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	73,  // 108: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	24,  // 109: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	32,  // 110: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	11,  // 111: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	35,  // 112: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	37,  // 113: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	37,  // 114: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	38,  // 115: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	1,   // 116: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	33,  // 117: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	117, // [117:118] is the sub-list for method output_type
+	116, // [116:117] is the sub-list for method input_type
+	116, // [116:116] is the sub-list for extension type_name
+	116, // [116:116] is the sub-list for extension extendee
+	0,   // [0:116] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -4694,22 +4826,22 @@ func file_khepri_v1_expander_proto_init() {
 		return
 	}
 	file_khepri_v1_expander_proto_msgTypes[1].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[2].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[8].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[11].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[15].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[19].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[21].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[25].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[30].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[33].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[3].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[9].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[12].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[16].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[20].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[22].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[26].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[31].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[34].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   70,
+			NumMessages:   72,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1,8 +1,217 @@
-# Rootless podman: khepri's units create networks and volumes as root, so a container
-# set to run as another user is refused with a message that says why.
-{ evalHost, failedAssertions, ... }:
+# Rootless podman: a composition with podman.user runs its containers, and the units that
+# create its networks and volumes, as that user, after the user's manager; what the host
+# must give the user (uid, subordinate ids, lingering, low ports) is checked.
 {
-  "test: a khepri container made rootless is refused" = {
+  lib,
+  pkgs,
+  khepri,
+  evalHost,
+  failedAssertions,
+  ...
+}:
+let
+  alice = {
+    isNormalUser = true;
+    uid = 1500;
+  };
+  paperless = {
+    podman.user = "alice";
+    networks.proxy.name = "proxy_net";
+    volumes = [ "pgdata" ];
+    services.db = {
+      image = "docker.io/library/postgres:15";
+      volumes = [ "pgdata:/var/lib/postgresql/data:rw" ];
+    };
+    services.web = {
+      image = "ghcr.io/paperless-ngx/paperless-ngx:latest";
+      dependsOn = [ "db" ];
+      networks = [
+        "default"
+        "proxy"
+      ];
+      ports = [ "8000:8000/tcp" ];
+    };
+  };
+  caddy = {
+    podman.user = "alice";
+    networks.proxy_net.external = true;
+    services.caddy = {
+      image = "docker.io/library/caddy:2";
+      networks = [ "proxy_net" ];
+      ports = [ "8443:443/tcp" ];
+    };
+  };
+  host =
+    modules:
+    evalHost (
+      [
+        {
+          virtualisation.oci-containers.backend = "podman";
+          users.users.alice = alice;
+        }
+      ]
+      ++ modules
+    );
+  stack = host [ { khepri.compositions = { inherit paperless caddy; }; } ];
+  unitsOf = config: config.systemd.services;
+  userOf = unit: {
+    inherit (unit.serviceConfig) User Environment;
+    inherit (unit) after requires;
+  };
+in
+{
+  "test: a rootless composition runs its containers as the user" = {
+    expr = lib.mapAttrs (_: c: c.podman.user) stack.virtualisation.oci-containers.containers;
+    expected = {
+      caddy-caddy = "alice";
+      paperless-db = "alice";
+      paperless-web = "alice";
+    };
+  };
+  "test: a rootless composition's network and volume units run podman as the user, after the user's manager" =
+    {
+      expr = lib.mapAttrs (_: userOf) (
+        lib.filterAttrs (n: _: lib.hasPrefix "khepri-" n) (unitsOf stack)
+      );
+      expected =
+        let
+          asAlice = {
+            User = "alice";
+            Environment = "XDG_RUNTIME_DIR=/run/user/1500";
+            after = [ "user@1500.service" ];
+            requires = [ "user@1500.service" ];
+          };
+        in
+        {
+          khepri-paperless-network-default = asAlice;
+          khepri-paperless-network-proxy = asAlice;
+          khepri-paperless-volume-pgdata = asAlice;
+        };
+    };
+  "test: a rootless container waits for the user's manager and for what it uses" = {
+    expr = {
+      inherit ((unitsOf stack).podman-caddy-caddy) after requires;
+    };
+    expected = {
+      after = [
+        "khepri-paperless-network-proxy.service"
+        "user@1500.service"
+      ];
+      requires = [
+        "khepri-paperless-network-proxy.service"
+        "user@1500.service"
+      ];
+    };
+  };
+  "test: a rootless composition's user lingers, and the host passes every check" = {
+    expr = {
+      inherit (stack.users.users.alice) linger;
+      failed = failedAssertions stack;
+      inherit (stack) warnings;
+    };
+    expected = {
+      linger = true;
+      failed = [ ];
+      warnings = [ ];
+    };
+  };
+  "test: a user kept from lingering is warned about" = {
+    expr =
+      (host [
+        {
+          khepri.compositions = { inherit paperless caddy; };
+          users.users.alice.linger = false;
+        }
+      ]).warnings;
+    expected = [
+      "khepri.compositions.caddy.podman.user: users.users.alice.linger is false, so alice's manager, and the rootless compositions with it (caddy, paperless), stop when alice's last session ends."
+    ];
+  };
+  "test: a rootless user needs a static uid" = {
+    expr = failedAssertions (evalHost [
+      {
+        virtualisation.oci-containers.backend = "podman";
+        users.users.bob.isNormalUser = true;
+        khepri.compositions.app = {
+          podman.user = "bob";
+          services.web.image = "example/web:1";
+        };
+      }
+    ]);
+    expected = [
+      "khepri.compositions.app.podman.uid: the composition runs as bob, whose podman keeps its state in /run/user/<uid>: give bob a static uid, users.users.bob.uid (with lib.expand, set podman.uid)"
+    ];
+  };
+  "test: a rootless user needs subordinate ids" = {
+    expr = failedAssertions (evalHost [
+      {
+        virtualisation.oci-containers.backend = "podman";
+        users.users.svc.uid = 990;
+        khepri.compositions.app = {
+          podman.user = "svc";
+          services.web.image = "example/web:1";
+        };
+      }
+    ]);
+    expected = [
+      "khepri.compositions.app.podman.user: svc has no subordinate uid and gid ranges, to which rootless podman maps the containers' users: make svc a normal user (users.users.svc.isNormalUser = true) or set users.users.svc.autoSubUidGidRange = true."
+    ];
+  };
+  "test: a rootless container cannot publish a privileged port" = {
+    expr = failedAssertions (host [
+      {
+        khepri.compositions.caddy = caddy // {
+          services.caddy = caddy.services.caddy // {
+            ports = [
+              "80:80/tcp"
+              "127.0.0.1:443:443/tcp"
+              "[::1]:1024-1030:8000/tcp"
+              "9000/udp"
+            ];
+          };
+        };
+        khepri.compositions.paperless = paperless;
+      }
+    ]);
+    expected = [
+      "khepri.compositions.caddy.services.caddy.ports: 80:80/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
+      "khepri.compositions.caddy.services.caddy.ports: 127.0.0.1:443:443/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
+    ];
+  };
+  "test: a lowered unprivileged port start lets a rootless container publish it" = {
+    expr = failedAssertions (host [
+      {
+        boot.kernel.sysctl."net.ipv4.ip_unprivileged_port_start" = 80;
+        khepri.compositions.caddy = caddy // {
+          services.caddy = caddy.services.caddy // {
+            ports = [ "80:80/tcp" ];
+          };
+        };
+        khepri.compositions.paperless = paperless;
+      }
+    ]);
+    expected = [ ];
+  };
+  "test: rootless needs the podman backend" = {
+    expr = failedAssertions (evalHost [
+      {
+        virtualisation.oci-containers.backend = "docker";
+        users.users.alice = alice;
+        khepri.compositions = { inherit paperless caddy; };
+      }
+    ]);
+    expected =
+      map
+        (
+          c:
+          "khepri.compositions.${c}.podman.user: rootless containers need the podman backend: with docker every container runs in the docker daemon; remove podman.user or set virtualisation.oci-containers.backend = \"podman\""
+        )
+        [
+          "caddy"
+          "paperless"
+        ];
+  };
+  "test: a khepri container given another user than its composition's is refused" = {
     expr = failedAssertions (evalHost [
       {
         virtualisation.oci-containers.backend = "podman";
@@ -11,7 +220,26 @@
       }
     ]);
     expected = [
-      "virtualisation.oci-containers.containers.app-web.podman.user: composition app runs rootful: khepri creates its networks and volumes with root's podman, which a rootless container does not see; leave podman.user unset for khepri's containers."
+      "virtualisation.oci-containers.containers.app-web.podman.user: composition app runs as root; set the user in khepri.compositions.app.podman.user, so that its network and volume units run as the same user."
+    ];
+  };
+  "test: an expansion for another uid than the host's user is refused" = {
+    expr = failedAssertions (host [
+      ((import ../../../nixlib { inherit lib; }).expand {
+        inherit pkgs;
+        backend = "podman";
+        package = khepri;
+        compositions.app = {
+          podman = {
+            user = "alice";
+            uid = 1501;
+          };
+          services.web.image = "example/web:1";
+        };
+      }).nixosModule
+    ]);
+    expected = [
+      "khepri.compositions.app.podman.uid: the composition was expanded for uid 1501, but users.users.alice.uid is 1500; its units need the user's own /run/user/<uid>."
     ];
   };
   "test: rootful podman containers pass" = {

@@ -1,0 +1,63 @@
+package systemd
+
+import (
+	"fmt"
+
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
+)
+
+// Rootless is the unprivileged user a rootless podman composition runs as. Its podman
+// keeps containers, networks and volumes of its own, out of root's sight, and its
+// state in the user's runtime directory.
+type Rootless struct {
+	User string
+	UID  uint32
+}
+
+// RuntimeDir is the user's runtime directory, /run/user/<uid>.
+func (r *Rootless) RuntimeDir() string { return fmt.Sprintf("/run/user/%d", r.UID) }
+
+// userManager is the user's systemd instance: starting it mounts the runtime directory,
+// and podman runs a rootless container's healthchecks as its timers.
+func (r *Rootless) userManager() string { return fmt.Sprintf("user@%d.service", r.UID) }
+
+// Order makes a unit wait for the user's manager, and stop with it. Nothing is added
+// for a rootful composition (nil).
+func (r *Rootless) Order(u *khepriv1.SystemdService) {
+	if r == nil {
+		return
+	}
+	u.After = append(u.After, r.userManager())
+	u.Requires = append(u.Requires, r.userManager())
+}
+
+// Own makes one of khepri's units run podman as the user, in the user's podman: the
+// same store and runtime directory as the user's containers.
+func (r *Rootless) Own(u *khepriv1.SystemdService) {
+	if r == nil {
+		return
+	}
+	r.Order(u)
+	if u.ServiceConfig == nil {
+		u.ServiceConfig = map[string]string{}
+	}
+	u.ServiceConfig["User"] = r.User
+	u.ServiceConfig["Environment"] = "XDG_RUNTIME_DIR=" + r.RuntimeDir()
+}
+
+// Owner names the engine a composition's containers, networks and volumes live in:
+// the user's podman, or "" for root's engine (nil).
+func (r *Rootless) Owner() string {
+	if r == nil {
+		return ""
+	}
+	return r.User
+}
+
+// Engine describes an owner's engine for messages; only podman runs rootless.
+func Engine(owner string) string {
+	if owner == "" {
+		return "root's podman"
+	}
+	return owner + "'s rootless podman"
+}
