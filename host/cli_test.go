@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,7 +62,19 @@ func runScriptKhepri(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	fake := &systemd.Fake{Path: ts.MkAbs("systemd.json")}
 	rt := &hostRuntime{
-		engine:   func(string) engine.Engine { return &engine.Fake{Path: ts.MkAbs("engine.json")} },
+		// A rootless composition's engine is its user's: engine-<user>.json.
+		engine: func(_ string, as *engine.User) engine.Engine {
+			if as != nil {
+				return &engine.Fake{Path: ts.MkAbs("engine-" + as.Name + ".json")}
+			}
+			return &engine.Fake{Path: ts.MkAbs("engine.json")}
+		},
+		lookupUser: func(name string) (*engine.User, error) {
+			if name != "alice" {
+				return nil, user.UnknownUserError(name)
+			}
+			return &engine.User{Name: name, UID: 1500, GID: 100, Home: "/home/alice"}, nil
+		},
 		systemd:  func(context.Context) (systemd.Manager, error) { return fake, nil },
 		journal:  fake,
 		stdin:    strings.NewReader(""),

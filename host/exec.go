@@ -56,7 +56,7 @@ func runExec(ctx context.Context, rt *hostRuntime, opts execOptions, args []stri
 		return fmt.Errorf("--index %d: service %s of composition %s has %s", opts.index, sel[0].Name, sel[0].Composition, replicaCount(len(sel)))
 	}
 	s := sel[opts.index-1]
-	eng, err := rt.engineFor(m)
+	eng, err := rt.engineFor(m, s.Composition)
 	if err != nil {
 		return err
 	}

@@ -149,7 +149,7 @@ func runLifecycle(ctx context.Context, rt *hostRuntime, lc lifecycle, opts lifec
 	}
 	var eng engine.Engine
 	if lc.running && !opts.noWait {
-		if eng, err = rt.engineFor(m); err != nil {
+		if eng, err = rt.engineFor(m, args[0]); err != nil {
 			return err
 		}
 	}

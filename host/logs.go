@@ -68,7 +68,7 @@ func runLogs(ctx context.Context, rt *hostRuntime, opts logsOptions, args []stri
 	if err != nil {
 		return err
 	}
-	eng, err := rt.engineFor(m)
+	eng, err := rt.engineFor(m, args[0])
 	if err != nil {
 		return err
 	}

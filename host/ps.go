@@ -77,11 +77,7 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 		sel = append(sel, s...)
 	}
 
-	eng, err := rt.engineFor(m)
-	if err != nil {
-		return err
-	}
-	containers, err := eng.Containers(ctx, names...)
+	containers, err := rt.containersOf(ctx, m, names...)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"os/user"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,10 +24,13 @@ import (
 // start, stop, restart, exec, config) reach outside the process through; the tests
 // swap in host/engine.Fake and host/systemd.Fake.
 type hostRuntime struct {
-	engine  func(backend string) engine.Engine
-	systemd func(ctx context.Context) (systemd.Manager, error)
-	journal systemd.Journal
-	stdin   io.Reader
+	// engine is a backend's engine as seen by a user (nil: this process).
+	engine func(backend string, as *engine.User) engine.Engine
+	// lookupUser reads a user's account, to run a rootless composition's podman as it.
+	lookupUser func(name string) (*engine.User, error)
+	systemd    func(ctx context.Context) (systemd.Manager, error)
+	journal    systemd.Journal
+	stdin      io.Reader
 	// terminal tells whether a stream is a terminal: colour, progress and exec -t.
 	terminal func(f any) bool
 	now      func() time.Time
@@ -35,7 +42,10 @@ type hostRuntime struct {
 
 func newHostRuntime() *hostRuntime {
 	return &hostRuntime{
-		engine: func(backend string) engine.Engine { return engine.New(backend) },
+		engine: func(backend string, as *engine.User) engine.Engine {
+			return engine.New(backend, as)
+		},
+		lookupUser: lookupUser,
 		systemd: func(ctx context.Context) (systemd.Manager, error) {
 			return systemd.Connect(ctx)
 		},
@@ -73,15 +83,68 @@ func addManifestFlag(cmd *cobra.Command, path *string) {
 	cmd.Flags().StringVar(path, "manifest", manifest.DefaultPath, "the manifest of the host's compositions, as khepri.cli writes it")
 }
 
-// engineFor returns the manifest's engine, or an error when this user would see
-// another engine's containers than the host's.
-func (rt *hostRuntime) engineFor(m *manifest.Manifest) (engine.Engine, error) {
-	// oci-containers runs podman containers as root; a user's podman is another,
-	// rootless store, in which khepri's containers do not exist.
-	if m.Backend == "podman" && rt.euid() != 0 {
-		return nil, fmt.Errorf("the compositions run on root's podman, which this user cannot see: run khepri with sudo")
+// engineFor returns the engine a composition's containers live in, or an error when
+// this user cannot reach it: root's podman is root's alone, and a rootless
+// composition's is its user's, which root reaches by running podman as that user.
+func (rt *hostRuntime) engineFor(m *manifest.Manifest, name string) (engine.Engine, error) {
+	c := m.Compositions[name]
+	euid := rt.euid()
+	switch {
+	case m.Backend != "podman":
+		return rt.engine(m.Backend, nil), nil
+	case c.User == "" && euid != 0:
+		return nil, fmt.Errorf("composition %s runs on root's podman, which this user cannot see: run khepri with sudo", name)
+	case c.User == "" || euid == int(c.UID):
+		return rt.engine(m.Backend, nil), nil
+	case euid != 0:
+		return nil, fmt.Errorf("composition %s runs in %s's rootless podman, which this user cannot see: run khepri as %s, or with sudo", name, c.User, c.User)
 	}
-	return rt.engine(m.Backend), nil
+	u, err := rt.lookupUser(c.User)
+	if err != nil {
+		return nil, fmt.Errorf("composition %s runs in %s's rootless podman: %w", name, c.User, err)
+	}
+	return rt.engine(m.Backend, u), nil
+}
+
+// lookupUser reads an account from the system's user database.
+func lookupUser(name string) (*engine.User, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := strconv.ParseUint(u.Uid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("user %s: uid %q: %w", name, u.Uid, err)
+	}
+	gid, err := strconv.ParseUint(u.Gid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("user %s: gid %q: %w", name, u.Gid, err)
+	}
+	return &engine.User{Name: name, UID: uint32(uid), GID: uint32(gid), Home: u.HomeDir}, nil
+}
+
+// containersOf lists the containers of compositions, each from the engine it lives in:
+// one listing per engine.
+func (rt *hostRuntime) containersOf(ctx context.Context, m *manifest.Manifest, names ...string) ([]engine.Container, error) {
+	byOwner := map[string][]string{}
+	for _, name := range names {
+		owner := m.Compositions[name].User
+		byOwner[owner] = append(byOwner[owner], name)
+	}
+	var all []engine.Container
+	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
+		group := byOwner[owner]
+		eng, err := rt.engineFor(m, group[0])
+		if err != nil {
+			return nil, err
+		}
+		cs, err := eng.Containers(ctx, group...)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+	}
+	return all, nil
 }
 
 // selectServices resolves COMPOSITION [SERVICE...] arguments.

@@ -1,5 +1,6 @@
 # The manifest the `khepri` command reads from /etc/khepri/manifest.json (host/manifest):
-# per composition its target, khepri's own units, networks and volumes, and per service
+# per composition its target, khepri's own units, networks and volumes, the user whose
+# rootless podman runs it (if any), and per service
 # its image, ports, networks and mounts and every container (a scaled service has
 # several) with its unit. Everything is read from the expansion, so the command and
 # NixOS agree on every name without evaluating Nix.
@@ -7,9 +8,11 @@
 expansion:
 let
   inherit (expansion) backend;
+  inherit (import ./rootless.nix { inherit lib; } expansion) userOf uidOf;
 
-  # The format version host/manifest reads. 2: a service lists its containers.
-  version = 2;
+  # The format version host/manifest reads. 2: a service lists its containers; 3: a
+  # rootless composition names its user.
+  version = 3;
 
   labelOf = key: container: container.labels.${key} or null;
   projectOf = labelOf "com.docker.compose.project";
@@ -170,9 +173,15 @@ let
   toComposition =
     composition: members:
     let
-      target = targetOf composition (builtins.head members).name;
+      first = (builtins.head members).name;
+      target = targetOf composition first;
     in
-    {
+    # A rootless composition's containers live in its user's podman.
+    lib.optionalAttrs (userOf first != "root") {
+      user = userOf first;
+      uid = uidOf first;
+    }
+    // {
       inherit target;
       units = lib.sort lib.lessThan (
         lib.mapAttrsToList (name: _: "${name}.service") (

@@ -33,7 +33,7 @@ let
   ) { } compositions;
 
   # Rootless containers, and what they need of the host.
-  rootlessContainers = lib.filterAttrs (_: c: (c.podman.user or "root") != "root") expansion.containers;
+  rootlessContainers = lib.filterAttrs (name: _: userOf name != "root") expansion.containers;
   projectOf = c: c.labels."com.docker.compose.project" or "?";
   serviceOf = c: c.labels."com.docker.compose.service" or "?";
   portStart =
@@ -50,20 +50,7 @@ let
       host = builtins.head (lib.splitString "-" (lib.elemAt fields (builtins.length fields - 2)));
     in
     if builtins.length fields < 2 || host == "" then null else lib.toInt host;
-  # The uid an expanded container unit was ordered after (user@<uid>.service).
-  expandedUid =
-    name:
-    let
-      units = expansion.containerUnits."${backend}-${name}".requires or [ ];
-      uids = lib.concatMap (
-        u:
-        let
-          m = builtins.match "user@([0-9]+)[.]service" u;
-        in
-        lib.optional (m != null) (lib.toInt (builtins.head m))
-      ) units;
-    in
-    if uids == [ ] then null else builtins.head uids;
+  inherit (import ./rootless.nix { inherit lib; } expansion) userOf uidOf;
 in
 {
   virtualisation.oci-containers.containers = expansion.containers;
@@ -95,7 +82,7 @@ in
   ++ lib.mapAttrsToList (
     name: c:
     let
-      expanded = c.podman.user or "root";
+      expanded = userOf name;
     in
     {
       assertion =
@@ -125,7 +112,7 @@ in
       let
         user = c.podman.user;
         where = "khepri.compositions.${projectOf c}";
-        uid = expandedUid name;
+        uid = uidOf name;
       in
       [
         {

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -19,11 +21,35 @@ import (
 type CLI struct {
 	// Backend is "docker" or "podman"; it names the binary run, found on PATH.
 	Backend string
+	// As runs the command as another user, in that user's rootless podman; nil runs
+	// it as this process.
+	As *User
 }
 
-// New returns the engine of a backend.
-func New(backend string) *CLI {
-	return &CLI{Backend: backend}
+// User is the account a rootless podman belongs to.
+type User struct {
+	Name     string
+	UID, GID uint32
+	Home     string
+}
+
+// New returns the engine of a backend, as seen by user as (nil: this process).
+func New(backend string, as *User) *CLI {
+	return &CLI{Backend: backend, As: as}
+}
+
+// command runs the engine's command line, as c.As when set: with the environment the
+// user's own units give podman, which finds its storage from HOME and its state in
+// XDG_RUNTIME_DIR.
+func (c *CLI) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, c.Backend, args...)
+	if u := c.As; u != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: u.UID, Gid: u.GID}}
+		cmd.Dir = u.Home
+		cmd.Env = append(os.Environ(), "HOME="+u.Home, "USER="+u.Name, "LOGNAME="+u.Name,
+			fmt.Sprintf("XDG_RUNTIME_DIR=/run/user/%d", u.UID))
+	}
+	return cmd
 }
 
 // Containers implements Engine.
@@ -145,7 +171,7 @@ func (c *CLI) Logs(ctx context.Context, container string, opts LogOptions) (io.R
 	}
 	args = append(args, "--", container)
 
-	cmd := exec.CommandContext(ctx, c.Backend, args...)
+	cmd := c.command(ctx, args...)
 	r, w := io.Pipe()
 	// The container's stdout and stderr both are its log, as compose shows them.
 	cmd.Stdout = w
@@ -184,7 +210,7 @@ func (c *CLI) Exec(ctx context.Context, container string, command []string, opts
 	}
 	args = append(args, "--", container)
 	args = append(args, command...)
-	cmd := exec.CommandContext(ctx, c.Backend, args...)
+	cmd := c.command(ctx, args...)
 	cmd.Stdin, cmd.Stdout = opts.Stdin, opts.Stdout
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(opts.Stderr, &stderr)
@@ -200,7 +226,7 @@ func (c *CLI) Exec(ctx context.Context, container string, command []string, opts
 }
 
 func (c *CLI) output(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, c.Backend, args...)
+	cmd := c.command(ctx, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -85,7 +85,7 @@ func TestEngineAgainstDocker(t *testing.T) {
 	f := setup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	e := New("docker")
+	e := New("docker", nil)
 
 	talker := f.run(t, f.project, "talker", []string{"--publish", "127.0.0.1::8080", "--no-healthcheck"}, "talk", "6")
 	healthy := f.run(t, f.project, "healthy", nil, "talk", "0")

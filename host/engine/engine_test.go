@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ func TestDecodeInspect(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
-	c := New("docker")
+	c := New("docker", nil)
 	exitErr := errors.New("exit status 1")
 	tests := []struct {
 		name    string
@@ -132,7 +133,22 @@ func TestClassify(t *testing.T) {
 }
 
 func TestEngineNotInstalled(t *testing.T) {
-	_, err := New("khepri-no-such-engine").Containers(context.Background())
+	_, err := New("khepri-no-such-engine", nil).Containers(context.Background())
 	assert.ErrorIs(t, err, ErrUnreachable)
 	assert.EqualError(t, err, "engine not reachable: khepri-no-such-engine is not installed or not on PATH")
+}
+
+func TestCommandAsUser(t *testing.T) {
+	alice := &User{Name: "alice", UID: 1500, GID: 100, Home: "/home/alice"}
+	cmd := New("podman", alice).command(context.Background(), "ps")
+	require.NotNil(t, cmd.SysProcAttr)
+	assert.Equal(t, &syscall.Credential{Uid: 1500, Gid: 100}, cmd.SysProcAttr.Credential)
+	assert.Equal(t, "/home/alice", cmd.Dir)
+	// Later entries win: the user's, over this process's.
+	n := len(cmd.Env)
+	assert.Equal(t, []string{"HOME=/home/alice", "USER=alice", "LOGNAME=alice", "XDG_RUNTIME_DIR=/run/user/1500"}, cmd.Env[n-4:])
+
+	own := New("podman", nil).command(context.Background(), "ps")
+	assert.Nil(t, own.SysProcAttr)
+	assert.Nil(t, own.Env)
 }

@@ -19,8 +19,9 @@ const DefaultPath = "/etc/khepri/manifest.json"
 
 // Version is the manifest format this package reads and writes. nixlib/manifest.nix
 // writes the same number; a reader meeting another one says so instead of guessing.
-// Version 2 lists a service's containers, of which a scaled service has several.
-const Version = 2
+// Version 2 lists a service's containers, of which a scaled service has several;
+// version 3 names the user whose rootless podman runs a composition.
+const Version = 3
 
 // Manifest is every composition of one host, as the expansion made it.
 type Manifest struct {
@@ -44,6 +45,10 @@ type Composition struct {
 	Volumes []string `json:"volumes"`
 	// Services by compose service name.
 	Services map[string]Service `json:"services"`
+	// User runs a rootless composition, in that user's podman; "" for root's engine.
+	User string `json:"user,omitempty"`
+	// UID is the user's uid.
+	UID uint32 `json:"uid,omitempty"`
 }
 
 // Service is one compose service: its containers, each run by one systemd unit, and
@@ -117,6 +122,9 @@ func Parse(data []byte) (*Manifest, error) {
 	for name, c := range m.Compositions {
 		if c.Target == "" {
 			return nil, fmt.Errorf("composition %s has no target", name)
+		}
+		if c.User != "" && (m.Backend != "podman" || c.UID == 0) {
+			return nil, fmt.Errorf("composition %s runs as %s: that needs the podman backend and the user's uid", name, c.User)
 		}
 		for sname, s := range c.Services {
 			if len(s.Containers) == 0 {

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const paperless = `{"backend":"docker","compositions":{"paperless":{"networks":["paperless_paperless","proxy_net"],"services":{"broker":{"containers":[{"container":"paperless-broker","unit":"docker-paperless-broker.service"}],"image":"docker.io/library/redis:7","networks":["paperless_paperless"],"ports":[],"volumes":["paperless_redisdata:/data:rw"]},"webserver":{"containers":[{"container":"paperless_web","unit":"docker-paperless_web.service"}],"image":"ghcr.io/paperless-ngx/paperless-ngx:latest","networks":["paperless_paperless","proxy_net"],"ports":["8000:8000/tcp"],"volumes":["paperless_data:/usr/src/paperless/data:rw"]},"worker":{"containers":[{"container":"paperless-worker-1","unit":"docker-paperless-worker-1.service"},{"container":"paperless-worker-2","unit":"docker-paperless-worker-2.service"}],"image":"example/worker:1","networks":["paperless_paperless"],"ports":[],"volumes":[]}},"target":"khepri-paperless.target","units":["khepri-paperless-network-paperless.service"],"volumes":["paperless_data","paperless_redisdata"]}},"version":2}`
+const paperless = `{"backend":"docker","compositions":{"paperless":{"networks":["paperless_paperless","proxy_net"],"services":{"broker":{"containers":[{"container":"paperless-broker","unit":"docker-paperless-broker.service"}],"image":"docker.io/library/redis:7","networks":["paperless_paperless"],"ports":[],"volumes":["paperless_redisdata:/data:rw"]},"webserver":{"containers":[{"container":"paperless_web","unit":"docker-paperless_web.service"}],"image":"ghcr.io/paperless-ngx/paperless-ngx:latest","networks":["paperless_paperless","proxy_net"],"ports":["8000:8000/tcp"],"volumes":["paperless_data:/usr/src/paperless/data:rw"]},"worker":{"containers":[{"container":"paperless-worker-1","unit":"docker-paperless-worker-1.service"},{"container":"paperless-worker-2","unit":"docker-paperless-worker-2.service"}],"image":"example/worker:1","networks":["paperless_paperless"],"ports":[],"volumes":[]}},"target":"khepri-paperless.target","units":["khepri-paperless-network-paperless.service"],"volumes":["paperless_data","paperless_redisdata"]}},"version":3}`
 
 func TestParseAndSelect(t *testing.T) {
 	m, err := Parse([]byte(paperless))
@@ -59,13 +59,15 @@ func TestParseRejects(t *testing.T) {
 		wantErr string
 	}{
 		{name: "not JSON", give: `{`, wantErr: "parse: unexpected EOF"},
-		{name: "other version", give: `{"version":3,"backend":"docker"}`, wantErr: "format version 3, but this khepri reads version 2: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
-		{name: "version 1, a container per service", give: `{"version":1,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s","unit":"docker-a-s.service"}}}}}`, wantErr: "format version 1, but this khepri reads version 2: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
-		{name: "unknown field", give: `{"version":2,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s","containers":[]}}}}}`, wantErr: `parse: json: unknown field "container"`},
-		{name: "unknown backend", give: `{"version":2,"backend":"lxc"}`, wantErr: `backend "lxc": want "docker" or "podman"`},
-		{name: "no target", give: `{"version":2,"backend":"podman","compositions":{"a":{}}}`, wantErr: "composition a has no target"},
-		{name: "service without containers", give: `{"version":2,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"containers":[]}}}}}`, wantErr: "service a.s has no container"},
-		{name: "container without unit", give: `{"version":2,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"containers":[{"container":"a-s"}]}}}}}`, wantErr: "service a.s: each container needs a name and a unit"},
+		{name: "other version", give: `{"version":4,"backend":"docker"}`, wantErr: "format version 4, but this khepri reads version 3: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
+		{name: "version 1, a container per service", give: `{"version":1,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s","unit":"docker-a-s.service"}}}}}`, wantErr: "format version 1, but this khepri reads version 3: use the khepri of the running system (/run/current-system/sw/bin/khepri)"},
+		{name: "unknown field", give: `{"version":3,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"container":"a-s","containers":[]}}}}}`, wantErr: `parse: json: unknown field "container"`},
+		{name: "unknown backend", give: `{"version":3,"backend":"lxc"}`, wantErr: `backend "lxc": want "docker" or "podman"`},
+		{name: "rootless without uid", give: `{"version":3,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","user":"alice"}}}`, wantErr: "composition a runs as alice: that needs the podman backend and the user's uid"},
+		{name: "rootless on docker", give: `{"version":3,"backend":"docker","compositions":{"a":{"target":"khepri-a.target","user":"alice","uid":1500}}}`, wantErr: "composition a runs as alice: that needs the podman backend and the user's uid"},
+		{name: "no target", give: `{"version":3,"backend":"podman","compositions":{"a":{}}}`, wantErr: "composition a has no target"},
+		{name: "service without containers", give: `{"version":3,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"containers":[]}}}}}`, wantErr: "service a.s has no container"},
+		{name: "container without unit", give: `{"version":3,"backend":"podman","compositions":{"a":{"target":"khepri-a.target","services":{"s":{"containers":[{"container":"a-s"}]}}}}}`, wantErr: "service a.s: each container needs a name and a unit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,11 +92,11 @@ func TestMarshalIsStable(t *testing.T) {
 	assert.Contains(t, string(first), "\"ports\": [],\n")
 	assert.NotContains(t, string(first), "null")
 
-	empty, err := Parse([]byte(`{"version":2,"backend":"docker"}`))
+	empty, err := Parse([]byte(`{"version":3,"backend":"docker"}`))
 	require.NoError(t, err)
 	data, err := empty.Marshal()
 	require.NoError(t, err)
-	assert.Equal(t, "{\n  \"version\": 2,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
+	assert.Equal(t, "{\n  \"version\": 3,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
 }
 
 func TestReadMissingFileSaysWhatToDo(t *testing.T) {

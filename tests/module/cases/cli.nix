@@ -101,7 +101,7 @@ in
       compositions = builtins.attrNames docker.compositions;
     };
     expected = {
-      version = 2;
+      version = 3;
       backend = "docker";
       compositions = [ "paperless" ];
     };

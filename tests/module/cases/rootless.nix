@@ -242,6 +242,28 @@ in
       "khepri.compositions.app.podman.uid: the composition was expanded for uid 1501, but users.users.alice.uid is 1500; its units need the user's own /run/user/<uid>."
     ];
   };
+  "test: the manifest names a rootless composition's user, for the khepri command" = {
+    expr =
+      let
+        manifest = builtins.fromJSON (
+          (host [
+            {
+              khepri.compositions = {
+                inherit paperless;
+                rootful.services.web.image = "example/web:1";
+              };
+            }
+          ]).environment.etc."khepri/manifest.json".text
+        );
+      in
+      lib.mapAttrs (_: c: { inherit (c) user uid; }) (
+        lib.filterAttrs (_: c: c ? user) manifest.compositions
+      );
+    expected.paperless = {
+      user = "alice";
+      uid = 1500;
+    };
+  };
   "test: rootful podman containers pass" = {
     expr = failedAssertions (evalHost [
       {

@@ -1,0 +1,22 @@
+# What the expansion says of a rootless container: the user it runs as, and that
+# user's uid, read from the user@<uid>.service its unit requires.
+{ lib }:
+expansion:
+{
+  # The user a container runs as, "root" for a rootful one.
+  userOf = name: expansion.containers.${name}.podman.user or "root";
+
+  # The uid a rootless container's unit was expanded for, or null.
+  uidOf =
+    name:
+    let
+      uids = lib.concatMap (
+        unit:
+        let
+          m = builtins.match "user@([0-9]+)[.]service" unit;
+        in
+        lib.optional (m != null) (lib.toInt (builtins.head m))
+      ) (expansion.containerUnits."${expansion.backend}-${name}".requires or [ ]);
+    in
+    if uids == [ ] then null else builtins.head uids;
+}
