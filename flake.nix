@@ -50,6 +50,15 @@
               "docker"
               "podman"
             ]
+            ++ [
+              {
+                name = "vm-podman-rootless";
+                value = import ./tests/vm/rootless.nix {
+                  inherit pkgs;
+                  module = self.nixosModules.default;
+                };
+              }
+            ]
           )
         )
       );

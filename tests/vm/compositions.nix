@@ -1,11 +1,7 @@
 # The compositions of the NixOS VM test, also evaluated by the module tier.
 { pkgs }:
 let
-  busybox = pkgs.dockerTools.buildLayeredImage {
-    name = "khepri-test/busybox";
-    tag = "1";
-    contents = [ pkgs.busybox ];
-  };
+  busybox = import ./busybox.nix { inherit pkgs; };
 in
 {
   hello.services = {

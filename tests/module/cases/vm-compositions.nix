@@ -1,5 +1,6 @@
 # The NixOS VM test's compositions (tests/vm), which only upstream CI boots, evaluate
-# here on both backends without a failing assertion or a warning.
+# here on both backends (the rootless one on podman) without a failing assertion or a
+# warning.
 {
   lib,
   pkgs,
@@ -22,7 +23,29 @@ let
     containers = builtins.attrNames host.virtualisation.oci-containers.containers;
   };
 in
-builtins.listToAttrs (
+{
+  "test: the rootless VM test's compositions evaluate, run by alice" = {
+    expr = summary (evalHost [
+      {
+        virtualisation.oci-containers.backend = "podman";
+        users.users.alice = {
+          isNormalUser = true;
+          uid = 1500;
+        };
+        khepri.compositions = import ../../vm/rootless-compositions.nix { inherit pkgs; };
+      }
+    ]);
+    expected = {
+      assertions = [ ];
+      warnings = [ ];
+      containers = [
+        "app-client"
+        "edge-server"
+      ];
+    };
+  };
+}
+// builtins.listToAttrs (
   map
     (
       backend:
