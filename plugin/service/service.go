@@ -136,7 +136,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	readiness(c, name, ctr, unit, svc)
 	if c.Rootless != nil {
 		ctr.Podman = &khepriv1.ContainerPodman{User: c.Rootless.User}
-		c.Rootless.Order(unit)
+		c.Rootless.Container(unit)
 	}
 	target := naming.TargetFile(naming.Target(c.Name))
 	unit.PartOf = append(unit.PartOf, target)

@@ -31,6 +31,21 @@ func (r *Rootless) Order(u *khepriv1.SystemdService) {
 	u.Requires = append(u.Requires, r.userManager())
 }
 
+// Container readies a rootless container's unit: it waits for the user's manager, and
+// its cgroup is delegated, without which a rootless podman started from a system unit,
+// with the user's manager running, hangs at `--sdnotify=conmon` (nixpkgs #475089 made
+// oci-containers delegate too; khepri does it for the releases before).
+func (r *Rootless) Container(u *khepriv1.SystemdService) {
+	if r == nil {
+		return
+	}
+	r.Order(u)
+	if u.ServiceConfig == nil {
+		u.ServiceConfig = map[string]string{}
+	}
+	u.ServiceConfig["Delegate"] = "true"
+}
+
 // Own makes one of khepri's units run podman as the user, in the user's podman: the
 // same store and runtime directory as the user's containers.
 func (r *Rootless) Own(u *khepriv1.SystemdService) {
