@@ -14,7 +14,9 @@ let
         ${lib.toSentenceCase kind}s created once for the host under their own name (or
         {option}`name`), by the unit `khepri-${kind}-<name>.service`, whether or not a
         container uses them. Compositions use them as external ${kind}s and are ordered
-        after their unit, which lets several compositions share one ${kind}.
+        after their unit, which lets several compositions share one ${kind}. Compositions
+        that run rootless (`podman.user`) share one of their own, created in their user's
+        podman by `khepri-${kind}-<name>-as-<user>.service`.
       '';
     };
 in

@@ -20,8 +20,9 @@ in
         them), and lingering, so that the stack survives the user's logout (khepri turns
         it on). Host ports below `net.ipv4.ip_unprivileged_port_start` (1024 by default)
         cannot be published; bind-mount sources, secrets and configs must be readable
-        by the user. A network or volume can be shared only with compositions that run
-        as the same user. `null` or `"root"` runs the composition rootful.
+        by the user. A network or volume is shared only by compositions that run as the
+        same user; a host-level one (`khepri.networks`, `khepri.volumes`) is created in the
+        user's podman too. `null` or `"root"` runs the composition rootful.
       '';
     };
     uid = mkOption {

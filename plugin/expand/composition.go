@@ -149,12 +149,12 @@ func (h *host) build(st *compState) {
 	// after its unit; one that nothing here creates stays a plain reference.
 	for _, k := range slices.Sorted(maps.Keys(st.nets)) {
 		if n := st.nets[k]; n.external {
-			c.Networks[k] = service.Resource{Name: n.name, Unit: h.external(h.networks, owner, n.name, path.Field("networks").Key(k))}
+			c.Networks[k] = service.Resource{Name: n.name, Unit: h.external(h.networks, st.rootless, n.name, path.Field("networks").Key(k))}
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
 		if v := st.vols[k]; v.external {
-			c.Volumes[k] = service.Resource{Name: v.name, Unit: h.external(h.volumes, owner, v.name, path.Field("volumes").Key(k))}
+			c.Volumes[k] = service.Resource{Name: v.name, Unit: h.external(h.volumes, st.rootless, v.name, path.Field("volumes").Key(k))}
 		}
 	}
 

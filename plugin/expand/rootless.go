@@ -37,17 +37,22 @@ func (h *host) rootless(comp *khepriv1.Composition, path diag.Path) *systemd.Roo
 	return &systemd.Rootless{User: user, UID: p.GetUid()}
 }
 
-// external resolves an external network or volume in owner's engine: the unit that
-// creates it there, or "" for one nothing on the host creates. One that khepri creates in
-// another user's engine is out of reach, which is an error rather than a container
-// that fails to start.
-func (h *host) external(ps *providers, owner, name string, path diag.Path) string {
+// external resolves an external network or volume in the engine of the composition's
+// owner (r; nil for root's): the unit that creates it there, or "" for one nothing on the
+// host creates. A host-level one is created in a rootless user's podman as well; one that
+// only a composition of another engine creates is out of reach, which is an error
+// rather than a container that fails to start.
+func (h *host) external(ps *providers, r *systemd.Rootless, name string, path diag.Path) string {
+	owner := r.Owner()
 	if unit := ps.unitFor(owner, name); unit != "" {
 		return unit
 	}
+	if decl, ok := ps.host[name]; ok && r != nil {
+		return h.hostInstance(ps, decl, name, r)
+	}
 	if p := ps.elsewhere(owner, name); p != nil {
-		h.d.Errorf(path, "%s %q is created by %s in %s, and this composition runs in %s, which cannot see it: each user's podman has %ss of its own; create it in a composition that runs as the same user (podman.user), or run both as one user",
-			ps.kind, name, p.path, systemd.Engine(p.owner), systemd.Engine(owner), ps.kind)
+		h.d.Errorf(path, "%s %q is created by %s in %s, and this composition runs in %s, which cannot see it: each user's podman has %ss of its own; create it in a composition that runs as the same user (podman.user), declare it at host level (khepri.%ss), or run both as one user",
+			ps.kind, name, p.path, systemd.Engine(p.owner), systemd.Engine(owner), ps.kind, ps.kind)
 	}
 	return ""
 }

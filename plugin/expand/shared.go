@@ -34,10 +34,23 @@ type providers struct {
 	kind string
 	d    *diag.Collector
 	by   map[engineName]*provider
+	// host holds the host-level declarations by engine name.
+	host map[string]*hostDecl
+}
+
+// hostDecl is a host-level network or volume (`khepri.networks`, `khepri.volumes`). Root's
+// engine always has it; a rootless user's podman gets its own when one of the user's
+// compositions uses it, so that the user's compositions share it as root's do.
+type hostDecl struct {
+	key     string
+	unit    string
+	path    diag.Path
+	options []string
+	build   func(systemd.Resource) *khepriv1.SystemdService
 }
 
 func newProviders(kind string, d *diag.Collector) *providers {
-	return &providers{kind: kind, d: d, by: map[engineName]*provider{}}
+	return &providers{kind: kind, d: d, by: map[engineName]*provider{}, host: map[string]*hostDecl{}}
 }
 
 // provide registers the creator of name, reporting a second one.
@@ -109,10 +122,22 @@ func (h *host) hostKind(kind string, decl map[string]entry, ps *providers,
 		if name == "" {
 			name = k
 		}
-		unit := unitName(k)
-		ps.provide(name, &provider{unit: unit, path: p, used: true})
-		if h.claimUnit(unit, p) {
-			h.resp.Services[unit] = build(systemd.Resource{Backend: h.backend, Key: k, Name: name, Options: h.createOptions(e, p)})
+		decl := &hostDecl{key: k, unit: unitName(k), path: p, options: h.createOptions(e, p), build: build}
+		ps.host[name] = decl
+		ps.provide(name, &provider{unit: decl.unit, path: p, used: true})
+		if h.claimUnit(decl.unit, p) {
+			h.resp.Services[decl.unit] = build(systemd.Resource{Backend: h.backend, Key: k, Name: name, Options: decl.options})
 		}
 	}
+}
+
+// hostInstance creates a host-level network or volume in a rootless user's podman, by
+// a unit of its own that runs as the user, and returns that unit's file name.
+func (h *host) hostInstance(ps *providers, decl *hostDecl, name string, r *systemd.Rootless) string {
+	unit := naming.HostUnitAs(decl.unit, r.User)
+	ps.provide(name, &provider{unit: unit, path: decl.path, owner: r.User, used: true})
+	if h.claimUnit(unit, decl.path) {
+		h.resp.Services[unit] = decl.build(systemd.Resource{Backend: h.backend, Key: decl.key, Name: name, Options: decl.options, Rootless: r})
+	}
+	return naming.Service(unit)
 }

@@ -123,3 +123,7 @@ func HostNetworkUnit(key string) string { return "khepri-network-" + key }
 
 // HostVolumeUnit names the unit creating a host-level volume (`khepri.volumes.<key>`).
 func HostVolumeUnit(key string) string { return "khepri-volume-" + key }
+
+// HostUnitAs names the unit creating a host-level network or volume (unit, root's) in a
+// rootless user's podman.
+func HostUnitAs(unit, user string) string { return unit + "-as-" + user }

@@ -110,6 +110,9 @@ func unit(r Resource, kind string) *khepriv1.SystemdService {
 	if r.Composition == "" {
 		// A host-level resource outlives every composition that uses it.
 		u.Description = fmt.Sprintf("khepri: %s %s", kind, r.Name)
+		if r.Rootless != nil {
+			u.Description += " in " + Engine(r.Rootless.User)
+		}
 		u.WantedBy = []string{"multi-user.target"}
 	} else {
 		target := naming.TargetFile(naming.Target(r.Composition))

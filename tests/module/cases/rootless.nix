@@ -115,6 +115,48 @@ in
       warnings = [ ];
     };
   };
+  "test: a host-level network is created in the rootless user's podman too, once" = {
+    expr =
+      let
+        config = host [
+          {
+            khepri.networks = [ "edge" ];
+            khepri.compositions = {
+              one = onEdge;
+              two = onEdge;
+            };
+          }
+        ];
+        onEdge = {
+          podman.user = "alice";
+          networks.edge.external = true;
+          services.web = {
+            image = "example/web:1";
+            networks = [ "edge" ];
+          };
+        };
+        units = lib.filterAttrs (n: _: lib.hasPrefix "khepri-network-edge" n) config.systemd.services;
+      in
+      {
+        users = lib.mapAttrs (_: u: u.serviceConfig.User or "root") units;
+        one = config.systemd.services.podman-one-web.requires;
+        two = config.systemd.services.podman-two-web.requires;
+      };
+    expected = {
+      users = {
+        khepri-network-edge = "root";
+        khepri-network-edge-as-alice = "alice";
+      };
+      one = [
+        "khepri-network-edge-as-alice.service"
+        "user@1500.service"
+      ];
+      two = [
+        "khepri-network-edge-as-alice.service"
+        "user@1500.service"
+      ];
+    };
+  };
   "test: a user kept from lingering is warned about" = {
     expr =
       (host [
