@@ -71,7 +71,11 @@ func setup(m *testing.M) (int, error) {
 	multiNet = apiAtLeast(strings.TrimSpace(string(api)), 1, 44)
 	_, err = os.Stat("/run/systemd/journal/socket")
 	journald = err == nil
-	return m.Run(), nil
+	code := m.Run()
+	if err := teardownPodman(); err != nil {
+		return code, fmt.Errorf("podman teardown: %w", err)
+	}
+	return code, nil
 }
 
 func goBuild(out, pkg string) error {
@@ -133,11 +137,16 @@ type stack struct {
 // uniqueName is a composition name no other run uses; everything khepri names after
 // the composition starts with it, which is how cleanup finds it.
 func uniqueName(t *testing.T) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "kt" + hex.EncodeToString(b)
+	name := freshName()
 	t.Cleanup(func() { removeAll(t, name) })
 	return name
+}
+
+// freshName is a composition name no other run uses, without cleanup.
+func freshName() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return "kt" + hex.EncodeToString(b)
 }
 
 // newStack expands a composition, given as the JSON that khepri.compositions.<name>

@@ -6,6 +6,8 @@
 //	probe get URL               GET URL (resolving the peer's name), print the body
 //	probe write FILE TEXT       write TEXT to FILE
 //	probe read FILE             print FILE
+//	probe stat FILE             print FILE's owner and permissions as JSON:
+//	                            {"uid":N,"gid":N,"mode":"0400"}
 //	probe env                   print the environment as a JSON object
 //	probe args [ARG...]         print the arguments as a JSON array
 //	probe exit N                exit with status N
@@ -28,6 +30,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -40,6 +43,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "probe:", err)
 		os.Exit(1)
 	}
+}
+
+// fileStat is what `stat` prints: what a container sees of a file's owner and mode.
+type fileStat struct {
+	UID  uint32 `json:"uid"`
+	GID  uint32 `json:"gid"`
+	Mode string `json:"mode"`
 }
 
 // report is what `serve` answers: enough for a test to see, from outside, what the
@@ -95,10 +105,10 @@ func sequence(args []string) error {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: probe serve|get|write|read|env|args|exit|health|sleep ...")
+		return fmt.Errorf("usage: probe serve|get|write|read|stat|env|args|exit|health|sleep ...")
 	}
 	cmd, rest := args[0], args[1:]
-	need := map[string]int{"serve": 1, "get": 1, "write": 2, "read": 1, "exit": 1, "health": 1, "sleep": 1}
+	need := map[string]int{"serve": 1, "get": 1, "write": 2, "read": 1, "stat": 1, "exit": 1, "health": 1, "sleep": 1}
 	if len(rest) < need[cmd] {
 		return fmt.Errorf("%s needs %d argument(s)", cmd, need[cmd])
 	}
@@ -134,6 +144,16 @@ func run(args []string) error {
 		}
 		_, err = os.Stdout.Write(b)
 		return err
+	case "stat":
+		fi, err := os.Stat(rest[0])
+		if err != nil {
+			return err
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("%s: no owner", rest[0])
+		}
+		return printJSON(fileStat{UID: st.Uid, GID: st.Gid, Mode: fmt.Sprintf("%04o", fi.Mode().Perm())})
 	case "env":
 		return printJSON(environ())
 	case "args":
