@@ -608,6 +608,8 @@ func TestPodmanRootless(t *testing.T) {
 			copied, hs.Uid, hs.Gid, fi.Mode().Perm(), h.subUID+999, h.subGID+999, h.user)
 	}
 
+	h.checkCommandReaches(t, a, web, db)
+
 	h.probe(t, h.user, web, "write", "/data/kept", "first run")
 	s.stop()
 	for _, n := range []string{web, db, edge} {
@@ -627,4 +629,61 @@ func TestPodmanRootless(t *testing.T) {
 	if got := h.probe(t, h.user, web, "read", "/data/kept"); got != "first run" {
 		t.Errorf("after stop and start: /data/kept = %q, want %q", got, "first run")
 	}
+}
+
+// checkCommandReaches runs the khepri command as root on a manifest naming composition
+// comp rootless: ps, exec and logs reach its containers in the user's podman.
+func (h *podmanHost) checkCommandReaches(t *testing.T, comp string, ctrs ...string) {
+	t.Helper()
+	services := map[string]any{}
+	for _, c := range ctrs {
+		services[strings.TrimPrefix(c, comp+"-")] = map[string]any{
+			"containers": []any{map[string]string{"container": c, "unit": "podman-" + c + ".service"}},
+			"image":      h.image, "ports": []string{}, "networks": []string{}, "volumes": []string{},
+		}
+	}
+	m, err := json.Marshal(map[string]any{"version": 3, "backend": "podman", "compositions": map[string]any{
+		comp: map[string]any{"user": h.user, "uid": h.uid, "target": "khepri-" + comp + ".target",
+			"units": []string{}, "networks": []string{}, "volumes": []string{}, "services": services},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(t.TempDir(), "manifest.json")
+	if err := os.WriteFile(manifest, m, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	khepri := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(binDir, "khepri"), append(args[:1:1], append([]string{"--manifest", manifest}, args[1:]...)...)...)
+		cmd.Env = append(os.Environ(), h.env...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("khepri %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+		}
+		return stdout.String()
+	}
+
+	var rows []struct {
+		Container string `json:"container"`
+		State     string `json:"state"`
+	}
+	if err := json.Unmarshal([]byte(khepri("ps", "--format", "json", comp)), &rows); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r.Container] = r.State
+	}
+	for _, c := range ctrs {
+		if got[c] != "running" {
+			t.Errorf("khepri ps as root: %s is %q, want running (from %s's podman); rows %v", c, got[c], h.user, rows)
+		}
+	}
+	web := strings.TrimPrefix(ctrs[0], comp+"-")
+	if out := strings.TrimSpace(khepri("exec", "--no-tty", comp, web, "--", "/probe", "read", "/run/secrets/tok")); out != "s3cret" {
+		t.Errorf("khepri exec as root in %s: %q, want the secret's content", ctrs[0], out)
+	}
+	khepri("logs", comp, web, "--tail", "1")
 }
