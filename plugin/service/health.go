@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unicode"
 
 	"google.golang.org/protobuf/types/known/structpb"
 	"mvdan.cc/sh/v3/syntax"
 
+	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/parse"
 )
 
@@ -72,9 +74,12 @@ func (r *run) healthcheck() {
 }
 
 // healthTest renders compose's test for --health-cmd. docker runs its value with
-// /bin/sh -c, so the exec form's arguments are quoted into one POSIX shell command;
-// podman reads a JSON array as the exec form, and the shell form is passed as an array
-// too, so that a command starting with "[" is not taken for one.
+// /bin/sh -c, so the exec form's arguments are quoted into one POSIX shell command.
+// podman reads a JSON array of two or more words as the exec form, but one that starts
+// with "CMD" it splits at whitespace, JSON and all (podman's MakeHealthCheckFromCli):
+// the exec form goes without the keyword, a lone word as `CMD word`, and the shell
+// form as a ["CMD-SHELL", command] array, so that a command starting with "[" is not
+// taken for one.
 func (r *run) healthTest(v *structpb.Value) (cmd string, disable bool, ok bool) {
 	p := r.path.Field("healthcheck").Field("test")
 	var form string
@@ -112,26 +117,51 @@ func (r *run) healthTest(v *structpb.Value) (cmd string, disable bool, ok bool) 
 		return "", false, false
 	}
 	if r.podman() {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(append([]string{form}, args...)); err != nil {
-			r.d.Errorf(p, "cannot encode test: %v", err)
-			return "", false, false
+		switch {
+		case form == "CMD" && len(args) > 1:
+			return r.jsonArray(args, p)
+		case form == "CMD" && !strings.ContainsFunc(args[0], unicode.IsSpace):
+			return "CMD " + args[0], false, true
+		case form == "CMD":
+			// podman has no exact form for one word holding whitespace: its shell runs it.
+			r.d.Warnf(p, "podman cannot run the one-word test %q as is: it runs it with /bin/sh -c, quoted", args[0])
+			q, ok := r.shellWords(args, p)
+			if !ok {
+				return "", false, false
+			}
+			return r.jsonArray([]string{"CMD-SHELL", q}, p)
 		}
-		return strings.TrimSuffix(b.String(), "\n"), false, true
+		return r.jsonArray([]string{form, args[0]}, p)
 	}
 	if form == "CMD-SHELL" {
 		return args[0], false, true
 	}
+	q, ok := r.shellWords(args, p)
+	return q, false, ok
+}
+
+// jsonArray renders --health-cmd's JSON array form.
+func (r *run) jsonArray(words []string, p diag.Path) (string, bool, bool) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(words); err != nil {
+		r.d.Errorf(p, "cannot encode test: %v", err)
+		return "", false, false
+	}
+	return strings.TrimSuffix(b.String(), "\n"), false, true
+}
+
+// shellWords quotes the exec form's arguments into one POSIX shell command.
+func (r *run) shellWords(args []string, p diag.Path) (string, bool) {
 	words := make([]string, len(args))
 	for i, a := range args {
 		q, err := syntax.Quote(a, syntax.LangPOSIX)
 		if err != nil {
-			r.d.Errorf(p, "argument %d cannot be quoted for docker's shell: %v", i+1, err)
-			return "", false, false
+			r.d.Errorf(p, "argument %d cannot be quoted for the shell: %v", i+1, err)
+			return "", false
 		}
 		words[i] = q
 	}
-	return strings.Join(words, " "), false, true
+	return strings.Join(words, " "), true
 }

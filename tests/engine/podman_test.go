@@ -687,3 +687,100 @@ func (h *podmanHost) checkCommandReaches(t *testing.T, comp string, ctrs ...stri
 	}
 	khepri("logs", comp, web, "--tail", "1")
 }
+
+// A rootless composition's dependsOn conditions hold on podman as on docker: app starts
+// only once db's healthcheck passes and init has exited 0, and an init that fails keeps
+// app from being created, with a message naming init.
+func TestPodmanDependsOnConditions(t *testing.T) {
+	t.Parallel()
+	h := useRootless(t)
+	rootless := fmt.Sprintf(`{"user": %q, "uid": %d}`, h.user, h.uid)
+	type state struct {
+		State struct {
+			StartedAt, FinishedAt time.Time
+			Health                struct{ Status string }
+		}
+	}
+	inspect := func(ctr string) state {
+		t.Helper()
+		var out []state
+		if err := json.Unmarshal([]byte(h.podman(t, h.user, "container", "inspect", ctr)), &out); err != nil || len(out) != 1 {
+			t.Fatalf("inspect %s: %v", ctr, err)
+		}
+		return out[0]
+	}
+
+	t.Run("healthy and completed", func(t *testing.T) {
+		t.Parallel()
+		name := h.uniqueName(t)
+		// db becomes healthy two seconds after it starts, when its file appears.
+		s := h.expand(t, name, fmt.Sprintf(`{%q: {"podman": %s, "services": {
+		  "db": { "image": "PROBE", "command": ["sleep", "2", "then", "write", "/ready", "x", "then", "serve", "8080"],
+		          "healthcheck": { "test": ["CMD", "/probe", "health", "/ready"], "interval": "1s", "timeout": "1s", "retries": 10 } },
+		  "init": { "image": "PROBE", "command": ["sleep", "1"] },
+		  "app": { "image": "PROBE", "dependsOn": {
+		    "db": { "condition": "service_healthy" },
+		    "init": { "condition": "service_completed_successfully" } } }
+		}}}`, name, rootless))
+		s.start()
+		db, initc, app := inspect(s.ctr("db")), inspect(s.ctr("init")), inspect(s.ctr("app"))
+		if db.State.Health.Status != "healthy" {
+			t.Errorf("db health when app started: %q", db.State.Health.Status)
+		}
+		if d := app.State.StartedAt.Sub(db.State.StartedAt); d < 2*time.Second {
+			t.Errorf("app started %s after db, before db could be healthy", d)
+		}
+		if !app.State.StartedAt.After(initc.State.FinishedAt) {
+			t.Errorf("app started at %s, before init finished at %s", app.State.StartedAt, initc.State.FinishedAt)
+		}
+	})
+
+	t.Run("failed", func(t *testing.T) {
+		t.Parallel()
+		name := h.uniqueName(t)
+		s := h.expand(t, name, fmt.Sprintf(`{%q: {"podman": %s, "services": {
+		  "init": { "image": "PROBE", "command": ["exit", "3"] },
+		  "app": { "image": "PROBE", "dependsOn": { "init": { "condition": "service_completed_successfully" } } }
+		}}}`, name, rootless))
+		err := s.runner.Start(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "khepri: container "+s.ctr("init")+" exited with status 3") {
+			t.Fatalf("start: want the failure of init named, got %v", err)
+		}
+		if h.exists(h.user, "container", s.ctr("app")) {
+			t.Errorf("app was created although init failed")
+		}
+	})
+}
+
+// Each form of compose's healthcheck test reaches podman as the test compose means:
+// podman splits a JSON array that starts with CMD at whitespace, so the expansion must
+// not give it one.
+func TestPodmanHealthcheckForms(t *testing.T) {
+	t.Parallel()
+	h := usePodman(t)
+	name := h.uniqueName(t)
+	tests := map[string]struct {
+		test string
+		want []string
+	}{
+		"exec":     {`["CMD", "/probe", "health", "/ready now"]`, []string{"CMD", "/probe", "health", "/ready now"}},
+		"one-word": {`["CMD", "/probe"]`, []string{"CMD", "/probe"}},
+		"shell":    {`["CMD-SHELL", "/probe health :8080 || exit 1"]`, []string{"CMD-SHELL", "/probe health :8080 || exit 1"}},
+		"string":   {`"[ -f /ready ]"`, []string{"CMD-SHELL", "[ -f /ready ]"}},
+	}
+	var services []string
+	for svc, tt := range tests {
+		services = append(services, fmt.Sprintf(`%q: {"image": "PROBE", "healthcheck": {"test": %s}}`, svc, tt.test))
+	}
+	s := h.expand(t, name, fmt.Sprintf(`{%q: {"services": {%s}}}`, name, strings.Join(services, ",")))
+	s.start()
+	for svc, tt := range tests {
+		var got []string
+		if err := json.Unmarshal([]byte(h.podman(t, "", "container", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", s.ctr(svc))), &got); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: podman's healthcheck test is %q, want %q", svc, got, tt.want)
+		}
+	}
+}

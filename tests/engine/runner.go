@@ -81,9 +81,11 @@ import (
 //     (containers/podman#19546), which later podman takes as nothing to stop. When the
 //     cidfile is missing (the container never started) the runner runs neither stop
 //     command, which is what later podman does.
-//   - podman runs a container's healthcheck from a systemd timer, which a host without
-//     systemd lacks: on podman a container's health stays "starting", so a composition
-//     that waits for service_healthy does not start on this runner.
+//   - podman runs a container's healthcheck from a systemd timer (root's, or the
+//     rootless user's manager's), which a host without systemd lacks. The runner stands
+//     in for it: while a podman container with a healthcheck runs, it runs
+//     `podman healthcheck run NAME` as the unit's user every half second, more often
+//     than the healthcheck's interval, which only makes health known sooner.
 //   - A container unit's `preStart` and `postStart` (khepri's readiness waits for health
 //     or completion, its copies of secrets, and post_start hooks) run with bash before
 //     and after the start, as NixOS's ExecStartPre and ExecStartPost scripts do; so do
@@ -109,6 +111,8 @@ type Runner struct {
 	Env []string
 
 	started []string
+	// timers stop the healthcheck timers of running podman containers, by container.
+	timers map[string]context.CancelFunc
 }
 
 func (r *Runner) backend() string {
@@ -360,6 +364,9 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 			return err
 		}
 	}
+	if backend == "podman" && hasHealthcheck(c) {
+		r.startHealthTimer(u.container, id)
+	}
 	// postStart is where khepri waits for readiness (health, completion) and runs
 	// post_start hooks; systemd counts the unit as started after it.
 	for _, post := range []string{cfg["ExecStartPost"], u.svc.GetPostStart()} {
@@ -377,6 +384,10 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 // when the first fails, as systemd runs it.
 func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 	name := u.container
+	if stop, ok := r.timers[name]; ok {
+		stop()
+		delete(r.timers, name)
+	}
 	if r.backend() == "docker" {
 		return r.bash(ctx, id, fmt.Sprintf("docker stop %s || true\ndocker rm -f %s || true\n", name, name))
 	}
@@ -395,6 +406,38 @@ func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 		first = err
 	}
 	return first
+}
+
+// hasHealthcheck: the container's run line sets a healthcheck.
+func hasHealthcheck(c *khepriv1.Container) bool {
+	return slices.ContainsFunc(c.GetExtraOptions(), func(o string) bool { return strings.HasPrefix(o, "--health-cmd=") })
+}
+
+// startHealthTimer runs the container's healthcheck until its unit stops, as podman's
+// systemd timer would (see Runner).
+func (r *Runner) startHealthTimer(name string, id identity) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if r.timers == nil {
+		r.timers = map[string]context.CancelFunc{}
+	}
+	r.timers[name] = cancel
+	go func() {
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				// An unhealthy or stopped container fails the check; the wait in
+				// postStart reads the outcome from the container's state.
+				cmd, err := command(ctx, id.user, append(slices.Clone(r.Env), id.env...), "podman", "healthcheck", "run", name)
+				if err == nil {
+					_ = cmd.Run()
+				}
+			}
+		}
+	}()
 }
 
 func makeRuntimeDir(dir, username string) error {
