@@ -25,7 +25,10 @@ func (r *run) limits() {
 	lim, resv := res.GetLimits(), res.GetReservations()
 	dp := r.path.Field("deploy").Field("resources")
 
-	r.cpus("cpus", s.GetCpus(), dp.Field("limits").Field("cpus"), lim.GetCpus())
+	if p, set := r.cpus("cpus", s.GetCpus(), dp.Field("limits").Field("cpus"), lim.GetCpus()); set && (s.CpuPeriod != nil || s.CpuQuota != nil) {
+		// Both engines refuse the pair at create time ("Conflicting options").
+		r.d.Errorf(p, "a CPU limit cannot be combined with cpuPeriod or cpuQuota, which both engines refuse: it is their quota over their period; set one or the other")
+	}
 	r.int("cpuShares", "--cpu-shares", s.CpuShares, 0, -1)
 	r.int("cpuPeriod", "--cpu-period", s.CpuPeriod, 0, -1)
 	r.int("cpuQuota", "--cpu-quota", s.CpuQuota, -1, -1)
@@ -97,20 +100,25 @@ func (r *run) int(field, flag string, v *int64, min, max int64) {
 	r.flag(flag, itoa64(*v))
 }
 
-func (r *run) cpus(field string, v *structpb.Value, deployPath diag.Path, deployV *structpb.Value) {
+// cpus adds the CPU limit, from cpus or deploy.resources.limits.cpus, and returns the
+// option it came from and whether it is set.
+func (r *run) cpus(field string, v *structpb.Value, deployPath diag.Path, deployV *structpb.Value) (diag.Path, bool) {
 	p := r.path.Field(field)
 	if _, set, _ := parse.Scalar(deployV); set {
 		if _, both, _ := parse.Scalar(v); both {
 			r.d.Errorf(deployPath, "set the CPU limit once: cpus or deploy.resources.limits.cpus")
-			return
+			return deployPath, false
 		}
 		v, p = deployV, deployPath
 	}
-	if s, set, err := parse.CPUs(v); err != nil {
+	s, set, err := parse.CPUs(v)
+	switch {
+	case err != nil:
 		r.d.Errorf(p, "%v", err)
-	} else if set {
+	case set:
 		r.flag("--cpus", s)
 	}
+	return p, set
 }
 
 func (r *run) bytes(field, flag string, v *structpb.Value, deployPath diag.Path, deployV *structpb.Value, negOK bool) {

@@ -3,7 +3,6 @@
   khepri.compositions.limits.services = {
     worker = {
       image = "example/worker";
-      cpus = "1.5";
       cpuShares = 512;
       cpuPeriod = 100000;
       cpuQuota = 50000;
@@ -54,6 +53,7 @@
     };
     trainer = {
       image = "example/trainer";
+      cpus = "1.5";
       gpus = [
         {
           driver = "nvidia";

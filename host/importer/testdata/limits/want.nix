@@ -3,6 +3,7 @@
   khepri.compositions.limits.services = {
     trainer = {
       image = "example/trainer";
+      cpus = 1.5;
       gpus = [
         {
           capabilities = [
@@ -19,7 +20,6 @@
     };
     worker = {
       image = "example/worker";
-      cpus = 1.5;
       cpuShares = 512;
       cpuPeriod = 100000;
       cpuQuota = 50000;
