@@ -784,3 +784,85 @@ func TestPodmanHealthcheckForms(t *testing.T) {
 		}
 	}
 }
+
+// The run settings reach a podman container as they reach a docker one
+// (TestRunSettingsReachContainer): oci-containers' options, the healthcheck, kernel
+// settings, limits and the stop timeout, read from podman's inspect and from inside.
+// podman 4 refuses a working directory that the image lacks, where docker makes it:
+// this one is a tmpfs. Any --ulimit replaces podman's defaults, whose nproc this host
+// lets no process raise: nproc is set within the host's limit.
+func TestPodmanRunSettingsReachContainer(t *testing.T) {
+	t.Parallel()
+	h := usePodman(t)
+	name := h.uniqueName(t)
+	s := h.expand(t, name, fmt.Sprintf(`{%q: {
+	  "services": {
+	    "app": {
+	      "image": "PROBE",
+	      "entrypoint": ["/probe", "serve"],
+	      "command": ["8080"],
+	      "user": "1000:1000",
+	      "tmpfs": ["/work"],
+	      "workingDir": "/work",
+	      "hostname": "probe-host",
+	      "healthcheck": { "test": ["CMD", "/probe", "read", "/etc/hostname"], "interval": "5s", "timeout": "2s", "retries": 2, "startPeriod": "1s" },
+	      "sysctls": { "net.ipv4.ip_unprivileged_port_start": "80" },
+	      "ulimits": { "nofile": { "soft": 1024, "hard": 2048 }, "nproc": { "soft": 32768, "hard": 32768 } },
+	      "memLimit": "64m",
+	      "cpus": 0.5,
+	      "pidsLimit": 100,
+	      "stopGracePeriod": "3s"
+	    }
+	  }
+	}}`, name))
+	s.start()
+	type ulimit struct {
+		Name       string
+		Soft, Hard int64
+	}
+	var in []struct {
+		Config struct {
+			User, WorkingDir, Hostname string
+			StopTimeout                int
+			Healthcheck                struct {
+				Test                           []string
+				Interval, Timeout, StartPeriod time.Duration
+				Retries                        int
+			}
+		}
+		HostConfig struct {
+			Memory, NanoCpus, PidsLimit int64
+			Ulimits                     []ulimit
+		}
+	}
+	if err := json.Unmarshal([]byte(h.podman(t, "", "container", "inspect", s.ctr("app"))), &in); err != nil || len(in) != 1 {
+		t.Fatalf("inspect: %v", err)
+	}
+	c, hc := in[0].Config, in[0].Config.Healthcheck
+	if c.User != "1000:1000" || c.WorkingDir != "/work" || c.Hostname != "probe-host" {
+		t.Errorf("User, WorkingDir, Hostname = %q, %q, %q; want 1000:1000, /work, probe-host", c.User, c.WorkingDir, c.Hostname)
+	}
+	if want := []string{"CMD", "/probe", "read", "/etc/hostname"}; !slices.Equal(hc.Test, want) {
+		t.Errorf("Healthcheck.Test = %q, want %q", hc.Test, want)
+	}
+	if hc.Interval != 5*time.Second || hc.Timeout != 2*time.Second || hc.StartPeriod != time.Second || hc.Retries != 2 {
+		t.Errorf("Healthcheck = %+v; want interval 5s, timeout 2s, start period 1s, 2 retries", hc)
+	}
+	if c.StopTimeout != 3 {
+		t.Errorf("StopTimeout = %d, want 3", c.StopTimeout)
+	}
+	hostCfg := in[0].HostConfig
+	if hostCfg.Memory != 64<<20 || hostCfg.NanoCpus != 5e8 || hostCfg.PidsLimit != 100 {
+		t.Errorf("Memory, NanoCpus, PidsLimit = %d, %d, %d; want 64 MiB, 0.5 CPU, 100", hostCfg.Memory, hostCfg.NanoCpus, hostCfg.PidsLimit)
+	}
+	if !slices.Contains(hostCfg.Ulimits, ulimit{"RLIMIT_NOFILE", 1024, 2048}) || !slices.Contains(hostCfg.Ulimits, ulimit{"RLIMIT_NPROC", 32768, 32768}) {
+		t.Errorf("Ulimits = %+v, want RLIMIT_NOFILE 1024:2048 and RLIMIT_NPROC 32768", hostCfg.Ulimits)
+	}
+	// podman's inspect does not show sysctls: the container's kernel setting does.
+	if got := strings.TrimSpace(h.probe(t, "", s.ctr("app"), "read", "/proc/sys/net/ipv4/ip_unprivileged_port_start")); got != "80" {
+		t.Errorf("net.ipv4.ip_unprivileged_port_start inside = %q, want 80", got)
+	}
+	if got := strings.TrimSpace(h.probe(t, "", s.ctr("app"), "read", "/etc/hostname")); got != "probe-host" {
+		t.Errorf("/etc/hostname inside = %q, want probe-host", got)
+	}
+}
