@@ -66,7 +66,7 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 	}
 	names := args
 	if len(names) == 0 {
-		names = m.CompositionNames()
+		names = reachable(rt, m, stderr)
 	}
 	var sel []manifest.Selected
 	for _, n := range names {
@@ -187,4 +187,26 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// reachable lists the compositions whose engine this user reaches, saying which it
+// leaves out: a user sees their own rootless compositions without sudo. With none
+// reachable it lists them all, so that the first one's error is the answer.
+func reachable(rt *hostRuntime, m *manifest.Manifest, stderr io.Writer) []string {
+	var names, left []string
+	var why []error
+	for _, n := range m.CompositionNames() {
+		if _, err := rt.engineFor(m, n); err != nil {
+			left, why = append(left, n), append(why, err)
+			continue
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return left
+	}
+	for _, err := range why {
+		fmt.Fprintf(stderr, "khepri: %v (not listed)\n", err)
+	}
+	return names
 }
