@@ -40,10 +40,7 @@ func (r *Rootless) Container(u *khepriv1.SystemdService) {
 		return
 	}
 	r.Order(u)
-	if u.ServiceConfig == nil {
-		u.ServiceConfig = map[string]string{}
-	}
-	u.ServiceConfig["Delegate"] = "true"
+	setConfig(u, "Delegate", "true")
 }
 
 // Own makes one of khepri's units run podman as the user, in the user's podman: the
@@ -53,11 +50,16 @@ func (r *Rootless) Own(u *khepriv1.SystemdService) {
 		return
 	}
 	r.Order(u)
+	setConfig(u, "User", r.User)
+	setConfig(u, "Environment", "XDG_RUNTIME_DIR="+r.RuntimeDir())
+}
+
+// setConfig sets a serviceConfig key of a unit.
+func setConfig(u *khepriv1.SystemdService, key, value string) {
 	if u.ServiceConfig == nil {
 		u.ServiceConfig = map[string]string{}
 	}
-	u.ServiceConfig["User"] = r.User
-	u.ServiceConfig["Environment"] = "XDG_RUNTIME_DIR=" + r.RuntimeDir()
+	u.ServiceConfig[key] = value
 }
 
 // Owner names the engine a composition's containers, networks and volumes live in:
