@@ -47,7 +47,9 @@ let
     spec:
     let
       fields = lib.splitString ":" (builtins.head (lib.splitString "/" spec));
-      host = builtins.head (lib.splitString "-" (lib.elemAt fields (builtins.length fields - 2)));
+      host = builtins.head (
+        lib.splitString "-" (lib.elemAt fields (builtins.length fields - 2))
+      );
     in
     if builtins.length fields < 2 || host == "" then null else lib.toInt host;
   inherit (import ./rootless.nix { inherit lib; } expansion) userOf uidOf;
@@ -86,8 +88,10 @@ in
     in
     {
       assertion =
-        backend != "podman"
-        || (config.virtualisation.oci-containers.containers.${name}.podman.user or "root") == expanded;
+        let
+          given = config.virtualisation.oci-containers.containers.${name}.podman.user or "root";
+        in
+        backend != "podman" || given == expanded;
       message = "virtualisation.oci-containers.containers.${name}.podman.user: composition ${projectOf c} runs as ${expanded}; set the user in khepri.compositions.${projectOf c}.podman.user, so that its network and volume units run as the same user.";
     }
   ) expansion.containers

@@ -135,7 +135,9 @@ in
             networks = [ "edge" ];
           };
         };
-        units = lib.filterAttrs (n: _: lib.hasPrefix "khepri-network-edge" n) config.systemd.services;
+        units = lib.filterAttrs (
+          n: _: lib.hasPrefix "khepri-network-edge" n
+        ) config.systemd.services;
       in
       {
         users = lib.mapAttrs (_: u: u.serviceConfig.User or "root") units;
