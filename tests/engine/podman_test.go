@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
@@ -864,5 +866,112 @@ func TestPodmanRunSettingsReachContainer(t *testing.T) {
 	}
 	if got := strings.TrimSpace(h.probe(t, "", s.ctr("app"), "read", "/etc/hostname")); got != "probe-host" {
 		t.Errorf("/etc/hostname inside = %q, want probe-host", got)
+	}
+}
+
+// What a service is configured with reaches a rootless container as it reaches a docker
+// one (TestConfigReachesContainer, TestBindMounts): arguments, environment, labels,
+// capabilities, extra hosts, a read-only bind mount, a sized tmpfs, and a published port
+// that answers from the host.
+func TestPodmanRootlessConfigReachesContainer(t *testing.T) {
+	t.Parallel()
+	h := useRootless(t)
+	name := h.uniqueName(t)
+	shared, err := os.MkdirTemp(h.dir, "bind-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(shared) })
+	if err := os.Chmod(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shared, "from-host"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := h.expand(t, name, fmt.Sprintf(`{%q: {
+	  "podman": {"user": %q, "uid": %d},
+	  "services": {
+	    "app": {
+	      "image": "PROBE",
+	      "entrypoint": ["/probe", "serve"],
+	      "command": ["8080", "--flag", "two words"],
+	      "environment": { "GREETING": "hello", "EMPTY": "", "NUMBER": "42" },
+	      "labels": { "org.example.role": "frontend", "org.example.empty": "" },
+	      "ports": ["127.0.0.1::8080"],
+	      "capAdd": ["NET_ADMIN"],
+	      "capDrop": ["MKNOD"],
+	      "extraHosts": ["db.example:10.0.0.5"],
+	      "volumes": [
+	        { "type": "bind", "source": %q, "target": "/shared", "readOnly": true },
+	        { "type": "tmpfs", "target": "/scratch", "tmpfs": { "size": "1m", "mode": "1770" } }
+	      ]
+	    }
+	  }
+	}}`, name, h.user, h.uid, shared))
+	s.start()
+	ctr := s.ctr("app")
+	r := h.get(t, h.user, ctr, "http://127.0.0.1:8080/")
+	if want := []string{"serve", "8080", "--flag", "two words"}; !slices.Equal(r.Args, want) {
+		t.Errorf("args seen inside = %q, want %q", r.Args, want)
+	}
+	for k, v := range map[string]string{"GREETING": "hello", "EMPTY": "", "NUMBER": "42"} {
+		if got, ok := r.Env[k]; !ok || got != v {
+			t.Errorf("env %s inside = %q (set: %v), want %q", k, got, ok, v)
+		}
+	}
+	var in []struct {
+		Config struct{ Labels map[string]string }
+	}
+	if err := json.Unmarshal([]byte(h.podman(t, h.user, "container", "inspect", ctr)), &in); err != nil || len(in) != 1 {
+		t.Fatalf("inspect: %v", err)
+	}
+	for k, v := range map[string]string{
+		"org.example.role": "frontend", "org.example.empty": "",
+		"com.docker.compose.project": name, "com.docker.compose.service": "app",
+	} {
+		if got, ok := in[0].Config.Labels[k]; !ok || got != v {
+			t.Errorf("label %s = %q (set: %v), want %q", k, got, ok, v)
+		}
+	}
+	const netAdmin, mknod = 12, 27
+	if eff := capEff(t, h.probe(t, h.user, ctr, "read", "/proc/self/status")); eff&(1<<netAdmin) == 0 || eff&(1<<mknod) != 0 {
+		t.Errorf("CapEff = %#x: want NET_ADMIN (bit %d) set and MKNOD (bit %d) clear", eff, netAdmin, mknod)
+	}
+	if hosts := h.probe(t, h.user, ctr, "read", "/etc/hosts"); !regexp.MustCompile(`(?m)^10\.0\.0\.5\s+db\.example$`).MatchString(hosts) {
+		t.Errorf("/etc/hosts has no line for db.example at 10.0.0.5:\n%s", hosts)
+	}
+	if got := h.probe(t, h.user, ctr, "read", "/shared/from-host"); got != "hello" {
+		t.Errorf("/shared/from-host = %q, want the host file's content", got)
+	}
+	if out, err := h.run(h.user, "exec", ctr, "/probe", "write", "/shared/new", "x"); err == nil {
+		t.Errorf("writing to the read-only bind mount succeeded: %s", out)
+	}
+	var st struct{ Mode string }
+	if err := json.Unmarshal([]byte(h.probe(t, h.user, ctr, "stat", "/scratch")), &st); err != nil || st.Mode != "1770" {
+		t.Errorf("tmpfs /scratch mode = %q (%v), want 1770", st.Mode, err)
+	}
+	if mounts := h.probe(t, h.user, ctr, "read", "/proc/self/mounts"); !regexp.MustCompile(`(?m)^\S+ /scratch tmpfs \S*size=1024k`).MatchString(mounts) {
+		t.Errorf("/scratch is not a tmpfs of 1 MiB:\n%s", mounts)
+	}
+
+	hostPort := strings.Fields(h.podman(t, h.user, "port", ctr, "8080/tcp"))
+	if len(hostPort) == 0 || !strings.HasPrefix(hostPort[0], "127.0.0.1:") {
+		t.Fatalf("podman port %s 8080/tcp = %q, want a port on 127.0.0.1", ctr, hostPort)
+	}
+	c := http.Client{Timeout: 5 * time.Second}
+	var resp *http.Response
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if resp, err = c.Get("http://" + hostPort[0] + "/"); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("GET the published port %s from the host: %v", hostPort[0], err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var fromHost report
+	if err := json.Unmarshal(body, &fromHost); err != nil || fromHost.Hostname != r.Hostname {
+		t.Errorf("published port answers %q (%v), want the probe of %s", body, err, ctr)
 	}
 }

@@ -6,7 +6,7 @@
 //	probe get URL               GET URL (resolving the peer's name), print the body
 //	probe write FILE TEXT       write TEXT to FILE
 //	probe read FILE             print FILE
-//	probe stat FILE             print FILE's owner and permissions as JSON:
+//	probe stat FILE             print FILE's owner and mode (sticky, setuid and setgid too) as JSON:
 //	                            {"uid":N,"gid":N,"mode":"0400"}
 //	probe env                   print the environment as a JSON object
 //	probe args [ARG...]         print the arguments as a JSON array
@@ -153,7 +153,7 @@ func run(args []string) error {
 		if !ok {
 			return fmt.Errorf("%s: no owner", rest[0])
 		}
-		return printJSON(fileStat{UID: st.Uid, GID: st.Gid, Mode: fmt.Sprintf("%04o", fi.Mode().Perm())})
+		return printJSON(fileStat{UID: st.Uid, GID: st.Gid, Mode: fmt.Sprintf("%04o", st.Mode&0o7777)})
 	case "env":
 		return printJSON(environ())
 	case "args":
