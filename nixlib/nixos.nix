@@ -110,31 +110,34 @@ in
       ]
     ) rootlessUsers
   )
-  ++ lib.concatLists (
-    lib.mapAttrsToList (
-      name: c:
-      let
-        user = c.podman.user;
-        where = "khepri.compositions.${projectOf c}";
-        uid = uidOf name;
-      in
-      [
-        {
-          assertion = uid == config.users.users.${user}.uid;
-          message = "${where}.podman.uid: the composition was expanded for uid ${toString uid}, but users.users.${user}.uid is ${
-            toString config.users.users.${user}.uid
-          }; its units need the user's own /run/user/<uid>.";
-        }
-      ]
-      ++ map (spec: {
-        assertion =
-          let
-            port = hostPortOf spec;
-          in
-          port == null || port >= portStart;
-        message = "${where}.services.${serviceOf c}.ports: ${spec} publishes a host port below ${toString portStart}, which rootless podman (as ${user}) cannot bind: publish a port from ${toString portStart} up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful.";
-      }) (c.ports or [ ])
-    ) rootlessContainers
+  # The replicas of a scaled service would repeat each message.
+  ++ lib.unique (
+    lib.concatLists (
+      lib.mapAttrsToList (
+        name: c:
+        let
+          user = c.podman.user;
+          where = "khepri.compositions.${projectOf c}";
+          uid = uidOf name;
+        in
+        [
+          {
+            assertion = uid == config.users.users.${user}.uid;
+            message = "${where}.podman.uid: the composition was expanded for uid ${toString uid}, but users.users.${user}.uid is ${
+              toString config.users.users.${user}.uid
+            }; its units need the user's own /run/user/<uid>.";
+          }
+        ]
+        ++ map (spec: {
+          assertion =
+            let
+              port = hostPortOf spec;
+            in
+            port == null || port >= portStart;
+          message = "${where}.services.${serviceOf c}.ports: ${spec} publishes a host port below ${toString portStart}, which rootless podman (as ${user}) cannot bind: publish a port from ${toString portStart} up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful.";
+        }) (c.ports or [ ])
+      ) rootlessContainers
+    )
   )
   ++ expansion.assertions;
 

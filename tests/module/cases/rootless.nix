@@ -222,6 +222,23 @@ in
       "khepri.compositions.caddy.services.caddy.ports: 127.0.0.1:443:443/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
     ];
   };
+  "test: a scaled rootless service is told about a privileged port once" = {
+    expr = failedAssertions (host [
+      {
+        khepri.compositions.web = {
+          podman.user = "alice";
+          services.app = {
+            image = "example/app:1";
+            scale = 2;
+            ports = [ "80-81:80/tcp" ];
+          };
+        };
+      }
+    ]);
+    expected = [
+      "khepri.compositions.web.services.app.ports: 80-81:80/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
+    ];
+  };
   "test: a lowered unprivileged port start lets a rootless container publish it" = {
     expr = failedAssertions (host [
       {
