@@ -124,18 +124,19 @@ func (h *host) hostKind(kind string, decl map[string]entry, ps *providers,
 		}
 		decl := &hostDecl{key: k, unit: unitName(k), path: p, options: h.createOptions(e, p), build: build}
 		ps.host[name] = decl
-		ps.provide(name, &provider{unit: decl.unit, path: p, used: true})
-		if h.claimUnit(decl.unit, p) {
-			h.resp.Services[decl.unit] = build(systemd.Resource{Backend: h.backend, Key: k, Name: name, Options: decl.options})
-		}
+		h.hostInstance(ps, decl, name, nil)
 	}
 }
 
-// hostInstance creates a host-level network or volume in a rootless user's podman, by
-// a unit of its own that runs as the user, and returns that unit's file name.
+// hostInstance creates a host-level network or volume in root's engine (r nil) or in a
+// rootless user's podman, by a unit of its own that runs as the user, and returns that
+// unit's file name.
 func (h *host) hostInstance(ps *providers, decl *hostDecl, name string, r *systemd.Rootless) string {
-	unit := naming.HostUnitAs(decl.unit, r.User)
-	ps.provide(name, &provider{unit: unit, path: decl.path, owner: r.User, used: true})
+	unit := decl.unit
+	if r != nil {
+		unit = naming.HostUnitAs(decl.unit, r.User)
+	}
+	ps.provide(name, &provider{unit: unit, path: decl.path, owner: r.Owner(), used: true})
 	if h.claimUnit(unit, decl.path) {
 		h.resp.Services[unit] = decl.build(systemd.Resource{Backend: h.backend, Key: decl.key, Name: name, Options: decl.options, Rootless: r})
 	}
