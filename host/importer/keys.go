@@ -47,17 +47,36 @@ func (c *converter) strList(path string, v any) nw.Value {
 // without a value takes it from the environment of the import, as compose's does at
 // `up`; one that is unset there is left out, as compose leaves it out of the container.
 func (c *converter) environment(path string, v any) nw.Value {
+	return c.keyValues(path, v, func(k string) (any, bool) {
+		val, ok := c.project.env[k]
+		return val, ok
+	})
+}
+
+// labels are written like environment; a label without a value is the empty string, as
+// in compose.
+func (c *converter) labels(path string, v any) nw.Value {
+	return c.keyValues(path, v, func(string) (any, bool) { return "", true })
+}
+
+// keyValues writes compose's mapping or list of KEY=VALUE strings as an attribute set.
+// A key without a value (null, or no `=`) gets what missing gives it, and is left out
+// when missing gives nothing.
+func (c *converter) keyValues(path string, v any, missing func(key string) (any, bool)) nw.Value {
 	vars := map[string]any{}
+	set := func(k string, val any) {
+		if val == nil {
+			var ok bool
+			if val, ok = missing(k); !ok {
+				return
+			}
+		}
+		vars[k] = val
+	}
 	switch e := v.(type) {
 	case map[string]any:
 		for k, val := range e {
-			if val == nil {
-				if found, ok := c.project.env[k]; ok {
-					vars[k] = found
-				}
-				continue
-			}
-			vars[k] = val
+			set(k, val)
 		}
 	case []any:
 		for _, item := range e {
@@ -66,35 +85,10 @@ func (c *converter) environment(path string, v any) nw.Value {
 				continue
 			}
 			if k, val, ok := strings.Cut(s, "="); ok {
-				vars[k] = val
-			} else if found, ok := c.project.env[s]; ok {
-				vars[s] = found
+				set(k, val)
+			} else {
+				set(s, nil)
 			}
-		}
-	default:
-		c.invalid(path, v, "a mapping or a list")
-		return nil
-	}
-	return scalarAttrs(vars)
-}
-
-// labels are written like environment; a label without a value is the empty string, as
-// in compose.
-func (c *converter) labels(path string, v any) nw.Value {
-	vars := map[string]any{}
-	switch l := v.(type) {
-	case map[string]any:
-		for k, val := range l {
-			if val == nil {
-				val = ""
-			}
-			vars[k] = val
-		}
-	case []any:
-		for _, item := range l {
-			s, _ := item.(string)
-			k, val, _ := strings.Cut(s, "=")
-			vars[k] = val
 		}
 	default:
 		c.invalid(path, v, "a mapping or a list")
