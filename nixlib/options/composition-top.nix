@@ -3,13 +3,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  optional =
-    type: description: example:
-    mkOption {
-      type = types.nullOr type;
-      default = null;
-      inherit description example;
-    };
+  inherit (khepriLib) optional;
   # Swarm's stores of secret and config objects, which a single engine does not have.
   swarmOnly = section: {
     external = mkOption {
