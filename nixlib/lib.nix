@@ -3,7 +3,7 @@
 let
   specBase = "https://docs.docker.com/reference/compose-file";
 in
-{
+rec {
   # composeDoc "services" "cap_add" links the compose key an option maps to, so every
   # option's description names its upstream key the same way.
   composeDoc =
@@ -25,6 +25,15 @@ in
       default = null;
       inherit description example;
     };
+
+  # composeOptional "services" type example key description: an `optional` whose
+  # description ends with its compose key.
+  composeOptional =
+    section: type: example: key: description:
+    optional type ''
+      ${description}
+      ${composeDoc section key}
+    '' example;
 
   # Compose writes port numbers and octal modes as numbers or strings.
   numberOrStr = lib.types.coercedTo lib.types.int toString lib.types.str;

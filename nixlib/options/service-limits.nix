@@ -5,15 +5,9 @@ let
   inherit (lib) mkOption types;
   inherit (khepriLib) composeScalar;
   doc = khepriLib.composeDoc "services";
+  option = khepriLib.composeOptional "services";
   deployDoc = khepriLib.composeDoc "deploy";
 
-  # An option unset (null) unless given, whose description ends with its compose key.
-  option =
-    type: example: key: description:
-    khepriLib.optional type ''
-      ${description}
-      ${doc key}
-    '' example;
   int = option types.int;
   # Compose's byte sizes: a number of bytes, or a string such as "512m" or "1gb".
   bytes = types.nullOr (types.either types.int types.str);

@@ -5,15 +5,8 @@ let
   inherit (lib) mkOption types;
   inherit (khepriLib) composeScalar;
   doc = khepriLib.composeDoc "services";
+  option = khepriLib.composeOptional "services";
 
-  # A string option that is unset (null) unless given.
-  # An option unset (null) unless given, whose description ends with its compose key.
-  option =
-    type: example: key: description:
-    khepriLib.optional type ''
-      ${description}
-      ${doc key}
-    '' example;
   str = option types.str;
 
   # A string or a list of strings, as compose allows for `dns`, `tmpfs`, ...
