@@ -9,11 +9,7 @@
   salt ? "",
 }:
 let
-  pkgs = import ../tests/stub-pkgs.nix { };
-  package = builtins.path {
-    path = khepri;
-    name = "khepri";
-  };
+  inherit (import ../tests/host.nix { inherit khepri lib; }) pkgs package evalHost;
   perComposition = 10;
   composition =
     c:
@@ -57,19 +53,12 @@ let
 
   viaModule =
     let
-      config =
-        (lib.evalModules {
-          modules = [
-            ../tests/module/nixos-fixture.nix
-            ../nixlib/module.nix
-            {
-              _module.args.pkgs = pkgs;
-              khepri.package = package;
-              khepri = { inherit compositions; };
-              virtualisation.oci-containers.backend = "docker";
-            }
-          ];
-        }).config;
+      config = evalHost [
+        {
+          khepri = { inherit compositions; };
+          virtualisation.oci-containers.backend = "docker";
+        }
+      ];
     in
     {
       inherit (config.virtualisation.oci-containers) containers;

@@ -10,27 +10,14 @@
   backend ? "docker",
 }:
 let
-  pkgs = import ../tests/stub-pkgs.nix { };
-  package = builtins.path {
-    path = khepri;
-    name = "khepri";
-  };
+  inherit (import ../tests/host.nix { inherit khepri lib; }) evalHost;
   show =
     name:
     let
-      config =
-        (lib.evalModules {
-          modules = [
-            ../tests/module/nixos-fixture.nix
-            ../nixlib/module.nix
-            (../examples + "/${name}.nix")
-            {
-              _module.args.pkgs = pkgs;
-              khepri.package = package;
-              virtualisation.oci-containers.backend = backend;
-            }
-          ];
-        }).config;
+      config = evalHost [
+        (../examples + "/${name}.nix")
+        { virtualisation.oci-containers.backend = backend; }
+      ];
       inherit (config.virtualisation.oci-containers) containers;
       containerUnits = lib.mapAttrs' (_: c: lib.nameValuePair c.serviceName null) containers;
       units = lib.filterAttrs (

@@ -6,26 +6,7 @@
   lib ? import <nixpkgs/lib>,
 }:
 let
-  pkgs = import ../stub-pkgs.nix { };
-  package = builtins.path {
-    path = khepri;
-    name = "khepri";
-  };
-
-  # evalHost evaluates a NixOS-like configuration with the khepri module.
-  evalHost =
-    modules:
-    (lib.evalModules {
-      modules = [
-        ./nixos-fixture.nix
-        ../../nixlib/module.nix
-        {
-          _module.args.pkgs = pkgs;
-          khepri.package = package;
-        }
-      ]
-      ++ modules;
-    }).config;
+  inherit (import ../host.nix { inherit khepri lib; }) pkgs package evalHost;
 
   # failedAssertions lists the messages of a configuration's failing assertions.
   failedAssertions =
