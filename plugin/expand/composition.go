@@ -68,17 +68,9 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	}
 	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
 	h.topLevel(name, comp, path, c)
-	// Sorted, so that of two creators of one name the same one is reported each time.
-	for _, k := range slices.Sorted(maps.Keys(nets)) {
-		if n := nets[k]; !n.external {
-			h.networks.provide(n.name, &provider{unit: naming.NetworkUnit(name, k), path: path.Field("networks").Key(k), owner: rootless.Owner()})
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(vols)) {
-		if v := vols[k]; !v.external {
-			h.volumes.provide(v.name, &provider{unit: naming.VolumeUnit(name, k), path: path.Field("volumes").Key(k), owner: rootless.Owner()})
-		}
-	}
+	st := &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols, rootless: rootless}
+	h.provideAll(st, h.networkKind(), nets)
+	h.provideAll(st, h.volumeKind(), vols)
 
 	services := comp.GetServices()
 	for _, s := range slices.Sorted(maps.Keys(services)) {
@@ -100,7 +92,7 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		}
 	}
 	h.awaited(c, services, path)
-	return &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols, rootless: rootless}
+	return st
 }
 
 // awaited finds the services that others wait for to be healthy or to have completed,
@@ -145,18 +137,8 @@ func (h *host) awaited(c *service.Composition, services map[string]*khepriv1.Ser
 func (h *host) build(st *compState) {
 	name, path, c := st.name, st.path, st.c
 	owner := st.rootless.Owner()
-	// An external network or volume that something on this host creates is ordered
-	// after its unit; one that nothing here creates stays a plain reference.
-	for _, k := range slices.Sorted(maps.Keys(st.nets)) {
-		if n := st.nets[k]; n.external {
-			c.Networks[k] = service.Resource{Name: n.name, Unit: h.external(h.networks, st.rootless, n.name, path.Field("networks").Key(k))}
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
-		if v := st.vols[k]; v.external {
-			c.Volumes[k] = service.Resource{Name: v.name, Unit: h.external(h.volumes, st.rootless, v.name, path.Field("volumes").Key(k))}
-		}
-	}
+	h.resolveExternal(st, h.networkKind(), st.nets, c.Networks)
+	h.resolveExternal(st, h.volumeKind(), st.vols, c.Volumes)
 
 	services := st.comp.GetServices()
 	keys := slices.Sorted(maps.Keys(c.Containers))
@@ -229,28 +211,60 @@ func autoStart(r service.Result, comp *khepriv1.Composition, svc *khepriv1.Servi
 	}
 }
 
+// kind is what tells a composition's networks from its volumes.
+type kind struct {
+	// field is the option holding them.
+	field string
+	ps    *providers
+	unit  func(composition, key string) string
+	build func(systemd.Resource) *khepriv1.SystemdService
+}
+
+func (h *host) networkKind() kind {
+	return kind{"networks", h.networks, naming.NetworkUnit, systemd.Network}
+}
+
+func (h *host) volumeKind() kind {
+	return kind{"volumes", h.volumes, naming.VolumeUnit, systemd.Volume}
+}
+
+// provideAll registers the networks or volumes a composition creates as their engine's
+// providers; sorted, so that of two creators of one name the same one is reported.
+func (h *host) provideAll(st *compState, k kind, decl map[string]resource) {
+	for _, key := range slices.Sorted(maps.Keys(decl)) {
+		if r := decl[key]; !r.external {
+			k.ps.provide(r.name, &provider{unit: k.unit(st.name, key), path: st.path.Field(k.field).Key(key), owner: st.rootless.Owner()})
+		}
+	}
+}
+
+// resolveExternal orders the composition's external networks or volumes after the unit
+// that creates them on this host; one that nothing here creates stays a plain reference.
+func (h *host) resolveExternal(st *compState, k kind, decl map[string]resource, byKey map[string]service.Resource) {
+	for _, key := range slices.Sorted(maps.Keys(decl)) {
+		if r := decl[key]; r.external {
+			byKey[key] = service.Resource{Name: r.name, Unit: h.external(k.ps, st.rootless, r.name, st.path.Field(k.field).Key(key))}
+		}
+	}
+}
+
 // emitUnits adds the units of a composition's networks and volumes that are used, by its
 // own services or by another composition's as external ones: like compose, khepri
 // creates only what some container uses.
 func (h *host) emitUnits(st *compState) {
-	for _, k := range slices.Sorted(maps.Keys(st.nets)) {
-		n := st.nets[k]
-		if n.external || !h.networks.used(st.rootless.Owner(), n.name) {
+	h.emitKind(st, h.networkKind(), st.nets)
+	h.emitKind(st, h.volumeKind(), st.vols)
+}
+
+func (h *host) emitKind(st *compState, k kind, decl map[string]resource) {
+	for _, key := range slices.Sorted(maps.Keys(decl)) {
+		r := decl[key]
+		if r.external || !k.ps.used(st.rootless.Owner(), r.name) {
 			continue
 		}
-		unit := naming.NetworkUnit(st.name, k)
-		if h.claimUnit(unit, st.path.Field("networks").Key(k)) {
-			h.resp.Services[unit] = systemd.Network(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: n.name, Options: n.options, Rootless: st.rootless})
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(st.vols)) {
-		v := st.vols[k]
-		if v.external || !h.volumes.used(st.rootless.Owner(), v.name) {
-			continue
-		}
-		unit := naming.VolumeUnit(st.name, k)
-		if h.claimUnit(unit, st.path.Field("volumes").Key(k)) {
-			h.resp.Services[unit] = systemd.Volume(systemd.Resource{Backend: h.backend, Composition: st.name, Key: k, Name: v.name, Options: v.options, Rootless: st.rootless})
+		unit := k.unit(st.name, key)
+		if h.claimUnit(unit, st.path.Field(k.field).Key(key)) {
+			h.resp.Services[unit] = k.build(systemd.Resource{Backend: h.backend, Composition: st.name, Key: key, Name: r.name, Options: r.options, Rootless: st.rootless})
 		}
 	}
 }
