@@ -26,21 +26,7 @@ func (c *converter) invalid(path string, v any, want string) {
 }
 
 func (c *converter) strList(path string, v any) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
-		s, ok := scalarString(e)
-		if !ok {
-			c.invalid(fmt.Sprintf("%s[%d]", path, i), e, "a string")
-			continue
-		}
-		out = append(out, nw.String(s))
-	}
-	return out
+	return c.list(path, v, c.str)
 }
 
 // environment writes the variables as an attribute set (khepri's only form). A variable
@@ -101,61 +87,38 @@ func (c *converter) keyValues(path string, v any, missing func(key string) (any,
 // container starts and never enter the Nix text or the store. One file is written as a
 // string, the option's short form.
 func (c *converter) envFile(path string, v any) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
-		ep := fmt.Sprintf("%s[%d]", path, i)
+	return oneOrList(c.list(path, v, func(path string, e any) nw.Value {
 		m, ok := e.(map[string]any)
 		if !ok {
-			c.invalid(ep, e, "a path")
-			continue
+			c.invalid(path, e, "a path")
+			return nil
 		}
 		p, _ := m["path"].(string)
 		if req, ok := asBool(m["required"]); ok && !req {
-			c.unsupported(ep+".required", notSupported+": the file must exist when the container starts", req)
+			c.unsupported(path+".required", notSupported+": the file must exist when the container starts", req)
 		}
 		if f, ok := m["format"]; ok {
-			c.unsupported(ep+".format", notSupported+": the engine reads KEY=value lines literally", f)
+			c.unsupported(path+".format", notSupported+": the engine reads KEY=value lines literally", f)
 		}
-		out = append(out, c.hostPath(p))
-	}
-	if len(out) == 1 {
-		return out[0]
-	}
-	return out
+		return c.hostPath(p)
+	}))
 }
 
 // volumes writes compose's short syntax, `source:target[:options]`, where it says all the
 // entry does, and the long syntax (an attribute set) otherwise.
 func (c *converter) volumes(path string, v any) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
-		ep := fmt.Sprintf("%s[%d]", path, i)
+	return c.list(path, v, func(path string, e any) nw.Value {
 		m, ok := e.(map[string]any)
-		if !ok {
-			c.invalid(ep, e, "a volume")
-			continue
+		switch {
+		case !ok:
+			c.invalid(path, e, "a volume")
+			return nil
+		case shortVolume(m):
+			return c.volume(path, m)
+		default:
+			return c.object(path, m, volumeFields)
 		}
-		var vol nw.Value
-		if shortVolume(m) {
-			vol = c.volume(ep, m)
-		} else {
-			vol = c.object(ep, m, volumeFields)
-		}
-		if vol != nil {
-			out = append(out, vol)
-		}
-	}
-	return out
+	})
 }
 
 // shortVolume reports whether the short syntax says everything a canonical volume
@@ -282,24 +245,14 @@ func (c *converter) volume(path string, m map[string]any) nw.Value {
 // already expanded a range of container ports into one entry per port, which means the
 // same, and has added mode ingress and protocol tcp, the defaults, which are left out.
 func (c *converter) ports(path string, v any) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
-		ep := fmt.Sprintf("%s[%d]", path, i)
+	return c.list(path, v, func(path string, e any) nw.Value {
 		m, ok := e.(map[string]any)
 		if !ok {
-			c.invalid(ep, e, "a port")
-			continue
+			c.invalid(path, e, "a port")
+			return nil
 		}
-		if w := c.port(ep, m); w != nil {
-			out = append(out, w)
-		}
-	}
-	return out
+		return c.port(path, m)
+	})
 }
 
 var portFields = []field{
@@ -364,17 +317,11 @@ func (c *converter) port(path string, m map[string]any) nw.Value {
 // devices writes `host[:container[:permissions]]`, leaving out what equals the default
 // (the same path inside, permissions rwm).
 func (c *converter) devices(path string, v any) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
+	return c.list(path, v, func(path string, e any) nw.Value {
 		m, ok := e.(map[string]any)
 		if !ok {
-			c.invalid(fmt.Sprintf("%s[%d]", path, i), e, "a device")
-			continue
+			c.invalid(path, e, "a device")
+			return nil
 		}
 		source, _ := m["source"].(string)
 		target, _ := m["target"].(string)
@@ -386,9 +333,8 @@ func (c *converter) devices(path string, v any) nw.Value {
 		case target != "" && target != source:
 			s += ":" + target
 		}
-		out = append(out, nw.String(s))
-	}
-	return out
+		return nw.String(s)
+	})
 }
 
 // serviceNetworks writes a list of names when no network has settings, and the settings

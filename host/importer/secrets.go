@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
@@ -27,36 +26,24 @@ func (c *converter) configUses(path string, v any) nw.Value {
 // nothing else, as people write it. compose-go gives a secret's default target,
 // /run/secrets/<source>, which is khepri's default too and is left out.
 func (c *converter) fileUses(path string, v any, defaultDir string) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
-		ep := fmt.Sprintf("%s[%d]", path, i)
+	return c.list(path, v, func(path string, e any) nw.Value {
 		if s, ok := e.(string); ok {
-			out = append(out, nw.String(s))
-			continue
+			return nw.String(s)
 		}
 		m, ok := e.(map[string]any)
 		if !ok {
-			c.invalid(ep, e, "a name or a mapping")
-			continue
+			c.invalid(path, e, "a name or a mapping")
+			return nil
 		}
 		source, _ := m["source"].(string)
 		if t, ok := m["target"].(string); ok && t == defaultDir+source {
 			m = without(m, "target")
 		}
 		if len(m) == 1 && source != "" {
-			out = append(out, nw.String(source))
-			continue
+			return nw.String(source)
 		}
-		if o := c.object(ep, m, fileUseFields); o != nil {
-			out = append(out, o)
-		}
-	}
-	return out
+		return c.object(path, m, fileUseFields)
+	})
 }
 
 func without(m map[string]any, key string) map[string]any {

@@ -156,21 +156,12 @@ func (c *converter) labelFile(path string, v any) nw.Value {
 	if s, ok := v.(string); ok {
 		return c.hostPath(s)
 	}
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for _, e := range l {
+	return oneOrList(c.list(path, v, func(_ string, e any) nw.Value {
 		if s, ok := e.(string); ok {
-			out = append(out, c.hostPath(s))
+			return c.hostPath(s)
 		}
-	}
-	if len(out) == 1 {
-		return out[0]
-	}
-	return out
+		return nil
+	}))
 }
 
 // duration keeps a compose duration as written when khepri reads it the same way (Go's

@@ -45,21 +45,36 @@ func (c *converter) object(path string, v any, fields []field) nw.Value {
 	return out
 }
 
+// list converts each element of a compose list with elem, at its [index] path, and
+// leaves out those elem writes nothing for.
+func (c *converter) list(path string, v any, elem func(path string, e any) nw.Value) nw.Value {
+	l, ok := v.([]any)
+	if !ok {
+		c.invalid(path, v, "a list")
+		return nil
+	}
+	out := nw.List{}
+	for i, e := range l {
+		if w := elem(fmt.Sprintf("%s[%d]", path, i), e); w != nil {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// oneOrList writes a list of one element as the element, the short form of options
+// such as envFile.
+func oneOrList(v nw.Value) nw.Value {
+	if l, ok := v.(nw.List); ok && len(l) == 1 {
+		return l[0]
+	}
+	return v
+}
+
 // objects is the converter of a list of mappings, for a field table.
 func objects(fields []field) func(c *converter, path string, v any) nw.Value {
 	return func(c *converter, path string, v any) nw.Value {
-		l, ok := v.([]any)
-		if !ok {
-			c.invalid(path, v, "a list")
-			return nil
-		}
-		out := nw.List{}
-		for i, e := range l {
-			if o := c.object(fmt.Sprintf("%s[%d]", path, i), e, fields); o != nil {
-				out = append(out, o)
-			}
-		}
-		return out
+		return c.list(path, v, func(path string, e any) nw.Value { return c.object(path, e, fields) })
 	}
 }
 
@@ -152,25 +167,17 @@ func (c *converter) strOrList(path string, v any) nw.Value {
 // intOrStrList is a list of numbers or strings (`group_add`, `expose`), each kept as it
 // was written.
 func (c *converter) intOrStrList(path string, v any) nw.Value {
-	l, ok := v.([]any)
-	if !ok {
-		c.invalid(path, v, "a list")
-		return nil
-	}
-	out := nw.List{}
-	for i, e := range l {
+	return c.list(path, v, func(path string, e any) nw.Value {
 		if n, ok := asInt(e); ok {
-			out = append(out, nw.Int(n))
-			continue
+			return nw.Int(n)
 		}
 		s, ok := scalarString(e)
 		if !ok {
-			c.invalid(fmt.Sprintf("%s[%d]", path, i), e, "a number or a string")
-			continue
+			c.invalid(path, e, "a number or a string")
+			return nil
 		}
-		out = append(out, nw.String(s))
-	}
-	return out
+		return nw.String(s)
+	})
 }
 
 // mapping keeps compose's list-or-mapping form (`sysctls`, `annotations`): a list of
