@@ -26,7 +26,7 @@ var deviceRequestFields = []field{
 	{"count", "count", (*converter).intOrString},
 	{"device_ids", "deviceIds", (*converter).strList},
 	{"driver", "driver", (*converter).str},
-	{"options", "options", (*converter).scalars},
+	{"options", "options", (*converter).mapping},
 }
 
 // gpus writes `"all"`, compose's short form, which compose-go has turned into one

@@ -120,7 +120,7 @@ var rejectedKeys = map[string]string{
 
 var loggingFields = []field{
 	{"driver", "driver", (*converter).str},
-	{"options", "options", (*converter).scalars},
+	{"options", "options", (*converter).mapping},
 }
 
 var ulimitFields = []field{

@@ -193,15 +193,6 @@ func (c *converter) mapping(path string, v any) nw.Value {
 	return nil
 }
 
-// scalars is a mapping of compose scalars, for options of type attrsOf composeScalar.
-func (c *converter) scalars(path string, v any) nw.Value {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return c.mapping(path, v)
-	}
-	return scalarAttrs(nonNull(m))
-}
-
 // stringAttrs is a mapping whose values khepri takes as strings only (`driver_opts`,
 // `storage_opt`): numbers and booleans are written as the strings compose makes of them.
 func (c *converter) stringAttrs(path string, v any) nw.Value {
