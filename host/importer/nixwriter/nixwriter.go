@@ -115,7 +115,7 @@ var keywords = map[string]bool{
 
 // Name renders an attribute name: bare when it is a Nix identifier, quoted otherwise.
 func Name(s string) (string, error) {
-	if identifier.MatchString(s) && !keywords[s] {
+	if IsIdentifier(s) {
 		return s, nil
 	}
 	return Quote(s)
@@ -229,15 +229,11 @@ func small(v Value) bool {
 // inline writes a small attribute set on one line.
 func (w *writer) inline(a Attrs, depth int) error {
 	path, v := a[0].collapse()
-	names := make([]string, len(path))
-	for i, p := range path {
-		n, err := Name(p)
-		if err != nil {
-			return err
-		}
-		names[i] = n
+	names, err := dotted(path)
+	if err != nil {
+		return err
 	}
-	w.buf.WriteString("{ " + strings.Join(names, ".") + " = ")
+	w.buf.WriteString("{ " + names + " = ")
 	if err := w.value(v, depth); err != nil {
 		return err
 	}
@@ -271,17 +267,12 @@ func (w *writer) attr(a Attr, depth int) error {
 		return nil
 	}
 	path, v := a.collapse()
-	names := make([]string, len(path))
-	for i, p := range path {
-		n, err := Name(p)
-		if err != nil {
-			return err
-		}
-		names[i] = n
+	names, err := dotted(path)
+	if err != nil {
+		return err
 	}
 	w.indent(depth)
-	w.buf.WriteString(strings.Join(names, "."))
-	w.buf.WriteString(" = ")
+	w.buf.WriteString(names + " = ")
 	if err := w.value(v, depth); err != nil {
 		return err
 	}
@@ -302,6 +293,19 @@ func (a Attr) collapse() ([]string, Value) {
 		path = append(path, inner[0].Name)
 		v = inner[0].Value
 	}
+}
+
+// dotted renders a collapsed attribute path, `proxy.external`.
+func dotted(path []string) (string, error) {
+	names := make([]string, len(path))
+	for i, p := range path {
+		n, err := Name(p)
+		if err != nil {
+			return "", err
+		}
+		names[i] = n
+	}
+	return strings.Join(names, "."), nil
 }
 
 // comment renders one comment line; line breaks in it become spaces so that the
