@@ -1,56 +1,8 @@
 # The run settings (nixlib/options/service-runtime.nix, service-limits.nix,
-# service-health.nix): their nested options are the proto messages' fields, and a
-# service using them reaches the container and its unit.
+# service-health.nix): a service using them reaches the container and its unit (that
+# their nested options are the proto messages' fields is checked in schema.nix).
 { lib, evalHost, ... }:
 let
-  proto = builtins.readFile ../../../proto/khepri/v1/expander.proto;
-
-  # The JSON names of a message's fields, as in schema.nix.
-  fieldsOf =
-    message:
-    let
-      body = builtins.head (builtins.match ".*\nmessage ${message} \\{\n([^}]*)\n}.*" proto);
-      field = line: builtins.match " *(repeated |optional )?[A-Za-z0-9_.<>, ]+ ([a-z_0-9]+) = [0-9]+;.*" line;
-      snake = builtins.concatMap (
-        l:
-        let
-          m = field l;
-        in
-        if m == null then [ ] else [ (builtins.elemAt m 1) ]
-      ) (lib.splitString "\n" body);
-      camel =
-        name:
-        let
-          parts = lib.splitString "_" name;
-        in
-        builtins.head parts + lib.concatMapStrings lib.toSentenceCase (builtins.tail parts);
-    in
-    lib.sort lib.lessThan (map camel snake);
-
-  compositions = (import ../../../nixlib/options { inherit lib; }).compositions;
-  service = (compositions.type.getSubOptions [ ]).services.type.getSubOptions [ ];
-  # nullOr, listOf, attrsOf and coercedTo hand getSubOptions down to the submodule.
-  sub = opt: opt.type.getSubOptions [ ];
-  names = opts: lib.sort lib.lessThan (lib.remove "_module" (builtins.attrNames opts));
-  deploy = sub service.deploy;
-  resources = sub deploy.resources;
-
-  messages = {
-    Ulimit = sub service.ulimits;
-    Logging = sub service.logging;
-    BlkioConfig = sub service.blkioConfig;
-    WeightDevice = sub (sub service.blkioConfig).weightDevice;
-    ThrottleDevice = sub (sub service.blkioConfig).deviceReadBps;
-    DeviceRequest = sub service.gpus;
-    Healthcheck = sub service.healthcheck;
-    LifecycleHook = sub service.postStart;
-    Deploy = deploy;
-    Resources = resources;
-    ResourceLimits = sub resources.limits;
-    ResourceReservations = sub resources.reservations;
-    RestartPolicy = sub deploy.restartPolicy;
-  };
-
   host =
     backend: services:
     evalHost [
@@ -58,14 +10,7 @@ let
       { khepri.compositions.app.services = services; }
     ];
 in
-lib.mapAttrs' (
-  message: opts:
-  lib.nameValuePair "test: ${message} options are the ${message} message's fields" {
-    expr = names opts;
-    expected = fieldsOf message;
-  }
-) messages
-// {
+{
   "test: run settings reach oci-containers options, flags and the unit" = {
     expr =
       let

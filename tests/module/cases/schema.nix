@@ -35,8 +35,37 @@ let
     (composition.networks.type.nestedTypes.finalType.nestedTypes.elemType.getSubOptions [ ]).ipam.type.nestedTypes.elemType.getSubOptions
       [ ];
   resourceNames = opt: names (opt.type.nestedTypes.finalType.nestedTypes.elemType.getSubOptions [ ]);
+
+  # The run settings' nested options (nixlib/options/service-runtime.nix,
+  # service-limits.nix, service-health.nix): nullOr, listOf, attrsOf and coercedTo hand
+  # getSubOptions down to the submodule.
+  sub = opt: opt.type.getSubOptions [ ];
+  deploy = sub service.deploy;
+  resources = sub deploy.resources;
+  runSettings = {
+    Ulimit = sub service.ulimits;
+    Logging = sub service.logging;
+    BlkioConfig = sub service.blkioConfig;
+    WeightDevice = sub (sub service.blkioConfig).weightDevice;
+    ThrottleDevice = sub (sub service.blkioConfig).deviceReadBps;
+    DeviceRequest = sub service.gpus;
+    Healthcheck = sub service.healthcheck;
+    LifecycleHook = sub service.postStart;
+    Deploy = deploy;
+    Resources = resources;
+    ResourceLimits = sub resources.limits;
+    ResourceReservations = sub resources.reservations;
+    RestartPolicy = sub deploy.restartPolicy;
+  };
 in
-{
+lib.mapAttrs' (
+  message: opts:
+  lib.nameValuePair "test: ${message} options are the ${message} message's fields" {
+    expr = names opts;
+    expected = fieldsOf message;
+  }
+) runSettings
+// {
   "test: composition options are the Composition message's fields" = {
     expr = names composition;
     expected = fieldsOf "Composition";
