@@ -8,15 +8,18 @@
 expansion:
 let
   inherit (expansion) backend;
-  inherit (import ./rootless.nix { inherit lib; } expansion) userOf uidOf;
+  inherit (import ./containers.nix { inherit lib; } expansion)
+    labelOf
+    projectOf
+    serviceOf
+    userOf
+    uidOf
+    ;
 
   # The format version host/manifest reads. 2: a service lists its containers; 3: a
   # rootless composition names its user.
   version = 3;
 
-  labelOf = key: container: container.labels.${key} or null;
-  projectOf = labelOf "com.docker.compose.project";
-  serviceOf = labelOf "com.docker.compose.service";
   # A scaled service's replicas are numbered from 1; an unscaled container is number 1.
   numberOf =
     container:

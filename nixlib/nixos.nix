@@ -34,8 +34,6 @@ let
 
   # Rootless containers, and what they need of the host.
   rootlessContainers = lib.filterAttrs (name: _: userOf name != "root") expansion.containers;
-  projectOf = c: c.labels."com.docker.compose.project" or "?";
-  serviceOf = c: c.labels."com.docker.compose.service" or "?";
   portStart =
     let
       v = config.boot.kernel.sysctl."net.ipv4.ip_unprivileged_port_start" or null;
@@ -52,7 +50,12 @@ let
       );
     in
     if builtins.length fields < 2 || host == "" then null else lib.toInt host;
-  inherit (import ./rootless.nix { inherit lib; } expansion) userOf uidOf;
+  inherit (import ./containers.nix { inherit lib; } expansion)
+    projectOf
+    serviceOf
+    userOf
+    uidOf
+    ;
 in
 {
   virtualisation.oci-containers.containers = expansion.containers;
