@@ -35,6 +35,23 @@ rec {
       ${composeDoc section key}
     '' example;
 
+  # Compose's list form of `labels` and `environment`: `name=value` entries, a bare `name`
+  # having an empty value.
+  entriesToAttrs =
+    entries:
+    builtins.listToAttrs (
+      map (
+        entry:
+        let
+          m = builtins.match "([^=]*)=(.*)" entry;
+        in
+        if m == null then
+          lib.nameValuePair entry ""
+        else
+          lib.nameValuePair (builtins.head m) (lib.last m)
+      ) entries
+    );
+
   # Compose writes port numbers and octal modes as numbers or strings.
   numberOrStr = lib.types.coercedTo lib.types.int toString lib.types.str;
 

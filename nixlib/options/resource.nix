@@ -8,6 +8,7 @@
 }:
 let
   inherit (lib) mkOption types;
+  inherit (khepriLib) entriesToAttrs;
   section = "${kind}s";
 in
 {
@@ -59,18 +60,7 @@ in
       '';
     };
     labels = mkOption {
-      type = types.coercedTo (types.listOf types.str) (
-        entries:
-        builtins.listToAttrs (
-          map (
-            e:
-            let
-              m = builtins.match "([^=]*)=(.*)" e;
-            in
-            if m == null then lib.nameValuePair e "" else lib.nameValuePair (builtins.head m) (lib.last m)
-          ) entries
-        )
-      ) (types.attrsOf types.str);
+      type = types.coercedTo (types.listOf types.str) entriesToAttrs (types.attrsOf types.str);
       default = { };
       example = {
         "com.example.backup" = "daily";

@@ -2,7 +2,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar namesOrAttrsOf;
+  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf;
   doc = khepriLib.composeDoc "services";
   long = import ./long-syntax.nix { inherit lib khepriLib; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
@@ -12,13 +12,6 @@ let
   envEntry = types.addCheck types.str (lib.hasInfix "=") // {
     description = "`KEY=value` string (a bare `KEY` would take its value from compose's shell, which khepri has not: give the value)";
   };
-  splitEntry =
-    entry:
-    let
-      m = builtins.match "([^=]*)=(.*)" entry;
-    in
-    if m == null then lib.nameValuePair entry "" else lib.nameValuePair (builtins.head m) (lib.last m);
-  entriesToAttrs = entries: builtins.listToAttrs (map splitEntry entries);
 
   dependency = {
     options = {
