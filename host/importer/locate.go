@@ -93,11 +93,7 @@ func child(node *yaml.Node, seg string) (*yaml.Node, int) {
 	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		if node.Content[i].Value == seg {
-			v := node.Content[i+1]
-			for v.Kind == yaml.AliasNode && v.Alias != nil {
-				v = v.Alias
-			}
-			return v, node.Content[i].Line
+			return node.Content[i+1], node.Content[i].Line
 		}
 	}
 	return nil, 0
