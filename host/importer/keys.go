@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -329,7 +330,7 @@ func (c *converter) devices(path string, v any) nw.Value {
 		s := source
 		switch {
 		case perms != "" && perms != "rwm":
-			s += ":" + cmpOr(target, source) + ":" + perms
+			s += ":" + cmp.Or(target, source) + ":" + perms
 		case target != "" && target != source:
 			s += ":" + target
 		}
