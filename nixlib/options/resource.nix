@@ -8,7 +8,7 @@
 }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) entriesToAttrs;
+  inherit (khepriLib) entriesToAttrs numberOrStr;
   section = "${kind}s";
 in
 {
@@ -43,7 +43,7 @@ in
       '';
     };
     driverOpts = mkOption {
-      type = types.attrsOf (types.coercedTo types.int toString types.str);
+      type = types.attrsOf numberOrStr;
       default = { };
       example =
         if kind == "network" then

@@ -3,7 +3,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar;
+  inherit (khepriLib) composeScalar numberOrStr;
   doc = khepriLib.composeDoc "services";
   option = khepriLib.composeOptional "services";
 
@@ -44,7 +44,7 @@ in
       The working directory of the container's command (oci-containers `workdir`).
     '';
     groupAdd = mkOption {
-      type = types.listOf (types.coercedTo types.int toString types.str);
+      type = types.listOf numberOrStr;
       default = [ ];
       example = [
         "video"
@@ -358,7 +358,7 @@ in
       '';
     };
     expose = mkOption {
-      type = types.listOf (types.coercedTo types.int toString types.str);
+      type = types.listOf numberOrStr;
       default = [ ];
       example = [
         3000

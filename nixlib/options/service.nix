@@ -2,7 +2,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf;
+  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf numberOrStr;
   doc = khepriLib.composeDoc "services";
   long = import ./long-syntax.nix { inherit lib khepriLib; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
@@ -170,7 +170,7 @@ in
       '';
     };
     ports = mkOption {
-      type = types.listOf (long.shortOrLong (types.coercedTo types.int toString types.str) long.port);
+      type = types.listOf (long.shortOrLong numberOrStr long.port);
       default = [ ];
       example = [
         "8000:8000/tcp"
