@@ -55,6 +55,9 @@ rec {
   # Compose writes port numbers and octal modes as numbers or strings.
   numberOrStr = lib.types.coercedTo lib.types.int toString lib.types.str;
 
+  # A string or a list of strings, as compose allows for `dns`, `env_file`, `tmpfs`, ...
+  strOrList = lib.types.coercedTo lib.types.str lib.toList (lib.types.listOf lib.types.str);
+
   # Compose turns numbers and booleans in `environment` and `labels` into strings.
   composeScalar =
     lib.types.coercedTo (lib.types.either lib.types.int lib.types.bool) (v: if builtins.isBool v then lib.boolToString v else toString v) lib.types.str;

@@ -3,14 +3,11 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar numberOrStr;
+  inherit (khepriLib) composeScalar numberOrStr strOrList;
   doc = khepriLib.composeDoc "services";
   option = khepriLib.composeOptional "services";
 
   str = option types.str;
-
-  # A string or a list of strings, as compose allows for `dns`, `tmpfs`, ...
-  strings = types.coercedTo types.str lib.toList (types.listOf types.str);
 
   # Keys khepri never runs: an option each, so that using one gives the reason (from the
   # plugin's error diagnostic) instead of "option does not exist".
@@ -86,7 +83,7 @@ in
       systemd does not kill the stop first. Unset, the engines wait 10 seconds, as compose.
     '';
     tmpfs = mkOption {
-      type = strings;
+      type = strOrList;
       default = [ ];
       example = [ "/run:size=64m,mode=1777" ];
       description = ''
@@ -306,7 +303,7 @@ in
       '';
     };
     labelFile = mkOption {
-      type = strings;
+      type = strOrList;
       default = [ ];
       example = [ "/etc/khepri/web.labels" ];
       description = ''
@@ -316,7 +313,7 @@ in
       '';
     };
     dns = mkOption {
-      type = strings;
+      type = strOrList;
       default = [ ];
       example = [ "9.9.9.9" ];
       description = ''
@@ -334,7 +331,7 @@ in
       '';
     };
     dnsSearch = mkOption {
-      type = strings;
+      type = strOrList;
       default = [ ];
       example = [ "example.org" ];
       description = ''

@@ -2,7 +2,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf numberOrStr;
+  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf numberOrStr strOrList;
   doc = khepriLib.composeDoc "services";
   long = import ./long-syntax.nix { inherit lib khepriLib; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
@@ -137,7 +137,7 @@ in
       '';
     };
     envFile = mkOption {
-      type = types.coercedTo types.str lib.toList (types.listOf types.str);
+      type = strOrList;
       default = [ ];
       example = [ "/run/secrets/paperless.env" ];
       description = ''
