@@ -14,7 +14,7 @@ in
       level = "composition";
     })
     (import ./composition-top.nix { inherit lib khepriLib; })
-    (import ./rootless.nix { inherit lib; })
+    (import ./rootless.nix { inherit lib khepriLib; })
   ];
 
   options = {

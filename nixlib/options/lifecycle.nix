@@ -7,6 +7,7 @@
 }:
 let
   inherit (lib) mkOption types;
+  inherit (khepriLib) optional;
   isComposition = level == "composition";
 in
 {
@@ -49,17 +50,12 @@ in
     };
   }
   // lib.optionalAttrs (!isComposition) {
-    scale = mkOption {
-      type = types.nullOr types.int;
-      default = null;
-      example = 3;
-      description = ''
-        The number of containers. With more than one they are
-        `<composition>-<service>-1` to `-<scale>`, each answering to the service name; a
-        fixed host port cannot be published by several, and `containerName` names one
-        container only. `0` defines the service without running it.
-        ${khepriLib.composeDoc "services" "scale"}
-      '';
-    };
+    scale = optional types.int ''
+      The number of containers. With more than one they are
+      `<composition>-<service>-1` to `-<scale>`, each answering to the service name; a
+      fixed host port cannot be published by several, and `containerName` names one
+      container only. `0` defines the service without running it.
+      ${khepriLib.composeDoc "services" "scale"}
+    '' 3;
   };
 }

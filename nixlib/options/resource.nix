@@ -8,7 +8,7 @@
 }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) entriesToAttrs numberOrStr;
+  inherit (khepriLib) entriesToAttrs numberOrStr optional;
   section = "${kind}s";
 in
 {
@@ -33,15 +33,10 @@ in
         ${khepriLib.composeDoc section "name"}
       '';
     };
-    driver = mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      example = if kind == "network" then "bridge" else "local";
-      description = ''
-        The ${kind} driver; `null` is the engine's default.
-        ${khepriLib.composeDoc section "driver"}
-      '';
-    };
+    driver = optional types.str ''
+      The ${kind} driver; `null` is the engine's default.
+      ${khepriLib.composeDoc section "driver"}
+    '' (if kind == "network" then "bridge" else "local");
     driverOpts = mkOption {
       type = types.attrsOf numberOrStr;
       default = { };
@@ -111,34 +106,23 @@ in
       type = types.nullOr (
         types.submodule {
           options = {
-            driver = mkOption {
-              type = types.nullOr types.str;
-              default = null;
-              example = "default";
-              description = "The IPAM driver (`--ipam-driver`).";
-            };
+            driver = optional types.str "The IPAM driver (`--ipam-driver`)." "default";
             config = mkOption {
               type = types.listOf (
                 types.submodule {
                   options = {
-                    subnet = mkOption {
-                      type = types.nullOr types.str;
-                      default = null;
-                      example = "172.28.0.0/16";
-                      description = "The subnet in CIDR notation (`--subnet`).";
-                    };
-                    ipRange = mkOption {
-                      type = types.nullOr types.str;
-                      default = null;
-                      example = "172.28.5.0/24";
-                      description = "The range containers get addresses from (`--ip-range`).";
-                    };
-                    gateway = mkOption {
-                      type = types.nullOr types.str;
-                      default = null;
-                      example = "172.28.5.254";
-                      description = "The subnet's gateway (`--gateway`).";
-                    };
+                    subnet =
+                      optional types.str
+                        "The subnet in CIDR notation (`--subnet`)."
+                        "172.28.0.0/16";
+                    ipRange =
+                      optional types.str
+                        "The range containers get addresses from (`--ip-range`)."
+                        "172.28.5.0/24";
+                    gateway =
+                      optional types.str
+                        "The subnet's gateway (`--gateway`)."
+                        "172.28.5.254";
                     auxAddresses = mkOption {
                       type = types.attrsOf types.str;
                       default = { };

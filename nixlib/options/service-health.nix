@@ -3,16 +3,11 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar;
+  inherit (khepriLib) composeScalar optional;
   doc = khepriLib.composeDoc "services";
   duration =
     example: description:
-    mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      inherit example;
-      description = "${description}, a compose duration such as `30s` or `1m30s`.";
-    };
+    optional types.str "${description}, a compose duration such as `30s` or `1m30s`." example;
 
   hook = types.submodule {
     options = {
@@ -72,12 +67,10 @@ in
             };
             interval = duration "1m" "The time between checks (default 30s)";
             timeout = duration "10s" "How long one check may take (default 30s)";
-            retries = mkOption {
-              type = types.nullOr types.int;
-              default = null;
-              example = 5;
-              description = "Consecutive failures that make the container unhealthy (default 3).";
-            };
+            retries =
+              optional types.int
+                "Consecutive failures that make the container unhealthy (default 3)."
+                5;
             startPeriod = duration "40s" "The start-up time during which failures do not count (default 0s)";
             startInterval = duration "5s" ''
               The time between checks during the start period (default 5s). It needs docker

@@ -3,7 +3,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar;
+  inherit (khepriLib) composeScalar optional;
   doc = khepriLib.composeDoc "services";
   option = khepriLib.composeOptional "services";
   deployDoc = khepriLib.composeDoc "deploy";
@@ -28,24 +28,17 @@ let
         example = [ "gpu" ];
         description = "The capabilities the devices must have, such as `gpu`.";
       };
-      count = mkOption {
-        type = types.nullOr (types.either types.int (types.enum [ "all" ]));
-        default = null;
-        example = "all";
-        description = "How many devices, or `all`; exclusive with {option}`deviceIds`.";
-      };
+      count =
+        optional (types.either types.int (types.enum [ "all" ]))
+          "How many devices, or `all`; exclusive with {option}`deviceIds`."
+          "all";
       deviceIds = mkOption {
         type = types.listOf types.str;
         default = [ ];
         example = [ "0" ];
         description = "The devices, by id.";
       };
-      driver = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "nvidia";
-        description = "The device driver.";
-      };
+      driver = optional types.str "The device driver." "nvidia";
       options = mkOption {
         type = types.attrsOf composeScalar;
         default = { };
@@ -149,12 +142,7 @@ in
     pidsLimit = int 200 "pids_limit" "The maximum number of processes; `-1` is unlimited (`--pids-limit`).";
     blkioConfig = mkOption {
       type = sub {
-        weight = mkOption {
-          type = types.nullOr types.int;
-          default = null;
-          example = 300;
-          description = "The block IO weight, 10 to 1000 (`--blkio-weight`).";
-        };
+        weight = optional types.int "The block IO weight, 10 to 1000 (`--blkio-weight`)." 300;
         weightDevice = mkOption {
           type = types.listOf (
             types.submodule {
@@ -222,12 +210,7 @@ in
                   example = "1g";
                   description = "The memory limit (`--memory`).";
                 };
-                pids = mkOption {
-                  type = types.nullOr types.int;
-                  default = null;
-                  example = 200;
-                  description = "The maximum number of processes (`--pids-limit`).";
-                };
+                pids = optional types.int "The maximum number of processes (`--pids-limit`)." 200;
               };
               default = null;
               description = "What the container may use at most.";
@@ -277,33 +260,22 @@ in
         };
         restartPolicy = mkOption {
           type = sub {
-            condition = mkOption {
-              type = types.nullOr types.str;
-              default = null;
-              example = "on-failure";
-              description = "`none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure` or `always`.";
-            };
-            delay = mkOption {
-              type = types.nullOr types.str;
-              default = null;
-              example = "5s";
-              description = "The wait between restarts, a compose duration (`RestartSec=`).";
-            };
-            maxAttempts = mkOption {
-              type = types.nullOr types.int;
-              default = null;
-              example = 3;
-              description = "Restarts before giving up (`StartLimitBurst=`, the first start included).";
-            };
-            window = mkOption {
-              type = types.nullOr types.str;
-              default = null;
-              example = "2m";
-              description = ''
-                The time over which {option}`maxAttempts` are counted
-                (`StartLimitIntervalSec=`); unset counts over the unit's life.
-              '';
-            };
+            condition =
+              optional types.str
+                "`none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure` or `always`."
+                "on-failure";
+            delay =
+              optional types.str
+                "The wait between restarts, a compose duration (`RestartSec=`)."
+                "5s";
+            maxAttempts =
+              optional types.int
+                "Restarts before giving up (`StartLimitBurst=`, the first start included)."
+                3;
+            window = optional types.str ''
+              The time over which {option}`maxAttempts` are counted
+              (`StartLimitIntervalSec=`); unset counts over the unit's life.
+            '' "2m";
           };
           default = null;
           description = ''

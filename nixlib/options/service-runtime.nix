@@ -3,7 +3,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar numberOrStr strOrList;
+  inherit (khepriLib) composeScalar numberOrStr optional strOrList;
   doc = khepriLib.composeDoc "services";
   option = khepriLib.composeOptional "services";
 
@@ -233,12 +233,10 @@ in
       type = types.nullOr (
         types.submodule {
           options = {
-            driver = mkOption {
-              type = types.nullOr types.str;
-              default = null;
-              example = "json-file";
-              description = "The log driver; unset keeps NixOS's `journald`.";
-            };
+            driver =
+              optional types.str
+                "The log driver; unset keeps NixOS's `journald`."
+                "json-file";
             options = mkOption {
               type = types.attrsOf composeScalar;
               default = { };

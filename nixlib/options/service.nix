@@ -2,7 +2,7 @@
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf numberOrStr strOrList;
+  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf numberOrStr optional strOrList;
   doc = khepriLib.composeDoc "services";
   long = import ./long-syntax.nix { inherit lib khepriLib; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
@@ -86,16 +86,11 @@ in
         NixOS: `virtualisation.oci-containers.containers.<name>.imageStream`.
       '';
     };
-    containerName = mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      example = "paperless_web";
-      description = ''
-        The container's name; by default `<composition>-<service>`. The container's unit is
-        `<backend>-<containerName>.service`.
-        ${doc "container_name"}
-      '';
-    };
+    containerName = optional types.str ''
+      The container's name; by default `<composition>-<service>`. The container's unit is
+      `<backend>-<containerName>.service`.
+      ${doc "container_name"}
+    '' "paperless_web";
     command = mkOption {
       type = commandType;
       default = null;
