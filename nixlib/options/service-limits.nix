@@ -10,14 +10,12 @@ let
 
   int = option types.int;
   # Compose's byte sizes: a number of bytes, or a string such as "512m" or "1gb".
-  bytes = types.nullOr (types.either types.int types.str);
-  cpus = types.nullOr (
-    types.oneOf [
-      types.int
-      types.float
-      types.str
-    ]
-  );
+  bytes = types.either types.int types.str;
+  cpus = types.oneOf [
+    types.int
+    types.float
+    types.str
+  ];
   sub = options: types.nullOr (types.submodule { inherit options; });
 
   deviceRequest = types.submodule {
@@ -81,15 +79,10 @@ let
 in
 {
   options = {
-    cpus = mkOption {
-      type = cpus;
-      default = null;
-      example = 1.5;
-      description = ''
-        How many CPUs the container may use, as a number or a string (`--cpus`).
-        ${doc "cpus"}
-      '';
-    };
+    cpus = optional cpus ''
+      How many CPUs the container may use, as a number or a string (`--cpus`).
+      ${doc "cpus"}
+    '' 1.5;
     cpuShares = int 512 "cpu_shares" "The container's relative CPU weight (`--cpu-shares`).";
     cpuPeriod = int 100000 "cpu_period" "The CFS scheduler period in microseconds (`--cpu-period`).";
     cpuQuota = int 50000 "cpu_quota" "The CFS scheduler quota in microseconds (`--cpu-quota`).";
@@ -102,34 +95,19 @@ in
       (`--cpu-rt-runtime`).
     '';
     cpuset = option types.str "0-3" "cpuset" "The CPUs the container may run on (`--cpuset-cpus`).";
-    memLimit = mkOption {
-      type = bytes;
-      default = null;
-      example = "1g";
-      description = ''
-        The memory limit: bytes, or a compose byte size such as `512m` (`--memory`).
-        ${doc "mem_limit"}
-      '';
-    };
-    memReservation = mkOption {
-      type = bytes;
-      default = null;
-      example = "256m";
-      description = ''
-        The memory soft limit (`--memory-reservation`).
-        ${doc "mem_reservation"}
-      '';
-    };
+    memLimit = optional bytes ''
+      The memory limit: bytes, or a compose byte size such as `512m` (`--memory`).
+      ${doc "mem_limit"}
+    '' "1g";
+    memReservation = optional bytes ''
+      The memory soft limit (`--memory-reservation`).
+      ${doc "mem_reservation"}
+    '' "256m";
     memSwappiness = int 0 "mem_swappiness" "How readily the kernel swaps the container's memory, 0 to 100 (`--memory-swappiness`).";
-    memswapLimit = mkOption {
-      type = bytes;
-      default = null;
-      example = "2g";
-      description = ''
-        Memory plus swap; `-1` is unlimited (`--memory-swap`).
-        ${doc "memswap_limit"}
-      '';
-    };
+    memswapLimit = optional bytes ''
+      Memory plus swap; `-1` is unlimited (`--memory-swap`).
+      ${doc "memswap_limit"}
+    '' "2g";
     oomKillDisable = mkOption {
       type = types.bool;
       default = false;
@@ -198,18 +176,8 @@ in
           type = sub {
             limits = mkOption {
               type = sub {
-                cpus = mkOption {
-                  type = cpus;
-                  default = null;
-                  example = "0.5";
-                  description = "How many CPUs the container may use (`--cpus`).";
-                };
-                memory = mkOption {
-                  type = bytes;
-                  default = null;
-                  example = "1g";
-                  description = "The memory limit (`--memory`).";
-                };
+                cpus = optional cpus "How many CPUs the container may use (`--cpus`)." "0.5";
+                memory = optional bytes "The memory limit (`--memory`)." "1g";
                 pids = optional types.int "The maximum number of processes (`--pids-limit`)." 200;
               };
               default = null;
@@ -218,19 +186,14 @@ in
             reservations = mkOption {
               type = sub {
                 cpus = mkOption {
-                  type = cpus;
+                  type = types.nullOr cpus;
                   default = null;
                   description = ''
                     CPUs to reserve. The engines have no such setting for a single
                     container: khepri warns that it has no effect.
                   '';
                 };
-                memory = mkOption {
-                  type = bytes;
-                  default = null;
-                  example = "256m";
-                  description = "The memory soft limit (`--memory-reservation`).";
-                };
+                memory = optional bytes "The memory soft limit (`--memory-reservation`)." "256m";
                 devices = mkOption {
                   type = types.listOf deviceRequest;
                   default = [ ];
