@@ -176,8 +176,16 @@ import ../report.nix {
       };
     };
     "test: an error diagnostic becomes a failing assertion that names the option" = {
-      expr = map (a: a.assertion) broken.assertions;
-      expected = [ false ];
+      expr = map (a: {
+        inherit (a) assertion;
+        option = builtins.head (builtins.match "([^:]*): .*" a.message);
+      }) broken.assertions;
+      expected = [
+        {
+          assertion = false;
+          option = "khepri.compositions.app.services.web.networks.nowhere";
+        }
+      ];
     };
     "test: a derivation that is not a dockerTools image is an assertion on image" = {
       expr = map (a: a.message) notAnImage.assertions;

@@ -11,33 +11,49 @@ let
     ]).virtualisation.oci-containers.containers;
 in
 {
-  "test: lists of names equal attribute sets of default settings" = {
-    expr = containersOf {
-      networks = [ "back" ];
-      volumes = [ "data" ];
-      services.db.image = "example/db:1";
-      services.web = {
-        image = "example/web:1";
+  "test: lists of names equal attribute sets of default settings" =
+    let
+      lists = containersOf {
         networks = [ "back" ];
-        volumes = [ "data:/data" ];
-        dependsOn = [ "db" ];
+        volumes = [ "data" ];
+        services.db.image = "example/db:1";
+        services.web = {
+          image = "example/web:1";
+          networks = [ "back" ];
+          volumes = [ "data:/data" ];
+          dependsOn = [ "db" ];
+        };
       };
-    };
-    expected = containersOf {
-      networks.back = { };
-      volumes.data = { };
-      services.db.image = "example/db:1";
-      services.web = {
-        image = "example/web:1";
-        networks.back = { };
-        volumes = [ "data:/data" ];
-        dependsOn.db = {
-          condition = "service_started";
-          required = true;
+    in
+    {
+      expr = {
+        inherit lists;
+        # Equal containers would prove nothing if the lists were dropped on both sides.
+        web = {
+          inherit (lists.app-web) volumes extraOptions;
+        };
+      };
+      expected = {
+        lists = containersOf {
+          networks.back = { };
+          volumes.data = { };
+          services.db.image = "example/db:1";
+          services.web = {
+            image = "example/web:1";
+            networks.back = { };
+            volumes = [ "data:/data" ];
+            dependsOn.db = {
+              condition = "service_started";
+              required = true;
+            };
+          };
+        };
+        web = {
+          volumes = [ "app_data:/data" ];
+          extraOptions = [ "--network=name=app_back,alias=web" ];
         };
       };
     };
-  };
   "test: integers and booleans in environment and labels become strings as in compose" = {
     expr =
       let

@@ -10,17 +10,19 @@ let
     ../../../examples/nginx.nix
     {
       khepri.compositions.built.services = {
-        layered.image = pkgs.dockerTools.buildLayeredImage {
-          name = "khepri/layered";
-          tag = "1";
-        };
-        streamed.image = pkgs.dockerTools.streamLayeredImage {
-          name = "khepri/streamed";
-          tag = "2";
-        };
+        layered.image = layered;
+        streamed.image = streamed;
       };
     }
   ];
+  layered = pkgs.dockerTools.buildLayeredImage {
+    name = "khepri/layered";
+    tag = "1";
+  };
+  streamed = pkgs.dockerTools.streamLayeredImage {
+    name = "khepri/streamed";
+    tag = "2";
+  };
   inherit (host.virtualisation.oci-containers) containers;
   nginxImage = pkgs.dockerTools.pullImage {
     imageName = "nginx";
@@ -48,12 +50,12 @@ in
   "test: a buildLayeredImage derivation becomes imageFile" = {
     expr = with containers.built-layered; [
       image
-      (imageFile != null)
+      "${imageFile}"
       imageStream
     ];
     expected = [
       "khepri/layered:1"
-      true
+      "${layered}"
       null
     ];
   };
@@ -61,12 +63,12 @@ in
     expr = with containers.built-streamed; [
       image
       imageFile
-      (imageStream != null)
+      "${imageStream}"
     ];
     expected = [
       "khepri/streamed:2"
       null
-      true
+      "${streamed}"
     ];
   };
 }

@@ -31,6 +31,13 @@ let
       };
     in
     outputs;
+  paperlessContainers = [
+    "paperless-broker"
+    "paperless-db"
+    "paperless-gotenberg"
+    "paperless-tika"
+    "paperless_web"
+  ];
   onDocker = evalHost [
     stacks.nixosModule
     { virtualisation.oci-containers.backend = "docker"; }
@@ -38,12 +45,25 @@ let
 in
 {
   "test: lib.expand's nixosModule gives a host the module's containers" = {
-    expr = viaLib.virtualisation.oci-containers.containers;
-    expected = viaModule.virtualisation.oci-containers.containers;
+    expr = {
+      inherit (viaLib.virtualisation.oci-containers) containers;
+      names = builtins.attrNames viaLib.virtualisation.oci-containers.containers;
+    };
+    expected = {
+      inherit (viaModule.virtualisation.oci-containers) containers;
+      # Equal containers would prove nothing if both hosts had none.
+      names = paperlessContainers;
+    };
   };
   "test: lib.expand's nixosModule gives a host the module's units" = {
-    expr = viaLib.systemd.services;
-    expected = viaModule.systemd.services;
+    expr = {
+      services = viaLib.systemd.services;
+      containerUnits = builtins.filter (lib.hasPrefix "podman-") (builtins.attrNames viaLib.systemd.services);
+    };
+    expected = {
+      services = viaModule.systemd.services;
+      containerUnits = map (c: "podman-${c}") paperlessContainers;
+    };
   };
   "test: the flake's lib.expand and nixosModules.default are the library's" = {
     expr = {

@@ -1,6 +1,6 @@
 # Compose's other shapes of environment, labels, extraHosts, ports and volumes mean what
 # their usual forms mean.
-{ evalHost, ... }:
+{ lib, evalHost, ... }:
 let
   web =
     service:
@@ -45,33 +45,54 @@ in
       bare = "";
     };
   };
-  "test: extraHosts as an attribute set equals its list" = {
-    expr =
-      (web {
-        extraHosts.db = [
-          "10.0.0.2"
-          "::1"
+  "test: extraHosts as an attribute set equals its list" =
+    let
+      asList =
+        (web {
+          extraHosts = [
+            "db=10.0.0.2"
+            "db=::1"
+          ];
+        }).extraOptions;
+    in
+    {
+      expr = {
+        attrs =
+          (web {
+            extraHosts.db = [
+              "10.0.0.2"
+              "::1"
+            ];
+          }).extraOptions;
+        list = builtins.filter (lib.hasPrefix "--add-host") asList;
+      };
+      expected = {
+        attrs = asList;
+        # The list gives its flags: equal options would prove nothing without them.
+        list = [
+          "--add-host=db:10.0.0.2"
+          "--add-host=db:::1"
         ];
-      }).extraOptions;
-    expected =
-      (web {
-        extraHosts = [
-          "db=10.0.0.2"
-          "db=::1"
-        ];
-      }).extraOptions;
-  };
+      };
+    };
   "test: a long-syntax port is the short one it spells" = {
-    expr = (web {
-      ports = [
-        {
-          target = 80;
-          published = 8080;
-          hostIp = "127.0.0.1";
-        }
-      ];
-    }).ports;
-    expected = (web { ports = [ "127.0.0.1:8080:80" ]; }).ports;
+    expr = {
+      long =
+        (web {
+          ports = [
+            {
+              target = 80;
+              published = 8080;
+              hostIp = "127.0.0.1";
+            }
+          ];
+        }).ports;
+      short = (web { ports = [ "127.0.0.1:8080:80" ]; }).ports;
+    };
+    expected = {
+      long = [ "127.0.0.1:8080:80" ];
+      short = [ "127.0.0.1:8080:80" ];
+    };
   };
   "test: a long-syntax volume becomes a --mount flag" = {
     expr = builtins.filter (o: builtins.substring 0 7 o == "--mount") (web {
