@@ -114,8 +114,20 @@ func TestErrorsDropOutput(t *testing.T) {
 	assert.Empty(t, resp.GetTargets())
 }
 
+// The RPC face gives what Expand gives: a request with a service, not only an empty one,
+// so that a response dropped on the way would show.
 func TestExpander(t *testing.T) {
-	resp, err := Expander{}.Expand(context.Background(), &khepriv1.ExpandRequest{Backend: "docker"})
+	req := &khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
+		"a": {Services: map[string]*khepriv1.Service{"s": {Image: "busybox"}}},
+	}}
+	resp, err := Expander{}.Expand(context.Background(), req)
 	require.NoError(t, err)
 	assert.Empty(t, resp.GetDiagnostics())
+	assert.Equal(t, "busybox", resp.GetContainers()["a-s"].GetImage())
+	assert.Contains(t, resp.GetContainerUnits(), "docker-a-s")
+	want, err := canonjson.Marshal(Expand(req))
+	require.NoError(t, err)
+	got, err := canonjson.Marshal(resp)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
 }
