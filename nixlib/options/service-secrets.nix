@@ -15,9 +15,10 @@ let
             example = "db_password";
             description = "The name of one of the composition's {option}`${kind}s`.";
           };
-          target = optional types.str "Where the file appears in the container; by default ${defaultTarget}." "${
-            if kind == "secret" then "db.pw" else "/etc/app.conf"
-          }";
+          target =
+            optional types.str
+              "Where the file appears in the container; by default ${defaultTarget}."
+              (if kind == "secret" then "db.pw" else "/etc/app.conf");
           uid = optional numberOrStr ''
             The numeric owner of the file in the container. Setting {option}`uid`,
             {option}`gid` or {option}`mode` makes khepri mount a copy that has them, made
