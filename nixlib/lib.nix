@@ -59,6 +59,7 @@ rec {
   strOrList = lib.types.coercedTo lib.types.str lib.toList (lib.types.listOf lib.types.str);
 
   # Compose turns numbers and booleans in `environment` and `labels` into strings.
-  composeScalar =
-    lib.types.coercedTo (lib.types.either lib.types.int lib.types.bool) (v: if builtins.isBool v then lib.boolToString v else toString v) lib.types.str;
+  composeScalar = lib.types.coercedTo (lib.types.either lib.types.int lib.types.bool) (
+    v: if builtins.isBool v then lib.boolToString v else toString v
+  ) lib.types.str;
 }

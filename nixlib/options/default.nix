@@ -22,7 +22,9 @@ let
 in
 {
   compositions = lib.mkOption {
-    type = lib.types.attrsOf (lib.types.submodule (import ./composition.nix { inherit lib khepriLib; }));
+    type = lib.types.attrsOf (
+      lib.types.submodule (import ./composition.nix { inherit lib khepriLib; })
+    );
     default = { };
     description = ''
       Container compositions in the docker-compose vocabulary, each expanded into

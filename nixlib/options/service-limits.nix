@@ -160,7 +160,9 @@ in
       '';
     };
     gpus = mkOption {
-      type = types.coercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (types.listOf deviceRequest);
+      type = types.coercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (
+        types.listOf deviceRequest
+      );
       default = [ ];
       example = "all";
       description = ''

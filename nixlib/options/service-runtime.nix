@@ -22,7 +22,12 @@ let
     cpuCount = "CPU counts are for Windows containers: use `cpus`";
     cpuPercent = "CPU percentages are for Windows containers: use `cpus`";
   };
-  composeKey = name: lib.concatMapStrings (c: if lib.toLower c != c then "_" + lib.toLower c else c) (lib.stringToCharacters name);
+  # The compose key of a rejected option, for its link: cpuCount is cpu_count.
+  composeKey =
+    name:
+    lib.concatMapStrings (c: if lib.toLower c != c then "_" + lib.toLower c else c) (
+      lib.stringToCharacters name
+    );
 in
 {
   options = {

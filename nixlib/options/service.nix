@@ -226,7 +226,10 @@ in
     };
     extraHosts = mkOption {
       type = types.coercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
-        hosts: lib.concatLists (lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts)
+        hosts:
+        lib.concatLists (
+          lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts
+        )
       ) (types.listOf types.str);
       default = [ ];
       example = [ "host.docker.internal:host-gateway" ];
