@@ -21,7 +21,15 @@ let
       failedAssertions
       ;
   };
-  cases = lib.foldl' (all: file: all // import (./cases + "/${file}") args) { } (
+  # A test name given by two files would hide one of the tests.
+  cases = lib.foldl' (
+    all: file:
+    let
+      more = import (./cases + "/${file}") args;
+      again = builtins.attrNames (builtins.intersectAttrs all more);
+    in
+    if again == [ ] then all // more else throw "cases/${file} repeats ${builtins.head again}"
+  ) { } (
     builtins.attrNames (lib.filterAttrs (n: _: lib.hasSuffix ".nix" n) (builtins.readDir ./cases))
   );
 in
