@@ -22,7 +22,15 @@ type converter struct {
 	relative bool
 	relBase  string
 	findings []Finding
+	// refusals are values that cannot run as written, whatever the options.
+	refusals []Finding
 	err      error
+}
+
+// refuse records a value that no engine runs, as `docker compose` refuses it: the import
+// fails, --allow-unsupported or not.
+func (c *converter) refuse(path string, err error) {
+	c.refusals = append(c.refusals, Finding{Path: path, Message: err.Error()})
 }
 
 func (c *converter) unsupported(path, message string, value any) {

@@ -87,6 +87,20 @@ func (e *UnsupportedError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// RefusedError is returned when the project has values no engine runs (an invalid image
+// reference, log driver or container name), which `docker compose` refuses too.
+type RefusedError struct {
+	Findings []Finding
+}
+
+func (e *RefusedError) Error() string {
+	lines := make([]string, len(e.Findings))
+	for i, f := range e.Findings {
+		lines[i] = f.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Result is an import's output.
 type Result struct {
 	// Name is the composition's name: the compose project name.
@@ -121,12 +135,17 @@ func Import(ctx context.Context, opts Options) (res *Result, err error) {
 	}
 	c := &converter{project: p, relative: opts.Relative, relBase: relBase}
 	composition := c.composition()
-	for i := range c.findings {
-		c.findings[i].File, c.findings[i].Line = p.locate(c.findings[i].Path)
+	for _, list := range [][]Finding{c.findings, c.refusals} {
+		for i := range list {
+			list[i].File, list[i].Line = p.locate(list[i].Path)
+		}
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Path < list[j].Path })
 	}
-	sort.SliceStable(c.findings, func(i, j int) bool { return c.findings[i].Path < c.findings[j].Path })
 	if c.err != nil {
 		return nil, c.err
+	}
+	if len(c.refusals) > 0 {
+		return nil, &RefusedError{Findings: c.refusals}
 	}
 	if len(c.findings) > 0 && !opts.AllowUnsupported {
 		return nil, &UnsupportedError{Findings: c.findings}

@@ -20,6 +20,20 @@ func (c *converter) str(path string, v any) nw.Value {
 	return nw.String(s)
 }
 
+// checked writes a string that NixOS puts unquoted into the unit's shell script, after
+// the check the plugin makes of it too, so that the import refuses it as compose does.
+func checked(check func(string) error) func(*converter, string, any) nw.Value {
+	return func(c *converter, path string, v any) nw.Value {
+		if s, ok := scalarString(v); ok {
+			if err := check(s); err != nil {
+				c.refuse(path, err)
+				return nil
+			}
+		}
+		return c.str(path, v)
+	}
+}
+
 // invalid records a value of a shape compose's schema should have rejected; it is a
 // finding rather than a crash because the model comes from a third-party loader.
 func (c *converter) invalid(path string, v any, want string) {

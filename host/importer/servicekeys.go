@@ -5,6 +5,7 @@ import (
 	"time"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/plugin/verbatim"
 )
 
 // serviceKeys are the compose service keys khepri supports, in the order the options
@@ -12,7 +13,7 @@ import (
 // service-health.nix, service-secrets.nix, lifecycle.nix), which is the order they are
 // written in. TestServiceKeysExist checks the table against the option tree.
 var serviceKeys = []field{
-	{"image", "image", (*converter).str},
+	{"image", "image", checked(verbatim.Image)},
 	{"container_name", "containerName", (*converter).str},
 	{"command", "command", (*converter).strOrList},
 	{"entrypoint", "entrypoint", (*converter).strOrList},
@@ -119,7 +120,7 @@ var rejectedKeys = map[string]string{
 }
 
 var loggingFields = []field{
-	{"driver", "driver", (*converter).str},
+	{"driver", "driver", checked(verbatim.LogDriver)},
 	{"options", "options", (*converter).mapping},
 }
 

@@ -341,7 +341,7 @@ func (h *host) containerName(comp, svc string, s *khepriv1.Service, path diag.Pa
 	where := path
 	if s.GetContainerName() != "" {
 		where = path.Field("containerName")
-		if err := naming.ValidateEngine("container", ctr); err != nil {
+		if err := naming.ValidateContainer(ctr); err != nil {
 			h.d.Errorf(where, "%v", err)
 		}
 	}

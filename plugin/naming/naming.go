@@ -34,6 +34,9 @@ var (
 	serviceRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 	// engineRe is the engines' rule for container, network and volume names.
 	engineRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+	// containerRe is docker's rule for a container name (RestrictedNamePattern): two
+	// characters or more.
+	containerRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
 	// userRe is the portable user name systemd's User= and NixOS's users.users accept.
 	userRe = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$`)
 )
@@ -59,6 +62,16 @@ func ValidateService(name string) error {
 func ValidateEngine(kind, name string) error {
 	if !engineRe.MatchString(name) {
 		return fmt.Errorf("invalid %s name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", kind, name)
+	}
+	return nil
+}
+
+// ValidateContainer checks a container name against docker's rule. NixOS writes the
+// name unquoted into the unit's scripts (`docker rm -f NAME`, `docker stop NAME`), which
+// the rule keeps safe.
+func ValidateContainer(name string) error {
+	if !containerRe.MatchString(name) {
+		return fmt.Errorf("invalid container name %q: use two or more letters, digits, '_', '.' and '-', starting with a letter or digit (docker's rule; NixOS writes the name unquoted into the unit's scripts)", name)
 	}
 	return nil
 }

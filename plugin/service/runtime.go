@@ -10,6 +10,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
+	"github.com/khepri-nix/khepri/plugin/verbatim"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -283,8 +284,12 @@ func (r *run) logging() {
 	if l == nil {
 		return
 	}
-	if drv := l.GetDriver(); drv != "" && r.word("logging.driver", drv) {
-		r.ctr.LogDriver = &drv
+	if drv := l.GetDriver(); drv != "" {
+		if err := verbatim.LogDriver(drv); err != nil {
+			r.d.Errorf(r.path.Field("logging").Field("driver"), "%v", err)
+		} else {
+			r.ctr.LogDriver = &drv
+		}
 	}
 	for _, o := range mapOf(r, "logging.options", l.GetOptions()) {
 		r.flag("--log-opt", o)

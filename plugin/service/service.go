@@ -9,6 +9,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/systemd"
+	"github.com/khepri-nix/khepri/plugin/verbatim"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -89,6 +90,10 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	}
 	switch {
 	case ctr.Image != "":
+		// A derivation's imageName:imageTag lands here too: the unit runs it by that name.
+		if err := verbatim.Image(ctr.Image); err != nil {
+			d.Errorf(path.Field("image"), "%v", err)
+		}
 	case ctr.ImageFile != "" || ctr.ImageStream != "":
 		// nixlib/expand.nix names a derivation image by its imageName and imageTag.
 		d.Errorf(path.Field("image"), "the image derivation is not a dockerTools image: it has no imageName and imageTag to run it by; use pkgs.dockerTools (pullImage, buildImage, buildLayeredImage, streamLayeredImage), or set image to the name:tag inside imageFile")
