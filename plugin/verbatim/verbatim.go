@@ -1,11 +1,19 @@
 // Package verbatim checks the values that NixOS's oci-containers module writes into a
-// container unit's root shell script without quoting them (nixpkgs
-// nixos/modules/virtualisation/oci-containers.nix, mkService): the image, the last word
-// before the command of `exec docker run …`, and the log driver, in
-// `--log-driver=${log-driver}`. The container name is unquoted too (`docker rm -f NAME`,
-// `docker stop NAME`); naming.ValidateContainer checks it. A value outside these
-// grammars would be shell code run as root when the container starts, so it is an error,
-// never something to quote: quoting it here would change what the engine is given.
+// container unit's root shell scripts without quoting them (nixpkgs
+// nixos/modules/virtualisation/oci-containers.nix, mkService, at
+// 035a24e7ed33009b8a503ad0b76679665b8977a8). Of its attributes, these are unquoted:
+//
+//   - image: the last word before the command of `exec docker run …` (and of
+//     `image inspect` after a registry login, which khepri does not configure);
+//   - log-driver: `--log-driver=${log-driver}`;
+//   - the container's attribute name: `docker rm -f NAME` in the pre-start and the
+//     post-stop, `docker stop NAME` in the pre-stop (naming.ValidateContainer);
+//   - login.registry and login.passwordFile, which khepri never sets;
+//   - imageFile and imageStream, store paths; podman.sdnotify, an enum.
+//
+// A value outside these grammars would be shell code run as root when the container
+// starts, so it is an error, never something to quote: quoting here would change what
+// the engine is given.
 //
 // Every character the grammars allow is inert in an unquoted bash word, but for the '['
 // and ']' around an IPv6 registry host, which make the word a glob pattern. It matches
