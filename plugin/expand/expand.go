@@ -107,16 +107,35 @@ func (h *host) claimUnit(unit string, path diag.Path) bool {
 }
 
 // checkPorts reports a host port published twice, in any compositions, at the second
-// place, naming the first.
+// place, naming the first. Ports are indexed by protocol and port number, so the check
+// is linear in the number of ports for any real host (a port is claimed once per
+// address).
 func (h *host) checkPorts() {
+	type slot struct {
+		protocol string
+		port     int
+	}
+	claims := map[slot][]int{}
 	for j, b := range h.ports {
-		for _, a := range h.ports[:j] {
-			if a.Port.Conflicts(b.Port) {
-				p := b.Port
-				h.d.Errorf(b.Path, "host port %s:%s/%s of %q is already published by %s (%q); a host address, port and protocol can be published once on a host",
-					p.HostAddr(), p.Host, p.Protocol, b.Spec, a.Path, a.Spec)
-				break
+		if !b.Port.Published() {
+			continue
+		}
+		first := -1
+		for port := b.Port.Host.First; port <= b.Port.Host.Last; port++ {
+			for _, i := range claims[slot{b.Port.Protocol, port}] {
+				if (first < 0 || i < first) && h.ports[i].Port.Conflicts(b.Port) {
+					first = i
+				}
 			}
+		}
+		if first >= 0 {
+			a, p := h.ports[first], b.Port
+			h.d.Errorf(b.Path, "host port %s:%s/%s of %q is already published by %s (%q); a host address, port and protocol can be published once on a host",
+				p.HostAddr(), p.Host, p.Protocol, b.Spec, a.Path, a.Spec)
+		}
+		for port := b.Port.Host.First; port <= b.Port.Host.Last; port++ {
+			s := slot{b.Port.Protocol, port}
+			claims[s] = append(claims[s], j)
 		}
 	}
 }
