@@ -78,30 +78,39 @@ func runExpand(ctx context.Context, opts expandOptions, stdout io.Writer) (err e
 	if err != nil {
 		return err
 	}
-
-	client, err := opts.open(ctx, opts.plugin, expander.Options{Timeout: opts.timeout})
+	data, err := expandRequest(ctx, opts, req)
 	if err != nil {
 		return err
-	}
-	resp, err := client.Expand(ctx, req)
-	// The plugin is stopped before the output is written: its job is done, and a
-	// plugin that fails to stop must not cost the build its result.
-	_ = client.Close()
-	if err != nil {
-		return err
-	}
-
-	// The plugin's golden files use the same encoding, so $out is byte for byte what
-	// its tests pin down; protojson alone varies its whitespace between builds.
-	data, err := canonjson.Marshal(resp)
-	if err != nil {
-		return fmt.Errorf("render response: %w", err)
 	}
 	if opts.out == "" {
 		_, err = stdout.Write(data)
 		return err
 	}
 	return writeFileAtomic(opts.out, data)
+}
+
+// expandRequest has the plugin expand req and renders the response canonically.
+func expandRequest(ctx context.Context, opts expandOptions, req *khepriv1.ExpandRequest) ([]byte, error) {
+
+	client, err := opts.open(ctx, opts.plugin, expander.Options{Timeout: opts.timeout})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Expand(ctx, req)
+	// The plugin is stopped before the output is written: its job is done, and a
+	// plugin that fails to stop must not cost the build its result.
+	_ = client.Close()
+	if err != nil {
+		return nil, err
+	}
+
+	// The plugin's golden files use the same encoding, so $out is byte for byte what
+	// its tests pin down; protojson alone varies its whitespace between builds.
+	data, err := canonjson.Marshal(resp)
+	if err != nil {
+		return nil, fmt.Errorf("render response: %w", err)
+	}
+	return data, nil
 }
 
 // readRequest parses the request strictly: an unknown field is an error naming it,

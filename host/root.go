@@ -12,7 +12,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newExpandCommand(), newImportCommand(), newVersionCommand())
+	root.AddCommand(newExpandCommand(), newFreezeCommand(), newImportCommand(), newVersionCommand())
 	root.AddCommand(hostCommands(newHostRuntime())...)
 	return root
 }

@@ -14,6 +14,9 @@ in
       volumes ? { },
       package ? pkgs.buildPackages.callPackage ../package.nix { },
       plugin ? "${package}/bin/khepri-expander",
+      # A file written by `khepri freeze` from this expansion's `request`: read instead of
+      # building the expansion (no import-from-derivation).
+      expansionFile ? null,
     }:
     let
       # The same option types as the NixOS module, so both read compositions alike.
@@ -25,7 +28,7 @@ in
       };
       expansion = import ./expand.nix {
         khepri = package;
-        inherit plugin backend;
+        inherit plugin backend expansionFile;
         inherit (checked.config.khepri) networks volumes;
         system = pkgs.stdenv.buildPlatform.system;
         compositions = khepriOptions.toRequest checked.config.khepri.compositions;

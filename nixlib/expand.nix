@@ -3,6 +3,11 @@
 # expander plugin as the builder, and the response comes back as Nix values with the
 # context of every store path it mentions restored.
 #
+# With expansionFile (written by `khepri freeze`), the response is read from that file
+# instead, and nothing is built: evaluation needs no import-from-derivation. The file
+# answers one request, recognised by its SHA-256; for any other request the result is one
+# assertion saying how to rewrite the file.
+#
 # Builtins only, so that it is tested with plain Nix and usable without nixpkgs.
 {
   # The khepri package (or any path with bin/khepri), built for the build platform.
@@ -18,6 +23,8 @@
   # Host-level networks and volumes (`khepri.networks`, `khepri.volumes`).
   networks ? { },
   volumes ? { },
+  # A file written by `khepri freeze` for this request, or null to build the expansion.
+  expansionFile ? null,
 }:
 let
   inherit (builtins)
@@ -123,7 +130,26 @@ let
     ];
   };
 
-  raw = fromJSON (readFile expansion);
+  requestSha256 = builtins.hashString "sha256" (unsafeDiscardStringContext json);
+  frozen = fromJSON (readFile expansionFile);
+  stale = {
+    diagnostics = [
+      {
+        severity = "SEVERITY_ERROR";
+        path = "khepri.expansionFile";
+        message = "${toString expansionFile} is the expansion of other compositions (its request hash is ${
+          frozen.requestSha256 or "missing"
+        }, this request's is ${requestSha256}); rewrite it: nix eval --raw <configuration>.config.khepri.request | khepri freeze --request - --out <file>";
+      }
+    ];
+  };
+  raw =
+    if expansionFile == null then
+      fromJSON (readFile expansion)
+    else if frozen.format or null == 1 && frozen.requestSha256 or null == requestSha256 then
+      frozen.response
+    else
+      stale;
   response = if contextOf == { } then raw else restoreContext raw;
 
   diagnostics = response.diagnostics or [ ];

@@ -23,7 +23,7 @@ let
     inherit (cfg) plugin;
     system = pkgs.stdenv.buildPlatform.system;
     inherit (config.virtualisation.oci-containers) backend;
-    inherit (cfg) networks volumes;
+    inherit (cfg) networks volumes expansionFile;
     compositions = khepriOptions.toRequest withUids;
   };
 in
@@ -49,6 +49,30 @@ in
       description = ''
         The expander plugin that khepri runs to expand the compositions. Point it at your
         own build to change how compositions expand; it must speak khepri's plugin protocol.
+      '';
+    };
+
+    expansionFile = mkOption {
+      type = types.nullOr types.path;
+      default = null;
+      example = lib.literalExpression "./khepri-expansion.json";
+      description = ''
+        A file written by `khepri freeze` from {option}`khepri.request`. When set, the
+        expansion is read from it instead of being built while the configuration is
+        evaluated, so evaluation needs no import-from-derivation
+        (`allow-import-from-derivation = false`) and builds nothing. When the compositions
+        change, evaluation fails with an assertion that says how to rewrite the file.
+      '';
+    };
+
+    request = mkOption {
+      type = types.str;
+      readOnly = true;
+      default = expansion.request;
+      defaultText = lib.literalMD "the JSON of the compositions, as the expander reads it";
+      description = ''
+        The expansion request: what `khepri freeze --request -` reads to write
+        {option}`khepri.expansionFile`.
       '';
     };
 
