@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/khepri-nix/khepri/host/expander"
-	"github.com/khepri-nix/khepri/plugin/canonjson"
+	"github.com/khepri-nix/khepri/proto/khepri/canonjson"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/khepri-nix/khepri/plugin/canonjson"
 	"github.com/khepri-nix/khepri/plugin/expand"
+	"github.com/khepri-nix/khepri/proto/khepri/canonjson"
 )
 
 // FuzzParseRequest feeds arbitrary bytes to the request decoder and what it accepts to

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/khepri-nix/khepri/plugin/rpc"
+	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 )
 
 // version is set at link time (-ldflags "-X main.version=0.1.0"); without it the

@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/khepri-nix/khepri/plugin/expand"
-	"github.com/khepri-nix/khepri/plugin/rpc"
+	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 )
 
 func main() {

@@ -20,7 +20,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/khepri-nix/khepri/plugin/rpc"
+	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 

@@ -12,8 +12,8 @@ import (
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
-	"github.com/khepri-nix/khepri/plugin/rpc"
 	"github.com/khepri-nix/khepri/plugin/service"
+	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 

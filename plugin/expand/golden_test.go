@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/khepri-nix/khepri/plugin/canonjson"
+	"github.com/khepri-nix/khepri/proto/khepri/canonjson"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 

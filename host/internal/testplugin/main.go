@@ -18,7 +18,7 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 
-	"github.com/khepri-nix/khepri/plugin/rpc"
+	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
