@@ -8,8 +8,7 @@ let
   # The module is evaluated against the NixOS options it writes into, with stub packages:
   # only declarations are read, nothing is built.
   eval = lib.evalModules {
-    modules = [
-      ../tests/module/nixos-fixture.nix
+    modules = import ../tests/module/nixos-fixture.nix ++ [
       ./module.nix
       { _module.args.pkgs = import ../tests/stub-pkgs.nix { system = "x86_64-linux"; }; }
     ];

@@ -1,6 +1,6 @@
-# What NixOS gets from the examples: each one evaluated with the khepri module (against
-# the NixOS option declarations of tests/module/nixos-fixture.nix), showing the
-# containers, the systemd units and targets khepri writes, and any assertion or warning.
+# What NixOS gets from the examples: each one evaluated with the khepri module (and the
+# NixOS modules of tests/module/nixos-fixture.nix), showing the containers, the systemd
+# units and targets khepri writes, and any assertion or warning.
 {
   # A directory with bin/khepri and bin/khepri-expander.
   khepri,

@@ -1,6 +1,6 @@
-# A NixOS-like host without NixOS: the khepri module evaluated against the option
-# declarations of module/nixos-fixture.nix, with stub packages. The module tier,
-# scripts/bench and scripts/expand-examples evaluate their hosts through it.
+# A NixOS-like host without NixOS: the khepri module evaluated with the NixOS modules of
+# module/nixos-fixture.nix, with stub packages. The module tier, scripts/bench and
+# scripts/expand-examples evaluate their hosts through it.
 {
   # A directory with bin/khepri and bin/khepri-expander.
   khepri,
@@ -16,18 +16,17 @@ in
 {
   inherit pkgs package;
 
-  # evalHost evaluates a configuration of the given modules with the khepri module.
+  # evalHost evaluates a configuration of the given modules with the khepri module: one
+  # configuration that imports them, after NixOS's modules, as a NixOS host's does.
   evalHost =
     modules:
     (lib.evalModules {
-      modules = [
-        ./module/nixos-fixture.nix
-        ../nixlib/module.nix
+      modules = import ./module/nixos-fixture.nix ++ [
         {
+          imports = [ ../nixlib/module.nix ] ++ modules;
           _module.args.pkgs = pkgs;
           khepri.package = package;
         }
-      ]
-      ++ modules;
+      ];
     }).config;
 }

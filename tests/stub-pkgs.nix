@@ -31,6 +31,12 @@ in
   busybox = stub "busybox" { };
   docker = stub "docker" { };
   podman = stub "podman" { };
+  # NixOS's default path of a service.
+  coreutils = stub "coreutils" { };
+  findutils = stub "findutils" { };
+  gnugrep = stub "gnugrep" { };
+  gnused = stub "gnused" { };
+  systemd = stub "systemd" { };
   dockerTools = {
     pullImage =
       {

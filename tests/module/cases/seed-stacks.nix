@@ -108,9 +108,16 @@ in
       unit = true;
     };
   };
-  "test: network units run the engine from the backend's package" = {
+  "test: network units run the engine from the backend's package, before NixOS's default path" = {
     expr = units.khepri-nginx-network-default.path;
-    expected = [ pkgs.docker ];
+    expected = [
+      pkgs.docker
+      pkgs.coreutils
+      pkgs.findutils
+      pkgs.gnugrep
+      pkgs.gnused
+      pkgs.systemd
+    ];
   };
   "test: compose labels group the containers by composition and service" = {
     expr = {
