@@ -1,5 +1,6 @@
 # Image derivations are loaded from the store, and stay dependencies of the system.
 {
+  lib,
   pkgs,
   evalHost,
   ...
@@ -24,6 +25,7 @@ let
     tag = "2";
   };
   inherit (host.virtualisation.oci-containers) containers;
+  units = host.systemd.services;
   nginxImage = pkgs.dockerTools.pullImage {
     imageName = "nginx";
     imageDigest = "sha256:0f04e4f646a3f14bf31d8bc8d885b6c951fdcf42589d06845f64d18aec6a3c4d";
@@ -59,6 +61,33 @@ in
       null
     ];
   };
+  "test: oci-containers' pre-start loads the image from the store, and the unit does not wait for the network" =
+    {
+      expr =
+        lib.genAttrs
+          [
+            "docker-built-layered"
+            "docker-built-streamed"
+          ]
+          (n: {
+            inherit (units.${n}.serviceConfig) ExecStartPre;
+            inherit (units.${n}) wants;
+          });
+      expected = {
+        docker-built-layered = {
+          ExecStartPre = [
+            "#!pre-start\nset -o errexit\nset -o nounset\nset -o pipefail\n\ndocker rm -f built-layered || true\n\ndocker load -i ${layered}\n\n\n\n\n"
+          ];
+          wants = [ ];
+        };
+        docker-built-streamed = {
+          ExecStartPre = [
+            "#!pre-start\nset -o errexit\nset -o nounset\nset -o pipefail\n\ndocker rm -f built-streamed || true\n\n\n${streamed} | docker load\n\n\n\n"
+          ];
+          wants = [ ];
+        };
+      };
+    };
   "test: a streamLayeredImage derivation becomes imageStream" = {
     expr = with containers.built-streamed; [
       image

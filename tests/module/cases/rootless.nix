@@ -110,6 +110,25 @@ in
       ];
     };
   };
+  "test: a rootless container's unit runs podman as the user, in a delegated cgroup, once the user's runtime directory is mounted" =
+    {
+      expr =
+        let
+          unit = (unitsOf stack).podman-caddy-caddy;
+        in
+        {
+          inherit (unit.serviceConfig) User Delegate RuntimeDirectory;
+          inherit (unit.environment) HOME;
+          inherit (unit.unitConfig) RequiresMountsFor;
+        };
+      expected = {
+        User = "alice";
+        Delegate = "true";
+        RuntimeDirectory = "caddy-caddy";
+        HOME = "/home/alice";
+        RequiresMountsFor = "/run/user/1500/containers";
+      };
+    };
   # oci-containers warns about every rootless container that runs with `--sdnotify=conmon`
   # while its user lingers; khepri's units delegate their cgroup against the hang it
   # warns of (README: Rootless podman).
