@@ -64,11 +64,17 @@ in
     # khepri's own units run the engine's command line.
     (lib.mapAttrs (_: unit: unit // { path = [ engine ]; }) expansion.services)
     # oci-containers sets Restart=always as a plain definition; the composition's restart
-    # policy must win, while mkForce in the user's configuration still wins over it.
+    # policy must win, while mkForce in the user's configuration still wins over it. The
+    # commands (Exec*) keep their priority: raised, they would drop NixOS's own, such as
+    # oci-containers' pre-start and the preStart and postStart jobs.
     (lib.mapAttrs (
       _: unit:
       unit
-      // { serviceConfig = lib.mapAttrs (_: lib.mkOverride 90) (unit.serviceConfig or { }); }
+      // {
+        serviceConfig = lib.mapAttrs (
+          key: value: if lib.hasPrefix "Exec" key then value else lib.mkOverride 90 value
+        ) (unit.serviceConfig or { });
+      }
       # pre_stop hooks exec into the container, so they run before oci-containers' stop.
       // lib.optionalAttrs (unit ? preStop) { preStop = lib.mkBefore unit.preStop; }
     ) expansion.containerUnits)

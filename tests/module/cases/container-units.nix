@@ -221,6 +221,32 @@ in
       warnings = [ ];
     });
   };
+  "test: an expander's ExecStartPre cannot replace NixOS's own: the evaluation fails instead" = {
+    expr =
+      let
+        host = evalHost [
+          (
+            { config, lib, ... }:
+            import ../../../nixlib/nixos.nix {
+              inherit config lib;
+              expansion = {
+                backend = "docker";
+                containers.app-web.image = "example/web:1";
+                containerUnits.docker-app-web.serviceConfig.ExecStartPre = "/bin/own-pre-start";
+                services = { };
+                targets = { };
+                assertions = [ ];
+                warnings = [ ];
+              };
+            }
+          )
+          { virtualisation.oci-containers.backend = "docker"; }
+        ];
+        inherit (host.systemd.services.docker-app-web.serviceConfig) ExecStartPre;
+      in
+      (builtins.tryEval (builtins.deepSeq ExecStartPre null)).success;
+    expected = false;
+  };
   # The fixture's own honesty: oci-containers writes the image into the script as it is.
   "test: oci-containers puts the image into the container's script unquoted" = {
     expr =
