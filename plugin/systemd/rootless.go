@@ -33,8 +33,8 @@ func (r *Rootless) Order(u *khepriv1.SystemdService) {
 
 // Container readies a rootless container's unit: it waits for the user's manager, and
 // its cgroup is delegated, without which a rootless podman started from a system unit,
-// with the user's manager running, hangs at `--sdnotify=conmon` (nixpkgs #475089 made
-// oci-containers delegate too; khepri does it for the releases before).
+// with the user's manager running, hangs at `--sdnotify=conmon`. oci-containers (at
+// nixpkgs 035a24e7) delegates only for `sdnotify = "healthy"`.
 func (r *Rootless) Container(u *khepriv1.SystemdService) {
 	if r == nil {
 		return
