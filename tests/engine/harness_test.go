@@ -204,9 +204,14 @@ func expand(t *testing.T, request string) *khepriv1.ExpandResponse {
 	return resp
 }
 
+// start starts the stack and waits for every container to have started (see
+// Runner.Settle), so that a test can look at them.
 func (s *stack) start() {
 	s.t.Helper()
 	if err := s.runner.Start(context.Background()); err != nil {
+		s.t.Fatalf("start %s: %v", s.name, err)
+	}
+	if err := s.runner.Settle(context.Background()); err != nil {
 		s.t.Fatalf("start %s: %v", s.name, err)
 	}
 }

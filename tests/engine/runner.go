@@ -15,10 +15,12 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,7 +32,9 @@ import (
 // Runner does with an ExpandResponse what a NixOS host with
 // virtualisation.oci-containers.backend = "docker" or "podman" does with the containers,
 // units and targets khepri gives it, closely enough that a container it starts is
-// configured as the NixOS one would be:
+// configured as the NixOS one would be. It follows nixpkgs'
+// nixos/modules/virtualisation/oci-containers.nix at revision
+// 035a24e7ed33009b8a503ad0b76679665b8977a8.
 //
 //   - Units start in dependency order: a unit starts after every unit of the response
 //     that its `after`, `requires` or `wants` name (systemd's ordering; units outside the
@@ -43,16 +47,29 @@ import (
 //     them as that user, with the ids, groups, HOME, USER and LOGNAME systemd gives it,
 //     and its serviceConfig Environment= in the environment.
 //   - A container's unit is `docker-NAME` or `podman-NAME`, and its commands are those of
-//     nixpkgs' oci-containers.nix (mkService) for the backend. It starts with the
-//     ExecStartPre `BACKEND rm -f NAME || true` (podman: then `rm -f /run/NAME/ctr-id`),
-//     then `exec BACKEND run --name=…` with its arguments in its order and escaped with
-//     its escapeShellArg: --log-driver, --entrypoint, --hostname, podman's
+//     nixpkgs' oci-containers.nix (mkService) for the backend. Its ExecStartPre is the
+//     module's pre-start, `BACKEND rm -f NAME || true` (podman: then
+//     `rm -f /run/NAME/ctr-id`), then the unit's `preStart`, as systemd runs NixOS's
+//     pre-start before the ExecStartPre that `preStart` becomes. Its main process is
+//     `exec BACKEND run --name=…` with its arguments in its order, escaped where it
+//     escapes them (lib.escapeShellArg): --log-driver and the image unescaped,
+//     --entrypoint, --hostname, podman's
 //     `--cidfile=/run/NAME/ctr-id --cgroups=enabled --sdnotify=conmon -d --replace`,
 //     environment, environment files, ports, user, volumes, labels (environment and
 //     labels in attribute-name order), workdir, --privileged, --rm, capabilities added
-//     then dropped, devices, `--pull missing`, extraOptions, the image unescaped, then
-//     cmd. On docker it stops with `docker stop NAME || true` and
-//     `docker rm -f NAME || true`; on podman with `podman stop --ignore --cidfile=…` and
+//     then dropped, devices, `--pull missing`, extraOptions, the image, then cmd.
+//   - docker's unit is Type=simple: `docker run` runs in the foreground as the unit's
+//     main process, and the unit counts as started as soon as it is spawned, before the
+//     image is pulled or the container exists. The runner goes on to ExecStartPost right
+//     away, with the process's pid in $MAINPID as systemd gives it, then to the next
+//     unit. A start fails when ExecStartPost fails or when the main process has already
+//     exited non-zero by the time ExecStartPost is done, as systemd's does. On stop
+//     the runner runs `docker stop NAME || true`, sends SIGTERM to the main process if it
+//     is still running, waits for it (SIGKILL after two minutes), and runs
+//     `docker rm -f NAME || true`: ExecStop, systemd's kill, ExecStopPost.
+//   - podman's unit is Type=notify and its run line detaches (`-d`): the runner runs the
+//     line to its end, by which time the container runs, as systemd's start waits for
+//     conmon's notification. It stops with `podman stop --ignore --cidfile=…` and
 //     `podman rm -f --ignore --cidfile=…`.
 //   - A podman container's unit runs as its `podman.user` (root when unset), as
 //     oci-containers' User= does, with PODMAN_SYSTEMD_UNIT set as its Environment= does:
@@ -62,21 +79,23 @@ import (
 //
 // Deviations from NixOS, each forced by running without systemd or by this engine:
 //
-//   - docker: `run -d` instead of `run`: the container is detached instead of being the
-//     unit's main process, so systemd's Restart= (khepri's restart policy) is not
-//     exercised; the runner returns when the engine has started the container. podman's
-//     line is oci-containers' own, detached already; Restart= is not exercised either,
-//     and nothing waits for conmon's sd_notify (the runner sets no NOTIFY_SOCKET).
+//   - systemd's Restart= (khepri's restart policy) is not exercised: a main process
+//     that exits is not started again. On podman nothing waits for conmon's sd_notify
+//     (the runner sets no NOTIFY_SOCKET) and ExecStartPost gets no $MAINPID.
+//   - systemctl: ExecStartPost finds, first on its PATH, a stand-in for systemd's
+//     `systemctl show --property=ExecMainStatus --value UNIT`, the only systemctl call
+//     khepri's units make (see systemctlStandIn); it answers from the runner's record of
+//     the unit's main process.
 //   - `--log-driver=journald` is left out when the host has no journald socket (docker
 //     and podman refuse to start the container); the engine's default driver is used.
 //   - docker, several networks: docker before 25 (API 1.44) refuses more than one
 //     `--network` on `docker run` ("Container cannot be connected to network
-//     endpoints"). On such an engine the runner keeps the first
-//     `--network=name=N,alias=A…` verbatim, creates the container with `docker create`
-//     instead of `run -d`, attaches each further network with
-//     `docker network connect --alias A… N NAME`, and then starts it, so the process
-//     still starts with every network attached. Every other argument stays verbatim.
-//     podman takes several --network flags: its line is always verbatim.
+//     endpoints"). On such an engine the main process is instead `docker create` with
+//     the same arguments but only the first `--network=name=N,alias=A…` (verbatim), then
+//     `docker network connect --alias A… N NAME` for each further network, then
+//     `exec docker start -a NAME`: the container still starts with every network
+//     attached, in the foreground of the unit's main process. Every other argument
+//     stays verbatim. podman takes several --network flags: its line is always verbatim.
 //   - podman's stop: podman before 4.7 fails `--ignore --cidfile=F` when F is missing
 //     (containers/podman#19546), which later podman takes as nothing to stop. When the
 //     cidfile is missing (the container never started) the runner runs neither stop
@@ -86,11 +105,10 @@ import (
 //     in for it: while a podman container with a healthcheck runs, it runs
 //     `podman healthcheck run NAME` as the unit's user every half second, more often
 //     than the healthcheck's interval, which only makes health known sooner.
-//   - A container unit's `preStart` and `postStart` (khepri's readiness waits for health
-//     or completion, its copies of secrets, and post_start hooks) run with bash before
-//     and after the start, as NixOS's ExecStartPre and ExecStartPost scripts do; so do
-//     ExecStartPre and ExecStartPost of its serviceConfig, which systemd would exec
-//     directly.
+//   - A container unit's `preStart` and `postStart` (khepri's readiness waits, its
+//     copies of secrets, and post_start hooks) run with bash, as NixOS's ExecStartPre and
+//     ExecStartPost scripts do; so do ExecStartPre and ExecStartPost of its
+//     serviceConfig, which systemd would exec directly.
 //   - Env is added to every command's environment, as root or as a unit's user: what
 //     the host's own configuration gives the engine on NixOS (for the tests, a
 //     containers.conf chosen with CONTAINERS_CONF).
@@ -113,6 +131,10 @@ type Runner struct {
 	started []string
 	// timers stop the healthcheck timers of running podman containers, by container.
 	timers map[string]context.CancelFunc
+	// mains are the main processes of started docker container units, by unit.
+	mains map[string]*mainProcess
+	// sysDir holds the systemctl stand-in and the exit statuses it answers with.
+	sysDir string
 }
 
 func (r *Runner) backend() string {
@@ -221,6 +243,45 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
+// Settle waits until the container of every started docker unit has started, or the
+// unit's main process has ended, and returns an error naming a main process that
+// failed. It is no part of NixOS, where `systemctl start` returns as Start does, while
+// a container that nothing waits for may still be pulling its image: it lets a test
+// look at such containers.
+func (r *Runner) Settle(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	us := r.units()
+	for _, n := range r.started {
+		p, ok := r.mains[n]
+		if !ok {
+			continue
+		}
+		ctr := us[n].container
+	wait:
+		for {
+			out, err := exec.CommandContext(ctx, "docker", "inspect", "--format", "{{.State.StartedAt}}", ctr).Output()
+			if err == nil && strings.TrimSpace(string(out)) != neverStarted {
+				break
+			}
+			select {
+			case <-p.done:
+				if err := p.failed(); err != nil {
+					return fmt.Errorf("unit %s: %w", n, err)
+				}
+				break wait
+			case <-ctx.Done():
+				return fmt.Errorf("unit %s: container %s did not start: %w", n, ctr, ctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// neverStarted is the StartedAt that docker inspect gives a container not started yet.
+const neverStarted = "0001-01-01T00:00:00Z"
+
 // Stop stops the started units in reverse order and returns the first error; it goes
 // on after an error, as systemd does.
 func (r *Runner) Stop(ctx context.Context) error {
@@ -251,6 +312,10 @@ func (r *Runner) Stop(ctx context.Context) error {
 		}
 	}
 	r.started = nil
+	if r.sysDir != "" && len(r.mains) == 0 {
+		fail(os.RemoveAll(r.sysDir))
+		r.sysDir = ""
+	}
 	return first
 }
 
@@ -354,34 +419,191 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 			return fmt.Errorf("ExecStartPre: %w", err)
 		}
 	}
-	run, connects := r.runScript(u.container, c)
-	if err := r.bash(ctx, id, run); err != nil {
-		return err
-	}
-	if len(connects) > 0 {
-		connects = append(connects, "docker start "+escapeShellArg(u.container)+" >/dev/null")
-		if err := r.bash(ctx, id, strings.Join(connects, "\n")); err != nil {
+	run := r.runScript(u.container, c)
+	postID := id
+	var main *mainProcess
+	if backend == "docker" {
+		// Type=simple: started once spawned; ExecStartPost follows at once.
+		if main, err = r.startMain(u, id, run); err != nil {
 			return err
 		}
+		postID.env = append(slices.Clone(id.env), fmt.Sprintf("MAINPID=%d", main.cmd.Process.Pid), "PATH="+r.sysDir+":"+r.path(id))
+	} else if err := r.bash(ctx, id, run); err != nil {
+		return err
 	}
 	if backend == "podman" && hasHealthcheck(c) {
 		r.startHealthTimer(u.container, id)
 	}
-	// postStart is where khepri waits for readiness (health, completion) and runs
-	// post_start hooks; systemd counts the unit as started after it.
+	// postStart is where khepri waits for readiness (running, health, completion) and
+	// runs post_start hooks; systemd counts the unit as started after it.
 	for _, post := range []string{cfg["ExecStartPost"], u.svc.GetPostStart()} {
 		if post == "" {
 			continue
 		}
-		if err := r.bash(ctx, id, post); err != nil {
+		if err := r.bash(ctx, postID, post); err != nil {
 			return fmt.Errorf("ExecStartPost: %w", err)
 		}
+	}
+	if main != nil {
+		return main.failed()
 	}
 	return nil
 }
 
-// stopContainer runs oci-containers' ExecStop and ExecStopPost; the second runs even
-// when the first fails, as systemd runs it.
+// path is the PATH a unit's commands get: the last one Env or the unit's environment
+// sets, else the runner's own.
+func (r *Runner) path(id identity) string {
+	p := os.Getenv("PATH")
+	for _, kv := range append(slices.Clone(r.Env), id.env...) {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			p = v
+		}
+	}
+	return p
+}
+
+// mainProcess is a docker container unit's main process: `docker run` in the
+// foreground, as systemd keeps it.
+type mainProcess struct {
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan struct{}
+	// status is its exit status, or the number of the signal that killed it; set
+	// before done is closed.
+	status int
+}
+
+// startMain spawns a unit's main process and records its exit status for the systemctl
+// stand-in when it ends.
+func (r *Runner) startMain(u unit, id identity, script string) (*mainProcess, error) {
+	if err := r.ensureSysDir(); err != nil {
+		return nil, err
+	}
+	if r.Logf != nil {
+		r.Logf("$ (main process of %s) %s", u.name, script)
+	}
+	// Not bound by the start's context: the process lives until the unit stops.
+	cmd, err := command(context.Background(), id.user, append(slices.Clone(r.Env), id.env...), "bash", "-c", "set -e\n"+script)
+	if err != nil {
+		return nil, err
+	}
+	p := &mainProcess{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.out, p.out
+	status := filepath.Join(r.sysDir, u.name+".service.ExecMainStatus")
+	if err := os.Remove(status); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	if r.mains == nil {
+		r.mains = map[string]*mainProcess{}
+	}
+	r.mains[u.name] = p
+	go func() {
+		_ = cmd.Wait()
+		ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		p.status = ws.ExitStatus()
+		if ws.Signaled() {
+			p.status = int(ws.Signal())
+		}
+		// systemd has the status before the pid is gone; the runner writes it only
+		// after reaping the process, so the stand-in waits for the file.
+		tmp := status + ".tmp"
+		if err := os.WriteFile(tmp, []byte(strconv.Itoa(p.status)+"\n"), 0o644); err == nil {
+			_ = os.Rename(tmp, status)
+		}
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// failed is the start's verdict on the main process: an error when it has already
+// exited non-zero, as systemd fails a start whose main process failed meanwhile.
+func (p *mainProcess) failed() error {
+	select {
+	case <-p.done:
+		if p.status != 0 {
+			return fmt.Errorf("main process exited with status %d: %s", p.status, strings.TrimSpace(p.out.String()))
+		}
+	default:
+	}
+	return nil
+}
+
+// stop ends the main process as systemd does after ExecStop: SIGTERM, then SIGKILL
+// when it outlives the timeout.
+func (p *mainProcess) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(2 * time.Minute):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// syncBuffer collects a process's output while the runner may read it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// systemctlStandIn answers `systemctl show --property=ExecMainStatus --value UNIT` as
+// systemd does: the exit status of the unit's main process once it has exited, 0 while
+// it runs. The runner records the status only after reaping the process, which a
+// script can see gone a moment earlier, so it waits a little for the record.
+const systemctlStandIn = `#!/bin/sh
+if [ "$#" != 4 ] || [ "$1 $2 $3" != "show --property=ExecMainStatus --value" ]; then
+  echo "systemctl stand-in of the engine runner: $* is not supported" >&2
+  exit 1
+fi
+f="$(dirname "$0")/$4.ExecMainStatus"
+i=0
+while [ ! -e "$f" ] && [ "$i" -lt 100 ]; do
+  sleep 0.05
+  i=$((i + 1))
+done
+if [ -e "$f" ]; then cat "$f"; else echo 0; fi
+`
+
+// ensureSysDir makes the directory of the systemctl stand-in.
+func (r *Runner) ensureSysDir() error {
+	if r.sysDir != "" {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "khepri-runner-")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "systemctl"), []byte(systemctlStandIn), 0o755); err != nil {
+		_ = os.RemoveAll(dir)
+		return err
+	}
+	r.sysDir = dir
+	return nil
+}
+
+// stopContainer runs oci-containers' ExecStop and ExecStopPost, ending a docker
+// unit's main process between them as systemd does; ExecStopPost runs even when
+// ExecStop fails, as systemd runs it.
 func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 	name := u.container
 	if stop, ok := r.timers[name]; ok {
@@ -389,7 +611,12 @@ func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 		delete(r.timers, name)
 	}
 	if r.backend() == "docker" {
-		return r.bash(ctx, id, fmt.Sprintf("docker stop %s || true\ndocker rm -f %s || true\n", name, name))
+		err := r.bash(ctx, id, fmt.Sprintf("docker stop %s || true", name))
+		if p, ok := r.mains[u.name]; ok {
+			p.stop()
+			delete(r.mains, u.name)
+		}
+		return errors.Join(err, r.bash(ctx, id, fmt.Sprintf("docker rm -f %s || true", name)))
 	}
 	dir := runtimeDir(name)
 	var first error
@@ -454,37 +681,36 @@ func makeRuntimeDir(dir, username string) error {
 	return os.Chown(dir, int(cred.Uid), int(cred.Gid))
 }
 
-// runScript renders oci-containers' start script for a container, with the deviations
-// in Runner's doc, and the `docker network connect` lines for an old docker engine.
-func (r *Runner) runScript(name string, c *khepriv1.Container) (string, []string) {
+// runScript renders the script of a container unit's main process: oci-containers'
+// start script, with the deviations in Runner's doc (for an old docker engine, the
+// create, `docker network connect` and `docker start -a` lines).
+func (r *Runner) runScript(name string, c *khepriv1.Container) string {
 	backend := r.backend()
 	opts := c.GetExtraOptions()
 	var connects []string
 	verb := "run"
-	if backend == "docker" {
-		verb = "run -d"
-		if !r.MultiNetworkRun {
-			var kept []string
-			nets := 0
-			for _, o := range opts {
-				spec, ok := strings.CutPrefix(o, "--network=")
-				if ok {
-					nets++
-				}
-				if !ok || nets == 1 {
-					kept = append(kept, o)
-					continue
-				}
-				connects = append(connects, networkConnect(spec, name))
+	if backend == "docker" && !r.MultiNetworkRun {
+		var kept []string
+		nets := 0
+		for _, o := range opts {
+			spec, ok := strings.CutPrefix(o, "--network=")
+			if ok {
+				nets++
 			}
-			if len(connects) > 0 {
-				verb, opts = "create", kept
+			if !ok || nets == 1 {
+				kept = append(kept, o)
+				continue
 			}
+			connects = append(connects, networkConnect(spec, name))
+		}
+		if len(connects) > 0 {
+			verb, opts = "create", kept
 		}
 	}
 	args := []string{"exec " + backend, verb, "--name=" + escapeShellArg(name)}
 	if c.LogDriver != nil {
-		args = append(args, "--log-driver="+escapeShellArg(c.GetLogDriver()))
+		// oci-containers does not escape the log driver.
+		args = append(args, "--log-driver="+c.GetLogDriver())
 	} else if r.Journald {
 		args = append(args, "--log-driver=journald")
 	}
@@ -548,11 +774,13 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) (string, []string
 		args = append(args, escapeShellArg(a))
 	}
 	script := strings.Join(args, " \\\n  ")
-	if len(connects) > 0 {
-		// exec would end the script before the connects; create returns at once.
-		script = strings.TrimPrefix(script, "exec ") + " >/dev/null"
+	if len(connects) == 0 {
+		return script
 	}
-	return script, connects
+	// exec would end the script before the connects; create returns at once, and the
+	// container then starts attached, in the foreground as `docker run` would run it.
+	lines := append([]string{strings.TrimPrefix(script, "exec ") + " >/dev/null"}, connects...)
+	return strings.Join(append(lines, "exec docker start -a "+escapeShellArg(name)), "\n")
 }
 
 // networkConnect turns the value of `--network=name=N,alias=A,…` into the older
@@ -590,7 +818,7 @@ var known = map[protoreflect.Name]bool{
 
 // knownServiceConfig lists the serviceConfig keys the runner honours or that need no
 // counterpart without systemd. Restart and the Restart* keys of its back-off are
-// systemd's restart policy, which a detached container does not exercise (see Runner).
+// systemd's restart policy, which the runner does not exercise (see Runner).
 var knownServiceConfig = map[string]bool{
 	"Type": true, "RemainAfterExit": true,
 	"ExecStartPre": true, "ExecStartPost": true,
