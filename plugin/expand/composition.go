@@ -95,23 +95,37 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	return st
 }
 
-// awaited finds the services that others wait for to be healthy or to have completed,
-// so that their units wait for it: a condition belongs to the dependency's unit.
+// awaited finds the services that others wait for, and for what: to run, to be healthy
+// or to have completed, so that their units wait for it: a condition belongs to the
+// dependency's unit. Every dependency is waited for to run, which compose's
+// service_started means; a `service:` reference, volumesFrom or a link needs the
+// container itself.
 func (h *host) awaited(c *service.Composition, services map[string]*khepriv1.Service, path diag.Path) {
 	c.Await = map[string]string{}
 	for _, s := range slices.Sorted(maps.Keys(c.Containers)) {
+		for _, k := range service.References(services[s]) {
+			if _, runs := c.Containers[k]; runs && k != s && c.Await[k] == "" {
+				c.Await[k] = service.Started
+			}
+		}
 		deps := services[s].GetDependsOn()
 		for _, k := range slices.Sorted(maps.Keys(deps)) {
 			cond := deps[k].GetCondition()
-			if _, runs := c.Containers[k]; !runs || (cond != service.Healthy && cond != service.Completed) {
+			if _, runs := c.Containers[k]; !runs || k == s {
+				continue
+			}
+			if cond != service.Healthy && cond != service.Completed {
+				if c.Await[k] == "" {
+					c.Await[k] = service.Started
+				}
 				continue
 			}
 			p := path.Field("services").Key(s).Field("dependsOn").Key(k).Field("condition")
-			switch prev, seen := c.Await[k]; {
+			switch prev := c.Await[k]; {
 			case cond == service.Healthy && !service.HasHealthcheck(services[k]):
 				h.d.Errorf(p, "%s waits for the healthcheck of service %q, which has none; set %s", cond, k,
 					path.Field("services").Key(k).Field("healthcheck").Field("test"))
-			case seen && prev != cond:
+			case prev != "" && prev != service.Started && prev != cond:
 				h.d.Errorf(p, "service %q is waited for as %s by another service; one container cannot be waited for both healthy and completed", k, prev)
 			default:
 				c.Await[k] = cond

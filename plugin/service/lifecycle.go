@@ -28,12 +28,8 @@ func (r *run) lifecycle() {
 			pre = append(pre, line+" || echo "+systemd.Quote(fmt.Sprintf("khepri: %s failed", p))+" >&2\n")
 		}
 	}
-	if len(post) > 0 {
-		// The unit counts as started when `<backend> run` is spawned, before the
-		// container runs; exec needs a running container, so wait for it (up to 60 s).
-		wait := systemd.Retry(`[ "$(` + systemd.Command(b, "inspect", "--format", "{{.State.Running}}", ctr) + ` 2>/dev/null)" = true ]`)
-		r.unit.PostStart = wait + strings.Join(post, "")
-	}
+	// exec needs a running container: readiness puts a wait for it before the hooks.
+	r.unit.PostStart = strings.Join(post, "")
 	if len(pre) > 0 {
 		r.unit.PreStop = strings.Join(pre, "")
 	}

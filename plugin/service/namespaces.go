@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/naming"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // serviceRef resolves `service:<name>` to the container of a service of the composition,
@@ -38,14 +39,56 @@ func (r *run) dependOn(field, ref string) (string, bool) {
 	return "container:" + ctr, true
 }
 
-func (r *run) namespaces() {
-	s := r.svc
-	for _, ns := range []struct{ field, flag, value string }{
+// namespace is a namespace setting, which can name another service's container.
+type namespace struct{ field, flag, value string }
+
+func namespaces(s *khepriv1.Service) []namespace {
+	return []namespace{
 		{"ipc", "--ipc", s.GetIpc()},
 		{"pid", "--pid", s.GetPid()},
 		{"uts", "--uts", s.GetUts()},
 		{"usernsMode", "--userns", s.GetUsernsMode()},
-	} {
+	}
+}
+
+// References lists the services whose containers a service's container uses: through
+// `service:` in its network mode and namespaces, volumesFrom and links, as
+// runSettings resolves them. Their units must be started only once those containers run.
+func References(s *khepriv1.Service) []string {
+	var refs []string
+	values := []string{s.GetNetworkMode()}
+	for _, ns := range namespaces(s) {
+		values = append(values, ns.value)
+	}
+	for _, v := range values {
+		if ref, ok := strings.CutPrefix(v, "service:"); ok {
+			refs = append(refs, ref)
+		}
+	}
+	for _, l := range s.GetLinks() {
+		svc, _, _ := strings.Cut(l, ":")
+		refs = append(refs, svc)
+	}
+	for _, v := range s.GetVolumesFrom() {
+		if ref, _ := volumesFromRef(v); !strings.HasPrefix(ref, "container:") {
+			refs = append(refs, strings.TrimPrefix(ref, "service:"))
+		}
+	}
+	return refs
+}
+
+// volumesFromRef splits a volumesFrom entry into the service or container it names and
+// its mode suffix (":ro", ":rw" or "").
+func volumesFromRef(v string) (ref, mode string) {
+	if i := strings.LastIndex(v, ":"); i >= 0 && (v[i+1:] == "ro" || v[i+1:] == "rw") {
+		return v[:i], v[i:]
+	}
+	return v, ""
+}
+
+func (r *run) namespaces() {
+	s := r.svc
+	for _, ns := range namespaces(s) {
 		if ns.value == "" || !r.word(ns.field, ns.value) {
 			continue
 		}
@@ -176,10 +219,7 @@ func (r *run) links() {
 		if !r.word(field, v) {
 			continue
 		}
-		ref, mode := v, ""
-		if i := strings.LastIndex(v, ":"); i >= 0 && (v[i+1:] == "ro" || v[i+1:] == "rw") {
-			ref, mode = v[:i], v[i:]
-		}
+		ref, mode := volumesFromRef(v)
 		var target string
 		switch {
 		case strings.HasPrefix(ref, "container:"):

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
@@ -36,15 +37,27 @@ func HasHealthcheck(svc *khepriv1.Service) bool {
 }
 
 // readiness makes the container's unit count as started only once its dependents may
-// start: when it is healthy, or when it has exited 0. A unit of oci-containers counts as
-// started as soon as the engine runs the container, so systemd orders the dependents
-// after this wait (compose polls the engine the same way).
+// start: when its container runs, is healthy, or has exited 0, as compose waits for
+// service_started, service_healthy and service_completed_successfully. It also holds
+// the post_start hooks until the container runs. The unit's postStart becomes: the
+// wait for the container to run, the hooks, then the wait for health or completion,
+// whose clock starts only then, so that a long image pull never counts against it.
 func readiness(c *Composition, name string, ctr *khepriv1.Container, unit *khepriv1.SystemdService, svc *khepriv1.Service) {
 	b, container := string(c.Backend), c.Containers[name]
+	hooks := unit.PostStart
+	var running, condition string
+	switch {
+	case c.Backend == naming.Docker && (c.Await[name] != "" || hooks != ""):
+		running = runningWait(c.Backend, container, c.Await[name] != "")
+	case hooks != "":
+		// podman's unit is Type=notify: it is started once conmon reports the container
+		// running, so this finds it at once.
+		running = systemd.Retry(`[ "$(` + systemd.Command(b, "inspect", "--format", "{{.State.Running}}", container) + ` 2>/dev/null)" = true ]`)
+	}
 	switch c.Await[name] {
 	case Healthy:
 		limit := healthLimit(svc.GetHealthcheck())
-		unit.PostStart += fmt.Sprintf(`# Dependents wait for this container to be healthy (depends_on: service_healthy).
+		condition = fmt.Sprintf(`# Dependents wait for this container to be healthy (depends_on: service_healthy).
 deadline=$((SECONDS + %d))
 until status=$(%s inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' %s 2>/dev/null) && [ "$status" = healthy ]; do
   if [ "$status" = unhealthy ]; then
@@ -71,8 +84,11 @@ done
 			delete(unit.ServiceConfig, k)
 		}
 		unit.UnitConfig = nil
-		unit.PostStart += "# Dependents wait for this container to exit 0 (depends_on: service_completed_successfully).\n" +
-			systemd.Retry(systemd.Command(b, "inspect", container)+" >/dev/null 2>&1") + fmt.Sprintf(`code=$(%s wait %s)
+		condition = "# Dependents wait for this container to exit 0 (depends_on: service_completed_successfully).\n"
+		if c.Backend != naming.Docker {
+			condition += systemd.Retry(systemd.Command(b, "inspect", container) + " >/dev/null 2>&1")
+		}
+		condition += fmt.Sprintf(`code=$(%s wait %s)
 if [ "$code" != 0 ]; then
   echo %s"$code"%s >&2
   exit 1
@@ -81,7 +97,41 @@ fi
 			systemd.Quote("khepri: container "+container+" exited with status "),
 			systemd.Quote("; the services that wait for its completion do not start"))
 	}
+	unit.PostStart = running + hooks + condition
 }
+
+// runningWait is a docker unit's wait for its container to run. The unit counts as
+// started as soon as `docker run`, its main process ($MAINPID), is spawned: before the
+// image is pulled and the container exists. The wait lasts while `docker run` does.
+// When it has ended first, systemd holds its exit status: 0 means the container ran
+// and exited 0 (and --rm removed it), which counts as started, as in compose; any
+// other status fails the unit, which systemd would do anyway, with a message naming
+// the container. awaited says whether other services wait for it, or only its hooks.
+func runningWait(b naming.Backend, container string, awaited bool) string {
+	unit := naming.Service(naming.ContainerUnit(b, container))
+	consequence := "; the services that wait for it do not start"
+	if !awaited {
+		consequence = "; its post_start hooks do not run"
+	}
+	return fmt.Sprintf(`# Wait for this container to run: the unit counts as started when docker run is spawned.
+until started=$(%s inspect --format '{{.State.StartedAt}}' %s 2>/dev/null) && [ "$started" != %s ]; do
+  if ! kill -0 "$MAINPID" 2>/dev/null; then
+    status=$(systemctl show --property=ExecMainStatus --value %s) || status=unknown
+    if [ "$status" = 0 ]; then
+      break
+    fi
+    echo %s"$status"%s >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+`, systemd.Quote(string(b)), systemd.Quote(container), neverStarted, systemd.Quote(unit),
+		systemd.Quote("khepri: docker run exited with status "),
+		systemd.Quote(" before container "+container+" ran"+consequence))
+}
+
+// neverStarted is the StartedAt of a container that has not started.
+const neverStarted = "0001-01-01T00:00:00Z"
 
 // healthLimit bounds the wait for health: the start period, then as many checks as it
 // takes to be declared unhealthy, plus a margin for the engine.

@@ -36,8 +36,8 @@ type Composition struct {
 	Inactive map[string]string
 	// Replicas maps a scaled service to its containers; Containers holds the first.
 	Replicas map[string][]string
-	// Await maps a service that others wait for to the condition they wait for:
-	// Healthy or Completed.
+	// Await maps a service that others wait for to what they wait for: Started (its
+	// container runs), Healthy or Completed.
 	Await map[string]string
 	// Rootless is the user a rootless composition runs as; nil runs it rootful.
 	Rootless *systemd.Rootless
