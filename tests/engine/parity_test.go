@@ -270,9 +270,10 @@ func compared(t *testing.T, ctr, project string) side {
 // notCompared are the Config and HostConfig fields left out of the comparison, each
 // for its reason.
 var notCompared = map[string]bool{
-	// How the client attached to the container's output: the runner starts detached
-	// (and creates the container first on an engine that takes one --network), NixOS
-	// runs it in the foreground, compose detaches. Not the container's configuration.
+	// How the client attached to the container's output: the runner, as NixOS, runs it
+	// in the foreground (creating the container first and attaching with start -a on an
+	// engine that takes one --network), compose detaches. Not the container's
+	// configuration.
 	"Config.AttachStdin": true, "Config.AttachStdout": true, "Config.AttachStderr": true,
 	// How the mounts were asked for: the docker CLI writes -v as Binds, docker-py adds
 	// the default mode (rw) and declares every target in Config.Volumes as well,
