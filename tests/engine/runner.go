@@ -64,13 +64,14 @@ import (
 //     away, with the process's pid in $MAINPID as systemd gives it, then to the next
 //     unit. A start fails when ExecStartPost fails or when the main process has already
 //     exited non-zero by the time ExecStartPost is done, as systemd's does. On stop
-//     the runner runs `docker stop NAME || true`, sends SIGTERM to the main process if it
-//     is still running, waits for it (SIGKILL after two minutes), and runs
-//     `docker rm -f NAME || true`: ExecStop, systemd's kill, ExecStopPost.
+//     the runner runs the unit's `preStop` (khepri's pre_stop hooks, which
+//     nixlib/nixos.nix puts first) and `docker stop NAME || true`, sends SIGTERM to the
+//     main process if it is still running, waits for it (SIGKILL after two minutes), and
+//     runs `docker rm -f NAME || true`: ExecStop, systemd's kill, ExecStopPost.
 //   - podman's unit is Type=notify and its run line detaches (`-d`): the runner runs the
 //     line to its end, by which time the container runs, as systemd's start waits for
-//     conmon's notification. It stops with `podman stop --ignore --cidfile=…` and
-//     `podman rm -f --ignore --cidfile=…`.
+//     conmon's notification. It stops with the unit's `preStop`, then
+//     `podman stop --ignore --cidfile=…` and `podman rm -f --ignore --cidfile=…`.
 //   - A podman container's unit runs as its `podman.user` (root when unset), as
 //     oci-containers' User= does, with PODMAN_SYSTEMD_UNIT set as its Environment= does:
 //     a rootless container's every command (ExecStartPre, run, ExecStartPost, stop)
@@ -601,17 +602,20 @@ func (r *Runner) ensureSysDir() error {
 	return nil
 }
 
-// stopContainer runs oci-containers' ExecStop and ExecStopPost, ending a docker
-// unit's main process between them as systemd does; ExecStopPost runs even when
-// ExecStop fails, as systemd runs it.
+// stopContainer runs the unit's ExecStop and ExecStopPost, ending a docker unit's main
+// process between them as systemd does; ExecStopPost runs even when ExecStop fails, as
+// systemd runs it.
 func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 	name := u.container
 	if stop, ok := r.timers[name]; ok {
 		stop()
 		delete(r.timers, name)
 	}
+	// ExecStop: the unit's preStop (pre_stop hooks), which nixlib/nixos.nix puts before
+	// oci-containers' own with mkBefore, then that.
+	hooks := u.svc.GetPreStop()
 	if r.backend() == "docker" {
-		err := r.bash(ctx, id, fmt.Sprintf("docker stop %s || true", name))
+		err := r.bash(ctx, id, hooks+fmt.Sprintf("docker stop %s || true", name))
 		if p, ok := r.mains[u.name]; ok {
 			p.stop()
 			delete(r.mains, u.name)
@@ -620,6 +624,9 @@ func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 	}
 	dir := runtimeDir(name)
 	var first error
+	if hooks != "" {
+		first = r.bash(ctx, id, hooks)
+	}
 	if _, err := os.Stat(dir + "/ctr-id"); err == nil {
 		cid := fmt.Sprintf("--cidfile=/run/%s/ctr-id", escapeShellArg(name))
 		for _, cmd := range []string{"podman stop --ignore " + cid, "podman rm -f --ignore " + cid} {
