@@ -48,9 +48,10 @@ import (
 //     and its serviceConfig Environment= in the environment.
 //   - A container's unit is `docker-NAME` or `podman-NAME`, and its commands are those of
 //     nixpkgs' oci-containers.nix (mkService) for the backend. Its ExecStartPre is the
-//     module's pre-start, `BACKEND rm -f NAME || true` (podman: then
-//     `rm -f /run/NAME/ctr-id`), then the unit's `preStart`, as systemd runs NixOS's
-//     pre-start before the ExecStartPre that `preStart` becomes. Its main process is
+//     unit's `preStart`, then the module's pre-start, `BACKEND rm -f NAME || true`
+//     (podman: then `rm -f /run/NAME/ctr-id`): NixOS defines the entry `preStart`
+//     becomes inside the unit's own module, so it comes first in the merged list
+//     (tests/module/cases/container-units.nix holds that order). Its main process is
 //     `exec BACKEND run --name=…` with its arguments in its order, escaped where it
 //     escapes them (lib.escapeShellArg): --log-driver and the image unescaped,
 //     --entrypoint, --hostname, podman's
@@ -108,8 +109,8 @@ import (
 //     than the healthcheck's interval, which only makes health known sooner.
 //   - A container unit's `preStart` and `postStart` (khepri's readiness waits, its
 //     copies of secrets, and post_start hooks) run with bash, as NixOS's ExecStartPre and
-//     ExecStartPost scripts do; so do ExecStartPre and ExecStartPost of its
-//     serviceConfig, which systemd would exec directly.
+//     ExecStartPost scripts do. An ExecStartPre or ExecStartPost in its serviceConfig
+//     fails the run: NixOS refuses it at evaluation (nixlib/nixos.nix).
 //   - Env is added to every command's environment, as root or as a unit's user: what
 //     the host's own configuration gives the engine on NixOS (for the tests, a
 //     containers.conf chosen with CONTAINERS_CONF).
@@ -395,30 +396,28 @@ func runtimeDir(container string) string { return "/run/" + container }
 
 func (r *Runner) startContainer(ctx context.Context, u unit) error {
 	c := r.Resp.GetContainers()[u.container]
-	cfg := u.svc.GetServiceConfig()
 	id, err := r.identity(u)
 	if err != nil {
 		return err
 	}
 	backend := r.backend()
-	pre := fmt.Sprintf("%s rm -f %s || true", backend, u.container)
 	if backend == "podman" {
 		// systemd makes the RuntimeDirectory, owned by the unit's user, before the start.
 		if err := makeRuntimeDir(runtimeDir(u.container), id.user); err != nil {
 			return err
 		}
+	}
+	if pre := u.svc.GetPreStart(); pre != "" {
+		if err := r.bash(ctx, id, pre); err != nil {
+			return fmt.Errorf("ExecStartPre: %w", err)
+		}
+	}
+	pre := fmt.Sprintf("%s rm -f %s || true", backend, u.container)
+	if backend == "podman" {
 		pre += fmt.Sprintf("\nrm -f /run/%s/ctr-id", escapeShellArg(u.container))
 	}
 	if err := r.bash(ctx, id, pre); err != nil {
 		return err
-	}
-	for _, pre := range []string{cfg["ExecStartPre"], u.svc.GetPreStart()} {
-		if pre == "" {
-			continue
-		}
-		if err := r.bash(ctx, id, pre); err != nil {
-			return fmt.Errorf("ExecStartPre: %w", err)
-		}
 	}
 	run := r.runScript(u.container, c)
 	postID := id
@@ -437,10 +436,7 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 	}
 	// postStart is where khepri waits for readiness (running, health, completion) and
 	// runs post_start hooks; systemd counts the unit as started after it.
-	for _, post := range []string{cfg["ExecStartPost"], u.svc.GetPostStart()} {
-		if post == "" {
-			continue
-		}
+	if post := u.svc.GetPostStart(); post != "" {
 		if err := r.bash(ctx, postID, post); err != nil {
 			return fmt.Errorf("ExecStartPost: %w", err)
 		}
@@ -828,7 +824,6 @@ var known = map[protoreflect.Name]bool{
 // systemd's restart policy, which the runner does not exercise (see Runner).
 var knownServiceConfig = map[string]bool{
 	"Type": true, "RemainAfterExit": true,
-	"ExecStartPre": true, "ExecStartPost": true,
 	// How long systemd waits for the stop; the runner's stop waits for the engine's stop.
 	"TimeoutStopSec": true,
 	// Who runs the unit's commands, and what they find in their environment.
