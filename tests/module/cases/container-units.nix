@@ -67,7 +67,7 @@ in
         {
           inherit (unit.serviceConfig) ExecStartPre ExecStartPost;
           waitsForHealth =
-            lib.hasPrefix "# Dependents wait for this container to be healthy" unit.postStart;
+            lib.hasInfix "# Dependents wait for this container to be healthy" unit.postStart;
         }
       );
       expected = backends (b: {
