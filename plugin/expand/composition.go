@@ -46,6 +46,7 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	if err := naming.ValidateComposition(name); err != nil {
 		h.d.Errorf(path, "%v", err)
 	}
+	h.unitFits(name, targetFile(name), path, "the composition name")
 	rootless := h.rootless(comp, path)
 	c := &service.Composition{
 		Rootless:   rootless,
@@ -86,9 +87,11 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 			c.Inactive[s] = "scale = 0"
 		case n == 1:
 			c.Containers[s] = h.containerName(name, s, services[s], sp)
+			h.containerUnitFits(name, s, services[s].GetContainerName(), n, sp)
 		default:
 			c.Replicas[s] = h.replicaNames(name, s, services[s], sp, n)
 			c.Containers[s] = c.Replicas[s][0]
+			h.containerUnitFits(name, s, services[s].GetContainerName(), n, sp)
 		}
 	}
 	h.awaited(c, services, path)
@@ -276,8 +279,9 @@ func (h *host) emitKind(st *compState, k kind, decl map[string]resource) {
 		if r.external || !k.ps.used(st.rootless.Owner(), r.name) {
 			continue
 		}
-		unit := k.unit(st.name, key)
-		if h.claimUnit(unit, st.path.Field(k.field).Key(key)) {
+		unit, p := k.unit(st.name, key), st.path.Field(k.field).Key(key)
+		what := "the composition name or the " + strings.TrimSuffix(k.field, "s") + " key"
+		if h.unitFits(st.name, naming.Service(unit), p, what) && h.claimUnit(unit, p) {
 			h.resp.Services[unit] = k.build(systemd.Resource{Backend: h.backend, Composition: st.name, Key: key, Name: r.name, Options: r.options, Rootless: st.rootless})
 		}
 	}

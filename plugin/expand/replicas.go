@@ -30,7 +30,7 @@ func (h *host) replicaNames(comp, svc string, s *khepriv1.Service, path diag.Pat
 	}
 	names := make([]string, n)
 	for i := range names {
-		names[i] = naming.Container(comp, svc, "") + "-" + strconv.Itoa(i+1)
+		names[i] = naming.Replica(comp, svc, i+1)
 		h.claimContainer(names[i], path.Field("scale"))
 	}
 	return names

@@ -137,7 +137,11 @@ func (h *host) hostInstance(ps *providers, decl *hostDecl, name string, r *syste
 		unit = naming.HostUnitAs(decl.unit, r.User)
 	}
 	ps.provide(name, &provider{unit: unit, path: decl.path, owner: r.Owner(), used: true})
-	if h.claimUnit(unit, decl.path) {
+	what := "the " + ps.kind + " key"
+	if r != nil {
+		what += " or the user name"
+	}
+	if h.unitFits("", naming.Service(unit), decl.path, what) && h.claimUnit(unit, decl.path) {
 		h.resp.Services[unit] = decl.build(systemd.Resource{Backend: h.backend, Key: decl.key, Name: name, Options: decl.options, Rootless: r})
 	}
 	return naming.Service(unit)

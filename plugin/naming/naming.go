@@ -6,6 +6,7 @@ package naming
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 )
 
 // Backend is a container backend: `virtualisation.oci-containers.backend`.
@@ -92,6 +93,12 @@ func Container(composition, service, containerName string) string {
 	return composition + "-" + service
 }
 
+// Replica names the container of a scaled service's replica n, counted from 1 as compose
+// numbers them.
+func Replica(composition, service string, n int) string {
+	return Container(composition, service, "") + "-" + strconv.Itoa(n)
+}
+
 // Resource is the engine name of a network or volume: `name` when set, the key itself
 // when external, `<composition>_<key>` otherwise.
 func Resource(composition, key, name string, external bool) string {
@@ -140,3 +147,26 @@ func HostVolumeUnit(key string) string { return "khepri-volume-" + key }
 // HostUnitAs names the unit creating a host-level network or volume (unit, root's) in a
 // rootless user's podman.
 func HostUnitAs(unit, user string) string { return unit + "-as-" + user }
+
+// UnitNameMax is the longest unit name systemd takes, its suffix included: systemd's
+// UNIT_NAME_MAX is 256 with the terminating NUL.
+const UnitNameMax = 255
+
+// CheckUnit checks that systemd takes unit, a unit name with its suffix; what names the
+// parts to shorten otherwise (`containerName`, `the composition name or the network key`).
+func CheckUnit(unit, what string) error {
+	if n := len(unit); n > UnitNameMax {
+		return fmt.Errorf("unit name %s is %d bytes, %d more than systemd takes (UNIT_NAME_MAX: %d bytes, the suffix included); shorten %s",
+			abbreviate(unit), n, n-UnitNameMax, UnitNameMax, what)
+	}
+	return nil
+}
+
+// abbreviate keeps a long name's start and end, enough to recognize it in a message.
+func abbreviate(s string) string {
+	r := []rune(s)
+	if len(r) <= 48 {
+		return s
+	}
+	return string(r[:32]) + "…" + string(r[len(r)-16:])
+}

@@ -71,3 +71,12 @@ func TestParseBackend(t *testing.T) {
 	_, err = ParseBackend("containerd")
 	require.ErrorContains(t, err, `"docker" and "podman"`)
 }
+
+func TestCheckUnit(t *testing.T) {
+	fits := "docker-" + strings.Repeat("a", UnitNameMax-len("docker-.service")) + ".service"
+	require.Len(t, fits, 255)
+	require.NoError(t, CheckUnit(fits, "containerName"))
+
+	err := CheckUnit("docker-"+strings.Repeat("a", 300)+".service", "containerName")
+	require.EqualError(t, err, "unit name docker-aaaaaaaaaaaaaaaaaaaaaaaaa…aaaaaaaa.service is 315 bytes, 60 more than systemd takes (UNIT_NAME_MAX: 255 bytes, the suffix included); shorten containerName")
+}

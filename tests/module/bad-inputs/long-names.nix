@@ -1,0 +1,23 @@
+let
+  repeat = n: c: builtins.concatStringsSep "" (builtins.genList (_: c) n);
+  composition = repeat 250 "c";
+  network = repeat 250 "n";
+in
+{
+  compositions = {
+    ${composition}.services.web.image = "example/web:1";
+    app = {
+      networks.${network} = { };
+      services.web = {
+        image = "example/web:1";
+        containerName = repeat 300 "x";
+        networks = [ network ];
+      };
+    };
+  };
+  assertions = [
+    "khepri.compositions.app.networks.${network}: unit name khepri-app-network-nnnnnnnnnnnnn…nnnnnnnn.service is 277 bytes, 22 more than systemd takes (UNIT_NAME_MAX: 255 bytes, the suffix included); shorten the composition name or the network key"
+    "khepri.compositions.app.services.web.containerName: unit name docker-xxxxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxx.service is 315 bytes, 60 more than systemd takes (UNIT_NAME_MAX: 255 bytes, the suffix included); shorten containerName"
+    "khepri.compositions.${composition}: unit name khepri-ccccccccccccccccccccccccc…ccccccccc.target is 264 bytes, 9 more than systemd takes (UNIT_NAME_MAX: 255 bytes, the suffix included); shorten the composition name"
+  ];
+}
