@@ -7,6 +7,7 @@ import (
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/parse"
+	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -91,8 +92,8 @@ func capabilities(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path
 
 func devices(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
 	for i, s := range svc.GetDevices() {
-		if s == "" {
-			d.Errorf(path.Field("devices").Index(i), "empty device: use host[:container[:permissions]] or a CDI name such as nvidia.com/gpu=all")
+		if err := parse.Device(s); err != nil {
+			d.Errorf(path.Field("devices").Index(i), "%v", err)
 			continue
 		}
 		ctr.Devices = append(ctr.Devices, s)
@@ -105,12 +106,14 @@ const (
 	serviceLabel = "com.docker.compose.service"
 )
 
-func labels(composition, name string, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
-	ctr.Labels = map[string]string{projectLabel: composition, serviceLabel: name}
+func labels(c *Composition, name string, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	ctr.Labels = map[string]string{projectLabel: c.Name, serviceLabel: name}
 	for _, k := range sortedKeys(svc.GetLabels()) {
+		if err := systemd.LabelName(c.Backend, k); err != nil {
+			d.Errorf(path.Field("labels").Key(k), "%v", err)
+			continue
+		}
 		switch k {
-		case "":
-			d.Errorf(path.Field("labels").Key(k), "empty label name")
 		case projectLabel, serviceLabel:
 			d.Warnf(path.Field("labels").Key(k), "label %s is set by khepri, as compose sets it, to %q; the value given is ignored", k, ctr.Labels[k])
 		default:

@@ -2,6 +2,7 @@ package service
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -121,8 +122,12 @@ func (r *run) process() {
 			r.flag("--init", "false")
 		}
 	}
-	if sig := s.GetStopSignal(); sig != "" && r.word("stopSignal", sig) {
-		r.flag("--stop-signal", sig)
+	if sig := s.GetStopSignal(); sig != "" {
+		if err := parse.Signal(sig); err != nil {
+			r.d.Errorf(r.path.Field("stopSignal"), "%v", err)
+		} else {
+			r.flag("--stop-signal", sig)
+		}
 	}
 	if g := s.GetStopGracePeriod(); g != "" {
 		dur, err := parse.ParseDuration(g)
@@ -229,7 +234,9 @@ func (r *run) kernel() {
 		}
 	}
 	for i, rule := range s.GetDeviceCgroupRules() {
-		if r.word(fmt.Sprintf("deviceCgroupRules[%d]", i), rule) {
+		if err := parse.DeviceCgroupRule(rule); err != nil {
+			r.d.Errorf(r.path.Field("deviceCgroupRules").Index(i), "%v", err)
+		} else {
 			r.flag("--device-cgroup-rule", rule)
 		}
 	}
@@ -298,11 +305,17 @@ func (r *run) logging() {
 
 func (r *run) dns() {
 	s := r.svc
+	for i, v := range s.GetDns() {
+		if err := dnsServer(v, len(s.GetDns()), r.c.Backend); err != nil {
+			r.d.Errorf(r.path.Field("dns").Index(i), "%v", err)
+		} else {
+			r.flag("--dns", v)
+		}
+	}
 	for _, e := range []struct {
 		field, flag string
 		values      []string
 	}{
-		{"dns", "--dns", s.GetDns()},
 		{"dnsOpt", "--dns-option", s.GetDnsOpt()},
 		{"dnsSearch", "--dns-search", s.GetDnsSearch()},
 	} {
@@ -322,6 +335,22 @@ func (r *run) dns() {
 		}
 		r.flag("--expose", e)
 	}
+}
+
+// dnsServer checks an entry of dns (of n entries): an IP address, as both engines
+// require, or podman's "none" alone, which gives the container no DNS configuration.
+func dnsServer(v string, n int, b naming.Backend) error {
+	switch {
+	case net.ParseIP(v) != nil:
+		return nil
+	case v == "none" && b == naming.Podman && n == 1:
+		return nil
+	case v == "none" && b == naming.Podman:
+		return fmt.Errorf("dns \"none\" gives the container no DNS servers, so it cannot be listed with others")
+	case v == "none":
+		return fmt.Errorf("dns \"none\" is podman's; docker takes IP addresses only")
+	}
+	return fmt.Errorf("invalid DNS server %q: use an IP address, such as 1.1.1.1 or 2606:4700:4700::1111", v)
 }
 
 func (r *run) metadata() {

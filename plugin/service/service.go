@@ -109,7 +109,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	res.Ports = ports(ctr, svc, path, d)
 	capabilities(ctr, svc, path, d)
 	devices(ctr, svc, path, d)
-	labels(c.Name, name, ctr, svc, path, d)
+	labels(c, name, ctr, svc, path, d)
 	// A service with a network mode joins no network of the composition (runSettings
 	// maps the mode).
 	if svc.GetNetworkMode() == "" {

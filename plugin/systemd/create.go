@@ -65,7 +65,7 @@ func NetworkOptions(b naming.Backend, n *khepriv1.Network, path diag.Path, d *di
 			args = append(args, keyValues("--ipam-opt", ipam.GetOptions(), p.Field("options"), d)...)
 		}
 	}
-	return append(args, userLabels("network", n.GetLabels(), path.Field("labels"), d)...)
+	return append(args, userLabels(b, "network", n.GetLabels(), path.Field("labels"), d)...)
 }
 
 func ipamPool(podman bool, pool *khepriv1.IpamPool, p diag.Path, d *diag.Collector) []string {
@@ -116,7 +116,7 @@ func ipamPool(podman bool, pool *khepriv1.IpamPool, p diag.Path, d *diag.Collect
 }
 
 // VolumeOptions are the `volume create` flags of a volume's settings.
-func VolumeOptions(_ naming.Backend, v *khepriv1.Volume, path diag.Path, d *diag.Collector) []string {
+func VolumeOptions(b naming.Backend, v *khepriv1.Volume, path diag.Path, d *diag.Collector) []string {
 	if external(v.GetExternal(), path, d, map[string]bool{
 		"driver": v.GetDriver() != "", "driverOpts": len(v.GetDriverOpts()) > 0, "labels": len(v.GetLabels()) > 0,
 	}) {
@@ -127,7 +127,7 @@ func VolumeOptions(_ naming.Backend, v *khepriv1.Volume, path diag.Path, d *diag
 		args = append(args, "--driver", v.GetDriver())
 	}
 	args = append(args, keyValues("--opt", v.GetDriverOpts(), path.Field("driverOpts"), d)...)
-	return append(args, userLabels("volume", v.GetLabels(), path.Field("labels"), d)...)
+	return append(args, userLabels(b, "volume", v.GetLabels(), path.Field("labels"), d)...)
 }
 
 // external reports settings given to an external resource, which khepri does not create
@@ -158,13 +158,27 @@ func keyValues(flag string, m map[string]string, path diag.Path, d *diag.Collect
 	return args
 }
 
+// LabelName checks a label's name as the backend's `--label name=value` reads it: the
+// engine splits at the first '=', and docker refuses spaces and tabs in the name.
+func LabelName(b naming.Backend, k string) error {
+	switch {
+	case k == "" || strings.Contains(k, "="):
+		return fmt.Errorf("invalid label name %q: it must be non-empty and contain no '='", k)
+	case b == naming.Docker && strings.ContainsAny(k, " \t"):
+		return fmt.Errorf("invalid label name %q: docker refuses spaces and tabs in label names", k)
+	}
+	return nil
+}
+
 // userLabels renders the resource's own labels; compose's labels are khepri's to set.
-func userLabels(kind string, m map[string]string, path diag.Path, d *diag.Collector) []string {
+func userLabels(b naming.Backend, kind string, m map[string]string, path diag.Path, d *diag.Collector) []string {
 	var args []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if err := LabelName(b, k); err != nil {
+			d.Errorf(path.Key(k), "%v", err)
+			continue
+		}
 		switch {
-		case k == "" || strings.Contains(k, "="):
-			d.Errorf(path.Key(k), "invalid label name %q: it must be non-empty and contain no '='", k)
 		case k == "com.docker.compose.project" || k == "com.docker.compose."+kind:
 			d.Errorf(path.Key(k), "label %s is set by khepri, as compose sets it; remove it", k)
 		default:
