@@ -54,7 +54,8 @@ in
       The number of containers. With more than one they are
       `<composition>-<service>-1` to `-<scale>`, each answering to the service name; a
       fixed host port cannot be published by several, and `containerName` names one
-      container only. `0` defines the service without running it.
+      container only. `0` defines the service without running it; at most 100, since every
+      container is a unit that NixOS evaluates.
       ${khepriLib.composeDoc "services" "scale"}
     '' 3;
   };

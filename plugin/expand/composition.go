@@ -83,15 +83,17 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		switch n := replicas(services[s]); {
 		case n < 0:
 			h.d.Errorf(sp.Field("scale"), "scale = %d: the number of containers cannot be negative", n)
+		case n > MaxScale:
+			h.d.Errorf(sp.Field("scale"), "scale = %d is more than khepri runs of one service, at most %d: each replica is a container and a systemd unit that NixOS evaluates; lower scale", n, MaxScale)
 		case n == 0:
 			c.Inactive[s] = "scale = 0"
 		case n == 1:
 			c.Containers[s] = h.containerName(name, s, services[s], sp)
-			h.containerUnitFits(name, s, services[s].GetContainerName(), n, sp)
+			h.containerUnitFits(name, s, services[s].GetContainerName(), 1, sp)
 		default:
-			c.Replicas[s] = h.replicaNames(name, s, services[s], sp, n)
+			c.Replicas[s] = h.replicaNames(name, s, services[s], sp, int(n))
 			c.Containers[s] = c.Replicas[s][0]
-			h.containerUnitFits(name, s, services[s].GetContainerName(), n, sp)
+			h.containerUnitFits(name, s, services[s].GetContainerName(), int(n), sp)
 		}
 	}
 	h.awaited(c, services, path)

@@ -131,3 +131,21 @@ func TestExpander(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got))
 }
+
+func TestScaleBound(t *testing.T) {
+	expand := func(scale int64) *khepriv1.ExpandResponse {
+		return Expand(&khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
+			"app": {Services: map[string]*khepriv1.Service{"worker": {Image: "busybox", Scale: &scale}}},
+		}})
+	}
+	resp := expand(MaxScale)
+	assert.Empty(t, resp.GetDiagnostics())
+	assert.Len(t, resp.GetContainers(), MaxScale)
+	assert.Contains(t, resp.GetContainers(), "app-worker-100")
+
+	resp = expand(MaxScale + 1)
+	require.Len(t, resp.GetDiagnostics(), 1)
+	assert.Equal(t, "khepri.compositions.app.services.worker.scale", resp.GetDiagnostics()[0].GetPath())
+	assert.Contains(t, resp.GetDiagnostics()[0].GetMessage(), "scale = 101 is more than khepri runs of one service, at most 100")
+	assert.Empty(t, resp.GetContainers())
+}

@@ -10,12 +10,18 @@ import (
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
+// MaxScale bounds a service's scale. Every replica is a container and a unit that NixOS
+// evaluates (a few MiB each), so an unbounded scale runs the evaluation out of memory
+// before anything could report it; a hundred replicas of one service on one host is
+// already past what compose stacks ask for.
+const MaxScale = 100
+
 // replicas is a service's number of containers: compose's `scale`, 1 when unset.
-func replicas(svc *khepriv1.Service) int {
+func replicas(svc *khepriv1.Service) int64 {
 	if svc == nil || svc.Scale == nil {
 		return 1
 	}
-	return int(svc.GetScale())
+	return svc.GetScale()
 }
 
 // replicaNames names and claims the containers of a scaled service,

@@ -965,7 +965,7 @@ type Service struct {
 	Profiles []string `protobuf:"bytes,302,rep,name=profiles,proto3" json:"profiles,omitempty"`
 	// scale is the number of containers, `<composition>-<service>-<i>` when more than
 	// one (compose `scale`).
-	Scale *int32 `protobuf:"varint,303,opt,name=scale,proto3,oneof" json:"scale,omitempty"`
+	Scale *int64 `protobuf:"varint,303,opt,name=scale,proto3,oneof" json:"scale,omitempty"`
 	// hostname of the container (compose `hostname`).
 	Hostname string `protobuf:"bytes,100,opt,name=hostname,proto3" json:"hostname,omitempty"`
 	// domainname of the container; docker only (compose `domainname`).
@@ -1303,7 +1303,7 @@ func (x *Service) GetProfiles() []string {
 	return nil
 }
 
-func (x *Service) GetScale() int32 {
+func (x *Service) GetScale() int64 {
 	if x != nil && x.Scale != nil {
 		return *x.Scale
 	}
@@ -4226,7 +4226,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
 	"\bprofiles\x18\xae\x02 \x03(\tR\bprofiles\x12\x1a\n" +
-	"\x05scale\x18\xaf\x02 \x01(\x05H\x02R\x05scale\x88\x01\x01\x12\x1a\n" +
+	"\x05scale\x18\xaf\x02 \x01(\x03H\x02R\x05scale\x88\x01\x01\x12\x1a\n" +
 	"\bhostname\x18d \x01(\tR\bhostname\x12\x1e\n" +
 	"\n" +
 	"domainname\x18e \x01(\tR\n" +
