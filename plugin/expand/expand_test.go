@@ -2,6 +2,7 @@ package expand
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -148,4 +149,70 @@ func TestScaleBound(t *testing.T) {
 	assert.Equal(t, "khepri.compositions.app.services.worker.scale", resp.GetDiagnostics()[0].GetPath())
 	assert.Contains(t, resp.GetDiagnostics()[0].GetMessage(), "scale = 101 is more than khepri runs of one service, at most 100")
 	assert.Empty(t, resp.GetContainers())
+}
+
+func TestArgumentLimit(t *testing.T) {
+	big := strings.Repeat("v", 200_000)
+	tests := []struct {
+		name     string
+		svc      *khepriv1.Service
+		networks map[string]*khepriv1.Network
+		wantPath string
+		wantMsg  string
+	}{
+		{
+			name:     "environment value",
+			svc:      &khepriv1.Service{Environment: map[string]string{"CERT": big}},
+			wantPath: "khepri.compositions.app.services.web.environment.CERT",
+			wantMsg:  `"CERT=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"… is 200006 bytes as one argument (with its terminating NUL), over the kernel's limit of 131072 (MAX_ARG_STRLEN)`,
+		},
+		{
+			name:     "label",
+			svc:      &khepriv1.Service{Labels: map[string]string{"note": big}},
+			wantPath: "khepri.compositions.app.services.web.labels.note",
+			wantMsg:  "set it in a labelFile",
+		},
+		{
+			name:     "command word",
+			svc:      &khepriv1.Service{Command: structpb.NewListValue(&structpb.ListValue{Values: []*structpb.Value{structpb.NewStringValue("sh"), structpb.NewStringValue(big)}})},
+			wantPath: "khepri.compositions.app.services.web.command",
+			wantMsg:  "put the script in a file",
+		},
+		{
+			name:     "run flag",
+			svc:      &khepriv1.Service{Healthcheck: &khepriv1.Healthcheck{Test: structpb.NewStringValue(big)}},
+			wantPath: "khepri.compositions.app.services.web",
+			wantMsg:  `"--health-cmd=`,
+		},
+		{
+			name:     "hook",
+			svc:      &khepriv1.Service{PostStart: []*khepriv1.LifecycleHook{{Command: structpb.NewStringValue("echo " + big)}}},
+			wantPath: "khepri.compositions.app.services.web.postStart[0]",
+			wantMsg:  `"vvvv`,
+		},
+		{
+			name:     "network label",
+			svc:      &khepriv1.Service{Networks: map[string]*khepriv1.ServiceNetwork{"front": {}}},
+			networks: map[string]*khepriv1.Network{"front": {Labels: map[string]string{"note": big}}},
+			wantPath: "khepri.compositions.app.networks.front.labels.note",
+			wantMsg:  `"note=vvvv`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.svc.Image = "busybox"
+			resp := Expand(&khepriv1.ExpandRequest{Backend: "docker", Compositions: map[string]*khepriv1.Composition{
+				"app": {Services: map[string]*khepriv1.Service{"web": tt.svc}, Networks: tt.networks},
+			}})
+			require.Len(t, resp.GetDiagnostics(), 1, "%v", resp.GetDiagnostics())
+			assert.Equal(t, tt.wantPath, resp.GetDiagnostics()[0].GetPath())
+			assert.Contains(t, resp.GetDiagnostics()[0].GetMessage(), tt.wantMsg)
+		})
+	}
+
+	fits := strings.Repeat("v", 131072-len("CERT=")-1)
+	resp := Expand(&khepriv1.ExpandRequest{Backend: "podman", Compositions: map[string]*khepriv1.Composition{
+		"app": {Services: map[string]*khepriv1.Service{"web": {Image: "busybox", Environment: map[string]string{"CERT": fits}}}},
+	}})
+	assert.Empty(t, resp.GetDiagnostics())
 }

@@ -64,5 +64,9 @@ func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) 
 	}
 	words = append(words, ctr)
 	words = append(words, args...)
+	if err := systemd.CheckArgs(words...); err != nil {
+		r.d.Errorf(p, "%v; put the script in a file (configs) and run that", err)
+		return "", false
+	}
 	return systemd.Command(words...), true
 }

@@ -151,6 +151,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		*l = slices.Compact(*l)
 	}
 	res.Unit = unit
+	argLimits(ctr, path, d)
 	return res
 }
 

@@ -153,6 +153,10 @@ func keyValues(flag string, m map[string]string, path diag.Path, d *diag.Collect
 			d.Errorf(path.Key(k), "invalid option name %q: it must be non-empty and contain no '='", k)
 			continue
 		}
+		if err := CheckArg(k + "=" + m[k]); err != nil {
+			d.Errorf(path.Key(k), "%v", err)
+			continue
+		}
 		args = append(args, flag, k+"="+m[k])
 	}
 	return args
@@ -175,6 +179,10 @@ func userLabels(b naming.Backend, kind string, m map[string]string, path diag.Pa
 	var args []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if err := LabelName(b, k); err != nil {
+			d.Errorf(path.Key(k), "%v", err)
+			continue
+		}
+		if err := CheckArg(k + "=" + m[k]); err != nil {
 			d.Errorf(path.Key(k), "%v", err)
 			continue
 		}
