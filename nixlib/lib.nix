@@ -35,21 +35,25 @@ rec {
       ${composeDoc section key}
     '' example;
 
-  # Compose's list form of `labels` and `environment`: `name=value` entries, a bare `name`
-  # having an empty value.
+  # entriesToAttrs bare entries: compose's list form of `labels` and `environment`,
+  # `name=value` entries of which the last of a repeated name wins, as in compose; a bare
+  # `name` gets the value bare (a label's is "", a variable's null for the plugin to
+  # report).
   entriesToAttrs =
-    entries:
+    bare: entries:
     builtins.listToAttrs (
-      map (
-        entry:
-        let
-          m = builtins.match "([^=]*)=(.*)" entry;
-        in
-        if m == null then
-          lib.nameValuePair entry ""
-        else
-          lib.nameValuePair (builtins.head m) (lib.last m)
-      ) entries
+      lib.reverseList (
+        map (
+          entry:
+          let
+            m = builtins.match "([^=]*)=(.*)" entry;
+          in
+          if m == null then
+            lib.nameValuePair entry bare
+          else
+            lib.nameValuePair (builtins.head m) (lib.last m)
+        ) entries
+      )
     );
 
   # Compose writes port numbers and octal modes as numbers or strings.

@@ -55,13 +55,14 @@ in
       '';
     };
     labels = mkOption {
-      type = types.coercedTo (types.listOf types.str) entriesToAttrs (types.attrsOf types.str);
+      type = types.coercedTo (types.listOf types.str) (entriesToAttrs "") (types.attrsOf types.str);
       default = { };
       example = {
         "com.example.backup" = "daily";
       };
       description = ''
-        Labels on the ${kind}, as an attribute set or a list of `name=value`. khepri adds
+        Labels on the ${kind}, as an attribute set or a list of `name=value` (a bare `name`
+        has an empty value, the last of a repeated `name` wins, as in compose). khepri adds
         compose's `com.docker.compose.project` and `com.docker.compose.${kind}`.
         ${khepriLib.composeDoc section "labels"}
       '';

@@ -7,12 +7,6 @@ let
   long = import ./long-syntax.nix { inherit lib khepriLib; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
 
-  # Compose's list forms of `environment` and `labels`: `KEY=value` entries. A bare `KEY`
-  # takes its value from the shell running compose, which khepri does not have.
-  envEntry = types.addCheck types.str (lib.hasInfix "=") // {
-    description = "`KEY=value` string (a bare `KEY` would take its value from compose's shell, which khepri has not: give the value)";
-  };
-
   dependency = {
     options = {
       condition = mkOption {
@@ -118,16 +112,22 @@ in
       '';
     };
     environment = mkOption {
-      type = types.coercedTo (types.listOf envEntry) entriesToAttrs (types.attrsOf composeScalar);
+      # A bare `KEY` (or a null value) would take its value from the shell running
+      # compose, which an evaluation has not: null, which the plugin reports.
+      type = types.coercedTo (types.listOf types.str) (entriesToAttrs null) (
+        types.attrsOf (types.nullOr composeScalar)
+      );
       default = { };
       example = {
         POSTGRES_DB = "paperless";
         PAPERLESS_TASK_WORKERS = 2;
       };
       description = ''
-        Environment variables, as an attribute set or a list of `KEY=value`; integers and
-        booleans become strings, as in compose. The
-        values are world-readable in the Nix store: keep secrets in {option}`envFile`.
+        Environment variables, as an attribute set or a list of `KEY=value` (the last of a
+        repeated `KEY` wins, as in compose); integers and booleans become strings, as in
+        compose. A bare `KEY` (or `KEY = null`), which compose takes from its shell, is an
+        error: give the value, or set it in {option}`envFile`. The values are
+        world-readable in the Nix store: keep secrets in {option}`envFile`.
         ${doc "environment"}
       '';
     };
@@ -240,15 +240,17 @@ in
       '';
     };
     labels = mkOption {
-      type = types.coercedTo (types.listOf types.str) entriesToAttrs (types.attrsOf composeScalar);
+      type = types.coercedTo (types.listOf types.str) (entriesToAttrs "") (
+        types.attrsOf composeScalar
+      );
       default = { };
       example = {
         "traefik.enable" = true;
       };
       description = ''
         Container labels, as an attribute set or a list of `name=value` (a bare `name` has
-        an empty value). khepri adds `com.docker.compose.project` and
-        `com.docker.compose.service`, as compose does.
+        an empty value, the last of a repeated `name` wins, as in compose). khepri adds
+        `com.docker.compose.project` and `com.docker.compose.service`, as compose does.
         ${doc "labels"}
       '';
     };

@@ -162,7 +162,7 @@ func TestArgumentLimit(t *testing.T) {
 	}{
 		{
 			name:     "environment value",
-			svc:      &khepriv1.Service{Environment: map[string]string{"CERT": big}},
+			svc:      &khepriv1.Service{Environment: structpb.NewStructValue(&structpb.Struct{Fields: map[string]*structpb.Value{"CERT": structpb.NewStringValue(big)}})},
 			wantPath: "khepri.compositions.app.services.web.environment.CERT",
 			wantMsg:  `"CERT=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"… is 200006 bytes as one argument (with its terminating NUL), over the kernel's limit of 131072 (MAX_ARG_STRLEN)`,
 		},
@@ -212,7 +212,7 @@ func TestArgumentLimit(t *testing.T) {
 
 	fits := strings.Repeat("v", 131072-len("CERT=")-1)
 	resp := Expand(&khepriv1.ExpandRequest{Backend: "podman", Compositions: map[string]*khepriv1.Composition{
-		"app": {Services: map[string]*khepriv1.Service{"web": {Image: "busybox", Environment: map[string]string{"CERT": fits}}}},
+		"app": {Services: map[string]*khepriv1.Service{"web": {Image: "busybox", Environment: structpb.NewStructValue(&structpb.Struct{Fields: map[string]*structpb.Value{"CERT": structpb.NewStringValue(fits)}})}}},
 	}})
 	assert.Empty(t, resp.GetDiagnostics())
 }

@@ -41,6 +41,10 @@ func TestHostileStringsArriveUnchanged(t *testing.T) {
 	}
 	command, err := structpb.NewList(args)
 	require.NoError(t, err)
+	envFields := map[string]*structpb.Value{}
+	for k, v := range env {
+		envFields[k] = structpb.NewStringValue(v)
+	}
 	entrypoint, err := structpb.NewList([]any{"/bin/probe", hostile[0], hostile[2]})
 	require.NoError(t, err)
 
@@ -51,7 +55,7 @@ func TestHostileStringsArriveUnchanged(t *testing.T) {
 				Compositions: map[string]*khepriv1.Composition{
 					"hostile": {Services: map[string]*khepriv1.Service{"probe": {
 						Image:       "khepri-test/probe:1",
-						Environment: env,
+						Environment: structpb.NewStructValue(&structpb.Struct{Fields: envFields}),
 						Labels:      labels,
 						Command:     structpb.NewListValue(command),
 						Entrypoint:  structpb.NewListValue(entrypoint),

@@ -43,13 +43,24 @@ func commandLine(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path,
 }
 
 func environment(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
-	for _, k := range sortedKeys(svc.GetEnvironment()) {
+	env, unset, err := parse.Environment(svc.GetEnvironment())
+	if err != nil {
+		d.Errorf(path.Field("environment"), "%v", err)
+	}
+	for _, k := range unset {
+		if k == "" {
+			d.Errorf(path.Field("environment").Key(k), "invalid environment variable name \"\": it must be non-empty and contain no '='")
+			continue
+		}
+		d.Errorf(path.Field("environment").Key(k), "%s has no value: compose would take it from the shell running compose, and a NixOS evaluation has no such environment; write %s=value, or set it in an envFile", k, k)
+	}
+	for _, k := range sortedKeys(env) {
 		if k == "" || strings.Contains(k, "=") {
 			d.Errorf(path.Field("environment").Key(k), "invalid environment variable name %q: it must be non-empty and contain no '='", k)
 		}
 	}
-	if len(svc.GetEnvironment()) > 0 {
-		ctr.Environment = svc.GetEnvironment()
+	if len(env) > 0 {
+		ctr.Environment = env
 	}
 	for i, f := range svc.GetEnvFile() {
 		// The file is read when the container starts, with no project directory to

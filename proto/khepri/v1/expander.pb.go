@@ -926,8 +926,10 @@ type Service struct {
 	// entrypoint overrides the image's entrypoint: a list, or a string split like a shell
 	// does; an empty list clears it (compose `entrypoint`).
 	Entrypoint *structpb.Value `protobuf:"bytes,6,opt,name=entrypoint,proto3" json:"entrypoint,omitempty"`
-	// environment variables (compose `environment`).
-	Environment map[string]string `protobuf:"bytes,7,rep,name=environment,proto3" json:"environment,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// environment variables (compose `environment`): a mapping, or a list of `KEY=value`
+	// (the last of a repeated KEY wins). A variable without a value (null, or a bare `KEY`)
+	// takes it from compose's shell, which khepri has not: an error.
+	Environment *structpb.Value `protobuf:"bytes,7,opt,name=environment,proto3" json:"environment,omitempty"`
 	// env_file lists files of `KEY=value` lines read when the container starts (compose `env_file`).
 	EnvFile []string `protobuf:"bytes,8,rep,name=env_file,json=envFile,proto3" json:"env_file,omitempty"`
 	// cap_add lists capabilities to add (compose `cap_add`).
@@ -1184,7 +1186,7 @@ func (x *Service) GetEntrypoint() *structpb.Value {
 	return nil
 }
 
-func (x *Service) GetEnvironment() map[string]string {
+func (x *Service) GetEnvironment() *structpb.Value {
 	if x != nil {
 		return x.Environment
 	}
@@ -4195,7 +4197,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
 	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
 	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
-	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xde\"\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\x91\"\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -4205,8 +4207,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\acommand\x18\x05 \x01(\v2\x16.google.protobuf.ValueR\acommand\x126\n" +
 	"\n" +
 	"entrypoint\x18\x06 \x01(\v2\x16.google.protobuf.ValueR\n" +
-	"entrypoint\x12E\n" +
-	"\venvironment\x18\a \x03(\v2#.khepri.v1.Service.EnvironmentEntryR\venvironment\x12\x19\n" +
+	"entrypoint\x128\n" +
+	"\venvironment\x18\a \x01(\v2\x16.google.protobuf.ValueR\venvironment\x12\x19\n" +
 	"\benv_file\x18\b \x03(\tR\aenvFile\x12\x17\n" +
 	"\acap_add\x18\v \x03(\tR\x06capAdd\x12\x19\n" +
 	"\bcap_drop\x18\f \x03(\tR\acapDrop\x12\x18\n" +
@@ -4316,10 +4318,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tisolation\x18\xb0\x01 \x01(\v2\x16.google.protobuf.ValueR\tisolation\x124\n" +
 	"\tcpu_count\x18\xb1\x01 \x01(\v2\x16.google.protobuf.ValueR\bcpuCount\x128\n" +
 	"\vcpu_percent\x18\xb2\x01 \x01(\v2\x16.google.protobuf.ValueR\n" +
-	"cpuPercent\x1a>\n" +
-	"\x10EnvironmentEntry\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aV\n" +
+	"cpuPercent\x1aV\n" +
 	"\rNetworksEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
 	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.ServiceNetworkR\x05value:\x028\x01\x1a9\n" +
@@ -4617,7 +4616,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 72)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 71)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -4673,26 +4672,25 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	nil,                          // 51: khepri.v1.IpamPool.AuxAddressesEntry
 	nil,                          // 52: khepri.v1.Volume.DriverOptsEntry
 	nil,                          // 53: khepri.v1.Volume.LabelsEntry
-	nil,                          // 54: khepri.v1.Service.EnvironmentEntry
-	nil,                          // 55: khepri.v1.Service.NetworksEntry
-	nil,                          // 56: khepri.v1.Service.LabelsEntry
-	nil,                          // 57: khepri.v1.Service.DependsOnEntry
-	nil,                          // 58: khepri.v1.Service.UlimitsEntry
-	nil,                          // 59: khepri.v1.Service.StorageOptEntry
-	nil,                          // 60: khepri.v1.Logging.OptionsEntry
-	nil,                          // 61: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 62: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 63: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 64: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 65: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 66: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 67: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 68: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 69: khepri.v1.Container.LabelsEntry
-	nil,                          // 70: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 71: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 72: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 73: google.protobuf.Value
+	nil,                          // 54: khepri.v1.Service.NetworksEntry
+	nil,                          // 55: khepri.v1.Service.LabelsEntry
+	nil,                          // 56: khepri.v1.Service.DependsOnEntry
+	nil,                          // 57: khepri.v1.Service.UlimitsEntry
+	nil,                          // 58: khepri.v1.Service.StorageOptEntry
+	nil,                          // 59: khepri.v1.Logging.OptionsEntry
+	nil,                          // 60: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 61: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 62: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 63: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 64: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 65: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 66: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 67: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 68: khepri.v1.Container.LabelsEntry
+	nil,                          // 69: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 70: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 71: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 72: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
 	39,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
@@ -4703,7 +4701,7 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	44,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
 	45,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
 	46,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	73,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	72,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
 	47,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
 	3,   // 10: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
 	48,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
@@ -4714,87 +4712,87 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	51,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
 	52,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
 	53,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	73,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	73,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	54,  // 21: khepri.v1.Service.environment:type_name -> khepri.v1.Service.EnvironmentEntry
-	55,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	56,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	57,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	73,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	73,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	72,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	72,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	72,  // 21: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	54,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	55,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	56,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	72,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	72,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
 	31,  // 27: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
 	31,  // 28: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	73,  // 29: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	73,  // 30: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	58,  // 31: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	72,  // 29: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	72,  // 30: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	57,  // 31: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
 	12,  // 32: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	73,  // 33: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	73,  // 34: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	73,  // 35: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	73,  // 36: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	73,  // 37: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	73,  // 38: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	72,  // 33: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	72,  // 34: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	72,  // 35: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	72,  // 36: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	72,  // 37: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	72,  // 38: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
 	13,  // 39: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
 	16,  // 40: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	73,  // 41: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	59,  // 42: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	72,  // 41: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	58,  // 42: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
 	17,  // 43: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
 	18,  // 44: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
 	18,  // 45: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
 	19,  // 46: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	73,  // 47: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	73,  // 48: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	73,  // 49: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	73,  // 50: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	73,  // 51: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	73,  // 52: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	73,  // 53: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	73,  // 54: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	73,  // 55: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	60,  // 56: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	72,  // 47: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	72,  // 48: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	72,  // 49: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	72,  // 50: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	72,  // 51: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	72,  // 52: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	72,  // 53: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	72,  // 54: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	72,  // 55: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	59,  // 56: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
 	14,  // 57: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
 	15,  // 58: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
 	15,  // 59: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
 	15,  // 60: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
 	15,  // 61: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	73,  // 62: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	73,  // 63: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	61,  // 64: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	73,  // 65: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	73,  // 66: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	62,  // 67: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	72,  // 62: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	72,  // 63: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	60,  // 64: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	72,  // 65: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	72,  // 66: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	61,  // 67: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
 	20,  // 68: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
 	23,  // 69: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	73,  // 70: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	73,  // 71: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	73,  // 72: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	73,  // 73: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	73,  // 74: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	73,  // 75: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	72,  // 70: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	72,  // 71: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	72,  // 72: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	72,  // 73: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	72,  // 74: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	72,  // 75: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
 	21,  // 76: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
 	22,  // 77: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	73,  // 78: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	73,  // 79: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	73,  // 80: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	73,  // 81: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	72,  // 78: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	72,  // 79: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	72,  // 80: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	72,  // 81: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
 	16,  // 82: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	63,  // 83: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	62,  // 83: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
 	27,  // 84: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
 	28,  // 85: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
 	29,  // 86: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
 	30,  // 87: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
 	34,  // 88: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	64,  // 89: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	65,  // 90: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	66,  // 91: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	67,  // 92: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	63,  // 89: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	64,  // 90: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	65,  // 91: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	66,  // 92: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
 	0,   // 93: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	68,  // 94: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	69,  // 95: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	70,  // 96: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	67,  // 94: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	68,  // 95: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	69,  // 96: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
 	36,  // 97: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	71,  // 98: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	72,  // 99: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	70,  // 98: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	71,  // 99: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
 	2,   // 100: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
 	4,   // 101: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
 	7,   // 102: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
@@ -4803,7 +4801,7 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	7,   // 105: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
 	8,   // 106: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
 	9,   // 107: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	73,  // 108: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	72,  // 108: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
 	24,  // 109: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
 	32,  // 110: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
 	11,  // 111: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
@@ -4841,7 +4839,7 @@ func file_khepri_v1_expander_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   72,
+			NumMessages:   71,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

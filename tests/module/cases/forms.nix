@@ -81,4 +81,55 @@ in
       traefik = "true";
     };
   };
+  "test: in the list forms of environment and labels the last of a repeated name wins as in compose" = {
+    expr =
+      let
+        app =
+          (evalHost [
+            {
+              virtualisation.oci-containers.backend = "docker";
+              khepri.compositions.app = {
+                networks.back.labels = [
+                  "tier=one"
+                  "tier=two"
+                  "bare"
+                ];
+                services.web = {
+                  image = "example/web:1";
+                  networks = [ "back" ];
+                  environment = [
+                    "A=1"
+                    "A=2"
+                    "EQ=a=b"
+                  ];
+                  labels = [
+                    "tier=one"
+                    "tier=two"
+                    "bare"
+                  ];
+                };
+              };
+            }
+          ]);
+        web = app.virtualisation.oci-containers.containers.app-web;
+      in
+      {
+        inherit (web) environment;
+        labels = {
+          inherit (web.labels) tier bare;
+        };
+        network = app.systemd.services.khepri-app-network-back.script;
+      };
+    expected = {
+      environment = {
+        A = "2";
+        EQ = "a=b";
+      };
+      labels = {
+        tier = "two";
+        bare = "";
+      };
+      network = "docker network inspect app_back >/dev/null 2>&1 || docker network create --label 'com.docker.compose.project=app' --label 'com.docker.compose.network=back' --label 'bare=' --label 'tier=two' app_back\n";
+    };
+  };
 }
