@@ -40,7 +40,6 @@ let
     readFile
     split
     substring
-    toJSON
     toFile
     unsafeDiscardStringContext
     ;
@@ -71,7 +70,8 @@ let
     ) compositions;
   };
 
-  json = toJSON request;
+  # Not builtins.toJSON: names in the request are data, outPath and __toString too.
+  json = import ./json.nix request;
 
   storePathRegex = "(${builtins.storeDir}/[0-9a-z]{32}-[-.+_?=0-9a-zA-Z]+)";
   storePathsIn = s: concatMap (part: if isList part then part else [ ]) (split storePathRegex s);

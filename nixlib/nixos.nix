@@ -166,6 +166,9 @@ in
 
   environment = lib.mkIf cli.enable {
     systemPackages = [ cli.package ];
-    etc."khepri/manifest.json".text = builtins.toJSON (import ./manifest.nix { inherit lib; } expansion);
+    # A service may be called outPath, which builtins.toJSON would not write as a name.
+    etc."khepri/manifest.json".text = import ./json.nix (
+      import ./manifest.nix { inherit lib; } expansion
+    );
   };
 }

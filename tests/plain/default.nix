@@ -74,6 +74,23 @@ let
       };
     }).containers.hostile-probe;
 
+  # builtins.toJSON renders a set with outPath as that path and calls a __toString; in
+  # compositions they are names like any other.
+  specialNames = {
+    outPath = "o";
+    __toString = "t";
+  };
+  named =
+    (expand "docker" {
+      app.networks.outPath.labels = specialNames;
+      app.services.outPath = {
+        image = "example/web:1";
+        environment = specialNames;
+        labels = specialNames;
+        networks.outPath = { };
+      };
+    });
+
   notAnImage = expand "docker" {
     app.services.web.image = derivation {
       name = "nginx-1.27";
@@ -174,6 +191,35 @@ import ../report.nix {
         environment = hostileEnv;
         cmd = hostile;
       };
+    };
+    "test: outPath and __toString are names like any other in the request" = {
+      expr = {
+        inherit (named.containers.app-outPath) environment;
+        labels = builtins.removeAttrs named.containers.app-outPath.labels [
+          "com.docker.compose.project"
+          "com.docker.compose.service"
+        ];
+        network = named.services.khepri-app-network-outPath.script;
+      };
+      expected = {
+        environment = specialNames;
+        labels = specialNames;
+        network = "docker network inspect app_outPath >/dev/null 2>&1 || docker network create --label 'com.docker.compose.project=app' --label 'com.docker.compose.network=outPath' --label '__toString=t' --label 'outPath=o' app_outPath\n";
+      };
+    };
+    "test: the request renders sets with outPath or __toString as data, the rest as toJSON" = {
+      expr = import ../../nixlib/json.nix {
+        plain = [
+          1
+          "a"
+          null
+          { x = true; }
+        ];
+        special = specialNames // {
+          nested = [ { outPath = 1; } ];
+        };
+      };
+      expected = ''{"plain":[1,"a",null,{"x":true}],"special":{"__toString":"t","nested":[{"outPath":1}],"outPath":"o"}}'';
     };
     "test: an error diagnostic becomes a failing assertion that names the option" = {
       expr = map (a: {
