@@ -163,6 +163,8 @@ in
   containerUnits = response.containerUnits or { };
   services = response.services or { };
   targets = response.targets or { };
+  # The host ports rootless containers publish, for the host to check (nixos.nix).
+  rootlessPorts = response.rootlessPorts or [ ];
   assertions = map (d: {
     assertion = false;
     message = render d;

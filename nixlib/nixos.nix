@@ -39,20 +39,8 @@ let
       v = config.boot.kernel.sysctl."net.ipv4.ip_unprivileged_port_start" or null;
     in
     if v == null then 1024 else lib.toInt (toString v);
-  # The first host port of a published port (`[ip:]host[-end]:container[/proto]`), or
-  # null when the engine picks it.
-  hostPortOf =
-    spec:
-    let
-      fields = lib.splitString ":" (builtins.head (lib.splitString "/" spec));
-      host = builtins.head (
-        lib.splitString "-" (lib.elemAt fields (builtins.length fields - 2))
-      );
-    in
-    if builtins.length fields < 2 || host == "" then null else lib.toInt host;
   inherit (import ./containers.nix { inherit lib; } expansion)
     projectOf
-    serviceOf
     userOf
     uidOf
     ;
@@ -121,33 +109,26 @@ in
   )
   # The replicas of a scaled service would repeat each message.
   ++ lib.unique (
-    lib.concatLists (
-      lib.mapAttrsToList (
-        name: c:
-        let
-          user = c.podman.user;
-          where = "khepri.compositions.${projectOf c}";
-          uid = uidOf name;
-        in
-        [
-          {
-            assertion = uid == config.users.users.${user}.uid;
-            message = "${where}.podman.uid: the composition was expanded for uid ${toString uid}, but users.users.${user}.uid is ${
-              toString config.users.users.${user}.uid
-            }; its units need the user's own /run/user/<uid>.";
-          }
-        ]
-        ++ map (spec: {
-          assertion =
-            let
-              port = hostPortOf spec;
-            in
-            port == null || port >= portStart;
-          message = "${where}.services.${serviceOf c}.ports: ${spec} publishes a host port below ${toString portStart}, which rootless podman (as ${user}) cannot bind: publish a port from ${toString portStart} up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful.";
-        }) (c.ports or [ ])
-      ) rootlessContainers
-    )
+    lib.mapAttrsToList (
+      name: c:
+      let
+        user = c.podman.user;
+        uid = uidOf name;
+      in
+      {
+        assertion = uid == config.users.users.${user}.uid;
+        message = "khepri.compositions.${projectOf c}.podman.uid: the composition was expanded for uid ${toString uid}, but users.users.${user}.uid is ${
+          toString config.users.users.${user}.uid
+        }; its units need the user's own /run/user/<uid>.";
+      }
+    ) rootlessContainers
   )
+  # Whether a rootless user may bind a port is this host's setting; the plugin says
+  # which ports the expansion publishes.
+  ++ map (p: {
+    assertion = p.port >= portStart;
+    message = "${p.path}: ${p.spec} publishes a host port below ${toString portStart}, which rootless podman (as ${p.user}) cannot bind: publish a port from ${toString portStart} up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful.";
+  }) expansion.rootlessPorts
   ++ expansion.assertions;
 
   warnings =

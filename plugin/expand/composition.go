@@ -181,6 +181,9 @@ func (h *host) build(st *compState) {
 			h.volumes.use(owner, st.vols[k].name)
 		}
 		h.ports = append(h.ports, r.Ports...)
+		if st.rootless != nil {
+			h.rootlessPorts(st.rootless.User, r.Ports)
+		}
 		edges[s] = r.DependsOn
 		via[s] = r.DependsVia
 	}

@@ -3,6 +3,7 @@ package expand
 import (
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/service"
 	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
@@ -55,4 +56,18 @@ func (h *host) external(ps *providers, r *systemd.Rootless, name string, path di
 			ps.kind, name, p.path, systemd.Engine(p.owner), systemd.Engine(owner), ps.kind, ps.kind)
 	}
 	return ""
+}
+
+// rootlessPorts records the host ports that a rootless composition's container
+// publishes. Whether its user may bind them depends on the host's
+// net.ipv4.ip_unprivileged_port_start, which the host the expansion is applied to
+// compares them with (nixlib/nixos.nix): one expansion can serve several hosts.
+func (h *host) rootlessPorts(user string, ports []service.PortUse) {
+	for _, p := range ports {
+		if first := p.Port.Host.First; first != 0 {
+			h.resp.RootlessPorts = append(h.resp.RootlessPorts, &khepriv1.RootlessPort{
+				Path: string(p.Path), Spec: p.Spec, Port: uint32(first), User: user,
+			})
+		}
+	}
 }

@@ -3451,7 +3451,11 @@ type ExpandResponse struct {
 	// `.service`. They run the backend's command line, which NixOS puts on their PATH.
 	Services map[string]*SystemdService `protobuf:"bytes,4,rep,name=services,proto3" json:"services,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// targets for `systemd.targets`, one per composition, by unit name without `.target`.
-	Targets       map[string]*SystemdTarget `protobuf:"bytes,5,rep,name=targets,proto3" json:"targets,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Targets map[string]*SystemdTarget `protobuf:"bytes,5,rep,name=targets,proto3" json:"targets,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// rootless_ports are the host ports that rootless containers publish. An unprivileged
+	// user binds a port only from the host's net.ipv4.ip_unprivileged_port_start up, which
+	// the host the expansion is applied to checks.
+	RootlessPorts []*RootlessPort `protobuf:"bytes,6,rep,name=rootless_ports,json=rootlessPorts,proto3" json:"rootless_ports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3521,6 +3525,86 @@ func (x *ExpandResponse) GetTargets() map[string]*SystemdTarget {
 	return nil
 }
 
+func (x *ExpandResponse) GetRootlessPorts() []*RootlessPort {
+	if x != nil {
+		return x.RootlessPorts
+	}
+	return nil
+}
+
+// RootlessPort is a host port a rootless container publishes.
+type RootlessPort struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// path is the option it comes from, `khepri.compositions.<c>.services.<s>.ports[<i>]`.
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// spec is the entry as written.
+	Spec string `protobuf:"bytes,2,opt,name=spec,proto3" json:"spec,omitempty"`
+	// port is the first host port of the entry.
+	Port uint32 `protobuf:"varint,3,opt,name=port,proto3" json:"port,omitempty"`
+	// user runs the container.
+	User          string `protobuf:"bytes,4,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RootlessPort) Reset() {
+	*x = RootlessPort{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RootlessPort) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RootlessPort) ProtoMessage() {}
+
+func (x *RootlessPort) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RootlessPort.ProtoReflect.Descriptor instead.
+func (*RootlessPort) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *RootlessPort) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *RootlessPort) GetSpec() string {
+	if x != nil {
+		return x.Spec
+	}
+	return ""
+}
+
+func (x *RootlessPort) GetPort() uint32 {
+	if x != nil {
+		return x.Port
+	}
+	return 0
+}
+
+func (x *RootlessPort) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
 // Diagnostic is one finding about the input.
 type Diagnostic struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -3535,7 +3619,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3547,7 +3631,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3560,7 +3644,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -3624,7 +3708,7 @@ type Container struct {
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3636,7 +3720,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3649,7 +3733,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Container) GetImage() string {
@@ -3824,7 +3908,7 @@ type ContainerPodman struct {
 
 func (x *ContainerPodman) Reset() {
 	*x = ContainerPodman{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3836,7 +3920,7 @@ func (x *ContainerPodman) String() string {
 func (*ContainerPodman) ProtoMessage() {}
 
 func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3849,7 +3933,7 @@ func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPodman.ProtoReflect.Descriptor instead.
 func (*ContainerPodman) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ContainerPodman) GetUser() string {
@@ -3884,7 +3968,7 @@ type SystemdService struct {
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3896,7 +3980,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3909,7 +3993,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -4016,7 +4100,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4028,7 +4112,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4041,7 +4125,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -4489,7 +4573,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x1f\n" +
 	"\brequired\x18\x02 \x01(\bH\x00R\brequired\x88\x01\x01\x12\x18\n" +
 	"\arestart\x18\x03 \x01(\bR\arestartB\v\n" +
-	"\t_required\"\xd4\x05\n" +
+	"\t_required\"\x94\x06\n" +
 	"\x0eExpandResponse\x127\n" +
 	"\vdiagnostics\x18\x01 \x03(\v2\x15.khepri.v1.DiagnosticR\vdiagnostics\x12I\n" +
 	"\n" +
@@ -4497,7 +4581,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"containers\x12V\n" +
 	"\x0fcontainer_units\x18\x03 \x03(\v2-.khepri.v1.ExpandResponse.ContainerUnitsEntryR\x0econtainerUnits\x12C\n" +
 	"\bservices\x18\x04 \x03(\v2'.khepri.v1.ExpandResponse.ServicesEntryR\bservices\x12@\n" +
-	"\atargets\x18\x05 \x03(\v2&.khepri.v1.ExpandResponse.TargetsEntryR\atargets\x1aS\n" +
+	"\atargets\x18\x05 \x03(\v2&.khepri.v1.ExpandResponse.TargetsEntryR\atargets\x12>\n" +
+	"\x0erootless_ports\x18\x06 \x03(\v2\x17.khepri.v1.RootlessPortR\rrootlessPorts\x1aS\n" +
 	"\x0fContainersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12*\n" +
 	"\x05value\x18\x02 \x01(\v2\x14.khepri.v1.ContainerR\x05value:\x028\x01\x1a\\\n" +
@@ -4509,7 +4594,12 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.SystemdServiceR\x05value:\x028\x01\x1aT\n" +
 	"\fTargetsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
-	"\x05value\x18\x02 \x01(\v2\x18.khepri.v1.SystemdTargetR\x05value:\x028\x01\"k\n" +
+	"\x05value\x18\x02 \x01(\v2\x18.khepri.v1.SystemdTargetR\x05value:\x028\x01\"^\n" +
+	"\fRootlessPort\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
+	"\x04spec\x18\x02 \x01(\tR\x04spec\x12\x12\n" +
+	"\x04port\x18\x03 \x01(\rR\x04port\x12\x12\n" +
+	"\x04user\x18\x04 \x01(\tR\x04user\"k\n" +
 	"\n" +
 	"Diagnostic\x12/\n" +
 	"\bseverity\x18\x01 \x01(\x0e2\x13.khepri.v1.SeverityR\bseverity\x12\x12\n" +
@@ -4616,7 +4706,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 71)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 72)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -4652,170 +4742,172 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	(*ServiceFile)(nil),          // 31: khepri.v1.ServiceFile
 	(*Dependency)(nil),           // 32: khepri.v1.Dependency
 	(*ExpandResponse)(nil),       // 33: khepri.v1.ExpandResponse
-	(*Diagnostic)(nil),           // 34: khepri.v1.Diagnostic
-	(*Container)(nil),            // 35: khepri.v1.Container
-	(*ContainerPodman)(nil),      // 36: khepri.v1.ContainerPodman
-	(*SystemdService)(nil),       // 37: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 38: khepri.v1.SystemdTarget
-	nil,                          // 39: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 40: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 41: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 42: khepri.v1.Composition.ServicesEntry
-	nil,                          // 43: khepri.v1.Composition.NetworksEntry
-	nil,                          // 44: khepri.v1.Composition.VolumesEntry
-	nil,                          // 45: khepri.v1.Composition.SecretsEntry
-	nil,                          // 46: khepri.v1.Composition.ConfigsEntry
-	nil,                          // 47: khepri.v1.Composition.ModelsEntry
-	nil,                          // 48: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 49: khepri.v1.Network.LabelsEntry
-	nil,                          // 50: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 51: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 52: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 53: khepri.v1.Volume.LabelsEntry
-	nil,                          // 54: khepri.v1.Service.NetworksEntry
-	nil,                          // 55: khepri.v1.Service.LabelsEntry
-	nil,                          // 56: khepri.v1.Service.DependsOnEntry
-	nil,                          // 57: khepri.v1.Service.UlimitsEntry
-	nil,                          // 58: khepri.v1.Service.StorageOptEntry
-	nil,                          // 59: khepri.v1.Logging.OptionsEntry
-	nil,                          // 60: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 61: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 62: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 63: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 64: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 65: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 66: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 67: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 68: khepri.v1.Container.LabelsEntry
-	nil,                          // 69: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 70: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 71: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 72: google.protobuf.Value
+	(*RootlessPort)(nil),         // 34: khepri.v1.RootlessPort
+	(*Diagnostic)(nil),           // 35: khepri.v1.Diagnostic
+	(*Container)(nil),            // 36: khepri.v1.Container
+	(*ContainerPodman)(nil),      // 37: khepri.v1.ContainerPodman
+	(*SystemdService)(nil),       // 38: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 39: khepri.v1.SystemdTarget
+	nil,                          // 40: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 41: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 42: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 43: khepri.v1.Composition.ServicesEntry
+	nil,                          // 44: khepri.v1.Composition.NetworksEntry
+	nil,                          // 45: khepri.v1.Composition.VolumesEntry
+	nil,                          // 46: khepri.v1.Composition.SecretsEntry
+	nil,                          // 47: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 48: khepri.v1.Composition.ModelsEntry
+	nil,                          // 49: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 50: khepri.v1.Network.LabelsEntry
+	nil,                          // 51: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 52: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 53: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 54: khepri.v1.Volume.LabelsEntry
+	nil,                          // 55: khepri.v1.Service.NetworksEntry
+	nil,                          // 56: khepri.v1.Service.LabelsEntry
+	nil,                          // 57: khepri.v1.Service.DependsOnEntry
+	nil,                          // 58: khepri.v1.Service.UlimitsEntry
+	nil,                          // 59: khepri.v1.Service.StorageOptEntry
+	nil,                          // 60: khepri.v1.Logging.OptionsEntry
+	nil,                          // 61: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 62: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 63: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 64: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 65: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 66: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 67: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 68: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 69: khepri.v1.Container.LabelsEntry
+	nil,                          // 70: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 71: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 72: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 73: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	39,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	40,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	41,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
-	42,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	43,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	44,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	45,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
-	46,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	72,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
-	47,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	40,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	41,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	42,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	43,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	44,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	45,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	46,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	47,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	73,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	48,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
 	3,   // 10: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
-	48,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	49,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
 	5,   // 12: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	49,  // 13: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	50,  // 13: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
 	6,   // 14: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	50,  // 15: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	51,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	52,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	53,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	72,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	72,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	72,  // 21: khepri.v1.Service.environment:type_name -> google.protobuf.Value
-	54,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	55,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	56,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	72,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	72,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	51,  // 15: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	52,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	53,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	54,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	73,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	73,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	73,  // 21: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	55,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	56,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	57,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	73,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	73,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
 	31,  // 27: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
 	31,  // 28: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	72,  // 29: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	72,  // 30: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	57,  // 31: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	73,  // 29: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	73,  // 30: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	58,  // 31: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
 	12,  // 32: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	72,  // 33: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	72,  // 34: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	72,  // 35: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	72,  // 36: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	72,  // 37: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	72,  // 38: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	73,  // 33: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	73,  // 34: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	73,  // 35: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	73,  // 36: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	73,  // 37: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	73,  // 38: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
 	13,  // 39: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
 	16,  // 40: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	72,  // 41: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	58,  // 42: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	73,  // 41: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	59,  // 42: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
 	17,  // 43: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
 	18,  // 44: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
 	18,  // 45: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
 	19,  // 46: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	72,  // 47: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	72,  // 48: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	72,  // 49: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	72,  // 50: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	72,  // 51: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	72,  // 52: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	72,  // 53: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	72,  // 54: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	72,  // 55: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	59,  // 56: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	73,  // 47: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	73,  // 48: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	73,  // 49: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	73,  // 50: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	73,  // 51: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	73,  // 52: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	73,  // 53: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	73,  // 54: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	73,  // 55: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	60,  // 56: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
 	14,  // 57: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
 	15,  // 58: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
 	15,  // 59: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
 	15,  // 60: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
 	15,  // 61: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	72,  // 62: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	72,  // 63: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	60,  // 64: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	72,  // 65: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	72,  // 66: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	61,  // 67: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	73,  // 62: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	73,  // 63: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	61,  // 64: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	73,  // 65: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	73,  // 66: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	62,  // 67: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
 	20,  // 68: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
 	23,  // 69: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	72,  // 70: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	72,  // 71: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	72,  // 72: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	72,  // 73: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	72,  // 74: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	72,  // 75: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	73,  // 70: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	73,  // 71: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	73,  // 72: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	73,  // 73: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	73,  // 74: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	73,  // 75: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
 	21,  // 76: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
 	22,  // 77: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	72,  // 78: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	72,  // 79: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	72,  // 80: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	72,  // 81: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	73,  // 78: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	73,  // 79: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	73,  // 80: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	73,  // 81: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
 	16,  // 82: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	62,  // 83: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	63,  // 83: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
 	27,  // 84: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
 	28,  // 85: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
 	29,  // 86: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
 	30,  // 87: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	34,  // 88: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	63,  // 89: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	64,  // 90: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	65,  // 91: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	66,  // 92: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	0,   // 93: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	67,  // 94: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	68,  // 95: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	69,  // 96: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	36,  // 97: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	70,  // 98: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	71,  // 99: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,   // 100: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	4,   // 101: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	7,   // 102: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	10,  // 103: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	4,   // 104: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	7,   // 105: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	8,   // 106: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	9,   // 107: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	72,  // 108: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	24,  // 109: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	32,  // 110: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	11,  // 111: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	35,  // 112: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	37,  // 113: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	37,  // 114: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	38,  // 115: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,   // 116: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	33,  // 117: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	117, // [117:118] is the sub-list for method output_type
-	116, // [116:117] is the sub-list for method input_type
-	116, // [116:116] is the sub-list for extension type_name
-	116, // [116:116] is the sub-list for extension extendee
-	0,   // [0:116] is the sub-list for field type_name
+	35,  // 88: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	64,  // 89: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	65,  // 90: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	66,  // 91: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	67,  // 92: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	34,  // 93: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	0,   // 94: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	68,  // 95: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	69,  // 96: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	70,  // 97: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	37,  // 98: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	71,  // 99: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	72,  // 100: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	2,   // 101: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	4,   // 102: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	7,   // 103: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	10,  // 104: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	4,   // 105: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	7,   // 106: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	8,   // 107: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	9,   // 108: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	73,  // 109: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	24,  // 110: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	32,  // 111: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	11,  // 112: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	36,  // 113: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	38,  // 114: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	38,  // 115: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	39,  // 116: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	1,   // 117: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	33,  // 118: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	118, // [118:119] is the sub-list for method output_type
+	117, // [117:118] is the sub-list for method input_type
+	117, // [117:117] is the sub-list for extension type_name
+	117, // [117:117] is the sub-list for extension extendee
+	0,   // [0:117] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -4832,14 +4924,14 @@ func file_khepri_v1_expander_proto_init() {
 	file_khepri_v1_expander_proto_msgTypes[22].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[26].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[31].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[34].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[35].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   71,
+			NumMessages:   72,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -252,8 +252,8 @@ in
       }
     ]);
     expected = [
-      "khepri.compositions.caddy.services.caddy.ports: 80:80/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
-      "khepri.compositions.caddy.services.caddy.ports: 127.0.0.1:443:443/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
+      "khepri.compositions.caddy.services.caddy.ports[0]: 80:80/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
+      "khepri.compositions.caddy.services.caddy.ports[1]: 127.0.0.1:443:443/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
     ];
   };
   "test: a scaled rootless service is told about a privileged port once" = {
@@ -270,7 +270,7 @@ in
       }
     ]);
     expected = [
-      "khepri.compositions.web.services.app.ports: 80-81:80/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
+      "khepri.compositions.web.services.app.ports[0]: 80-81:80/tcp publishes a host port below 1024, which rootless podman (as alice) cannot bind: publish a port from 1024 up, lower boot.kernel.sysctl.\"net.ipv4.ip_unprivileged_port_start\", or run the composition rootful."
     ];
   };
   "test: a lowered unprivileged port start lets a rootless container publish it" = {
