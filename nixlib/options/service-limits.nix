@@ -225,10 +225,11 @@ in
         };
         restartPolicy = mkOption {
           type = sub {
-            condition =
-              optional types.str
-                "`none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure` or `always`."
-                "on-failure";
+            condition = optional types.str ''
+              `none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure`
+              or `always`. Compose also takes the engines' `no`, `always` and
+              `unless-stopped`, which is `always` under systemd, as for {option}`restart`.
+            '' "on-failure";
             delay =
               optional types.str
                 "The wait between restarts, a compose duration (`RestartSec=`)."
@@ -244,8 +245,8 @@ in
           };
           default = null;
           description = ''
-            The restart policy, applied by systemd like {option}`restart`, which must then
-            be left unset or `no`.
+            The restart policy, applied by systemd like {option}`restart`, which it replaces
+            when both are set, as in compose (with a warning).
             ${deployDoc "restart_policy"}
           '';
         };

@@ -94,7 +94,9 @@ in
       ];
       description = ''
         Overrides the image's command: a list of arguments, or a string split into words as
-        a shell would (without expanding variables). Also settable as `cmd`.
+        a shell would (without expanding variables). Also settable as `cmd`. `[ ]` is no
+        command, which the engines (like docker compose) take as unset, running the image's
+        (a warning): an {option}`entrypoint` of its own drops the image's command.
         ${doc "command"}
       '';
     };

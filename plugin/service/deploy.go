@@ -31,13 +31,14 @@ func (r *run) deploy() {
 		return
 	}
 	p = p.Field("restartPolicy")
-	if rs := r.svc.GetRestart(); rs != "" && rs != "no" {
-		r.d.Errorf(p, "restart is also set (%q); set the restart policy once, in restart or in deploy.restartPolicy", rs)
-		return
-	}
-	policy := map[string]string{"": "always", "any": "always", "on-failure": "on-failure", "none": "no"}[rp.GetCondition()]
+	// Compose's conditions, and the engines' policy names that compose also takes here;
+	// systemd's stop is the user's, so unless-stopped is always (as with restart).
+	policy := map[string]string{
+		"": "always", "any": "always", "always": "always", "unless-stopped": "always",
+		"on-failure": "on-failure", "none": "no", "no": "no",
+	}[rp.GetCondition()]
 	if policy == "" {
-		r.d.Errorf(p.Field("condition"), "invalid condition %q; allowed: \"none\", \"on-failure\" or \"any\"", rp.GetCondition())
+		r.d.Errorf(p.Field("condition"), "invalid condition %q; allowed: \"none\", \"on-failure\" or \"any\" (or the engines' \"no\", \"always\" and \"unless-stopped\")", rp.GetCondition())
 		return
 	}
 	setService(r.unit, "Restart", policy)

@@ -17,15 +17,18 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // executable, so the rest of the entrypoint leads the command; and docker resets the
 // image's CMD when --entrypoint is given, as compose expects.
 func commandLine(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
-	cmd, cmdSet, err := parse.Args(svc.GetCommand())
-	if err != nil {
-		d.Errorf(path.Field("command"), "%v", err)
-	} else if cmdSet && len(cmd) == 0 {
-		d.Errorf(path.Field("command"), "docker run cannot express an empty command; leave command unset to keep the image's, or give at least one argument")
+	cmd, cmdSet, cmdErr := parse.Args(svc.GetCommand())
+	if cmdErr != nil {
+		d.Errorf(path.Field("command"), "%v", cmdErr)
 	}
 	ep, epSet, err := parse.Args(svc.GetEntrypoint())
 	if err != nil {
 		d.Errorf(path.Field("entrypoint"), "%v", err)
+	}
+	if cmdErr == nil && cmdSet && len(cmd) == 0 && len(ep) == 0 {
+		// An entrypoint of its own drops the image's CMD anyway; without one, both engines
+		// (and so docker compose) take an empty command for none.
+		d.Warnf(path.Field("command"), "an empty command means none to the engines, which then run the image's CMD, as they do for docker compose (compose's file format says it runs none); to run the entrypoint without it, set entrypoint, which drops the image's CMD")
 	}
 	var args []string
 	if epSet {

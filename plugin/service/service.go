@@ -170,7 +170,8 @@ func addUnit(u *khepriv1.SystemdService, unit string, required bool) {
 }
 
 // restart sets the unit's restart policy: oci-containers runs containers with --rm,
-// which docker refuses together with --restart, so systemd restarts them.
+// which docker refuses together with --restart, so systemd restarts them. A
+// deploy.restartPolicy replaces it, as in compose (run.deploy maps that one).
 func restart(u *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
 	r, err := parse.ParseRestart(svc.GetRestart())
 	if err != nil {
@@ -178,6 +179,13 @@ func restart(u *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, 
 		return
 	}
 	u.ServiceConfig = map[string]string{"Restart": r.Policy}
+	if svc.GetDeploy().GetRestartPolicy() != nil {
+		if rs := svc.GetRestart(); rs != "" && rs != "no" {
+			d.Warnf(path.Field("restart"), "restart %q is replaced by deploy.restartPolicy, as compose replaces it; remove one of them", rs)
+		}
+		u.ServiceConfig["Restart"] = "no"
+		return
+	}
 	if r.Policy == "no" {
 		return
 	}

@@ -27,6 +27,7 @@ func TestCommandLine(t *testing.T) {
 		wantCmd        []string
 		wantEntrypoint *string
 		wantErr        string
+		wantWarn       string
 	}{
 		{name: "neither", give: &khepriv1.Service{}},
 		{name: "command list", give: &khepriv1.Service{Command: strs(t, "a", "b c")}, wantCmd: []string{"a", "b c"}},
@@ -35,8 +36,10 @@ func TestCommandLine(t *testing.T) {
 		{name: "entrypoint alone resets cmd", give: &khepriv1.Service{Entrypoint: structpb.NewStringValue("/init")}, wantEntrypoint: ptr("/init")},
 		{name: "empty entrypoint clears", give: &khepriv1.Service{Entrypoint: strs(t)}, wantEntrypoint: ptr("")},
 		{name: "null entrypoint is unset", give: &khepriv1.Service{Entrypoint: structpb.NewNullValue()}},
-		{name: "empty command", give: &khepriv1.Service{Command: strs(t)}, wantErr: "cannot express an empty command"},
-		{name: "empty command string", give: &khepriv1.Service{Command: structpb.NewStringValue("  ")}, wantErr: "cannot express an empty command"},
+		{name: "empty command", give: &khepriv1.Service{Command: strs(t)}, wantWarn: "an empty command means none to the engines"},
+		{name: "empty command string", give: &khepriv1.Service{Command: structpb.NewStringValue("  ")}, wantWarn: "an empty command means none to the engines"},
+		{name: "empty command after an entrypoint", give: &khepriv1.Service{Entrypoint: strs(t, "/init"), Command: strs(t)}, wantEntrypoint: ptr("/init")},
+		{name: "empty command after a cleared entrypoint", give: &khepriv1.Service{Entrypoint: strs(t), Command: strs(t)}, wantEntrypoint: ptr(""), wantWarn: "an empty command means none to the engines"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +54,12 @@ func TestCommandLine(t *testing.T) {
 			require.False(t, d.HasErrors(), "%v", d.Sorted())
 			assert.Equal(t, tt.wantCmd, ctr.GetCmd())
 			assert.Equal(t, tt.wantEntrypoint, ctr.Entrypoint)
+			if tt.wantWarn != "" {
+				require.Len(t, d.Sorted(), 1)
+				assert.Contains(t, d.Sorted()[0].GetMessage(), tt.wantWarn)
+			} else {
+				assert.Empty(t, d.Sorted())
+			}
 		})
 	}
 }
