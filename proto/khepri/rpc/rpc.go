@@ -14,7 +14,7 @@ import (
 // ProtocolVersion is the version of the host–plugin protocol. It changes whenever
 // proto/khepri/v1 changes in a way an older peer would misread, so that a host and a
 // plugin of different versions refuse each other in the handshake.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 // PluginName is the name under which the expander is dispensed.
 const PluginName = "expander"

@@ -930,8 +930,6 @@ type Service struct {
 	// (the last of a repeated KEY wins). A variable without a value (null, or a bare `KEY`)
 	// takes it from compose's shell, which khepri has not: an error.
 	Environment *structpb.Value `protobuf:"bytes,7,opt,name=environment,proto3" json:"environment,omitempty"`
-	// env_file lists files of `KEY=value` lines read when the container starts (compose `env_file`).
-	EnvFile []string `protobuf:"bytes,8,rep,name=env_file,json=envFile,proto3" json:"env_file,omitempty"`
 	// cap_add lists capabilities to add (compose `cap_add`).
 	CapAdd []string `protobuf:"bytes,11,rep,name=cap_add,json=capAdd,proto3" json:"cap_add,omitempty"`
 	// cap_drop lists capabilities to drop (compose `cap_drop`).
@@ -958,6 +956,9 @@ type Service struct {
 	Secrets []*ServiceFile `protobuf:"bytes,202,rep,name=secrets,proto3" json:"secrets,omitempty"`
 	// configs mounted into the container (compose `configs`); a name alone is Nix shorthand for `source = name`.
 	Configs []*ServiceFile `protobuf:"bytes,203,rep,name=configs,proto3" json:"configs,omitempty"`
+	// env_file lists files of variables read when the container starts: strings (a path),
+	// or objects in compose's long syntax, an EnvFile (compose `env_file`).
+	EnvFile []*structpb.Value `protobuf:"bytes,204,rep,name=env_file,json=envFile,proto3" json:"env_file,omitempty"`
 	// enable: false generates nothing for the service.
 	Enable *bool `protobuf:"varint,300,opt,name=enable,proto3,oneof" json:"enable,omitempty"`
 	// auto_start: false defines the container without starting it with its composition.
@@ -1193,13 +1194,6 @@ func (x *Service) GetEnvironment() *structpb.Value {
 	return nil
 }
 
-func (x *Service) GetEnvFile() []string {
-	if x != nil {
-		return x.EnvFile
-	}
-	return nil
-}
-
 func (x *Service) GetCapAdd() []string {
 	if x != nil {
 		return x.CapAdd
@@ -1280,6 +1274,13 @@ func (x *Service) GetSecrets() []*ServiceFile {
 func (x *Service) GetConfigs() []*ServiceFile {
 	if x != nil {
 		return x.Configs
+	}
+	return nil
+}
+
+func (x *Service) GetEnvFile() []*structpb.Value {
+	if x != nil {
+		return x.EnvFile
 	}
 	return nil
 }
@@ -3288,6 +3289,71 @@ func (x *VolumeImage) GetSubpath() string {
 	return ""
 }
 
+// EnvFile is one entry of compose's long `env_file` syntax.
+type EnvFile struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// path is the file's absolute path on the host, read when the container starts.
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// required: false starts the container without the file when it is missing.
+	Required *bool `protobuf:"varint,2,opt,name=required,proto3,oneof" json:"required,omitempty"`
+	// format: unset for compose's own syntax (quotes, comments, `${VAR}`), "raw" for
+	// lines taken literally.
+	Format        string `protobuf:"bytes,3,opt,name=format,proto3" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnvFile) Reset() {
+	*x = EnvFile{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnvFile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnvFile) ProtoMessage() {}
+
+func (x *EnvFile) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnvFile.ProtoReflect.Descriptor instead.
+func (*EnvFile) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *EnvFile) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *EnvFile) GetRequired() bool {
+	if x != nil && x.Required != nil {
+		return *x.Required
+	}
+	return false
+}
+
+func (x *EnvFile) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
 // ServiceFile is a service's use of a secret or config (compose's long syntax).
 type ServiceFile struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3308,7 +3374,7 @@ type ServiceFile struct {
 
 func (x *ServiceFile) Reset() {
 	*x = ServiceFile{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3320,7 +3386,7 @@ func (x *ServiceFile) String() string {
 func (*ServiceFile) ProtoMessage() {}
 
 func (x *ServiceFile) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3333,7 +3399,7 @@ func (x *ServiceFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceFile.ProtoReflect.Descriptor instead.
 func (*ServiceFile) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ServiceFile) GetSource() string {
@@ -3386,7 +3452,7 @@ type Dependency struct {
 
 func (x *Dependency) Reset() {
 	*x = Dependency{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3398,7 +3464,7 @@ func (x *Dependency) String() string {
 func (*Dependency) ProtoMessage() {}
 
 func (x *Dependency) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3411,7 +3477,7 @@ func (x *Dependency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dependency.ProtoReflect.Descriptor instead.
 func (*Dependency) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Dependency) GetCondition() string {
@@ -3462,7 +3528,7 @@ type ExpandResponse struct {
 
 func (x *ExpandResponse) Reset() {
 	*x = ExpandResponse{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3474,7 +3540,7 @@ func (x *ExpandResponse) String() string {
 func (*ExpandResponse) ProtoMessage() {}
 
 func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3487,7 +3553,7 @@ func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExpandResponse.ProtoReflect.Descriptor instead.
 func (*ExpandResponse) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ExpandResponse) GetDiagnostics() []*Diagnostic {
@@ -3549,7 +3615,7 @@ type RootlessPort struct {
 
 func (x *RootlessPort) Reset() {
 	*x = RootlessPort{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3561,7 +3627,7 @@ func (x *RootlessPort) String() string {
 func (*RootlessPort) ProtoMessage() {}
 
 func (x *RootlessPort) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3574,7 +3640,7 @@ func (x *RootlessPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RootlessPort.ProtoReflect.Descriptor instead.
 func (*RootlessPort) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RootlessPort) GetPath() string {
@@ -3619,7 +3685,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3631,7 +3697,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3644,7 +3710,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -3670,20 +3736,22 @@ func (x *Diagnostic) GetMessage() string {
 
 // Container is `virtualisation.oci-containers.containers.<name>`.
 type Container struct {
-	state            protoimpl.MessageState `protogen:"open.v1"`
-	Image            string                 `protobuf:"bytes,1,opt,name=image,proto3" json:"image,omitempty"`
-	ImageFile        string                 `protobuf:"bytes,2,opt,name=image_file,json=imageFile,proto3" json:"image_file,omitempty"`
-	ImageStream      string                 `protobuf:"bytes,3,opt,name=image_stream,json=imageStream,proto3" json:"image_stream,omitempty"`
-	Cmd              []string               `protobuf:"bytes,4,rep,name=cmd,proto3" json:"cmd,omitempty"`
-	Entrypoint       *string                `protobuf:"bytes,5,opt,name=entrypoint,proto3,oneof" json:"entrypoint,omitempty"`
-	Environment      map[string]string      `protobuf:"bytes,6,rep,name=environment,proto3" json:"environment,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	EnvironmentFiles []string               `protobuf:"bytes,7,rep,name=environment_files,json=environmentFiles,proto3" json:"environment_files,omitempty"`
-	Ports            []string               `protobuf:"bytes,8,rep,name=ports,proto3" json:"ports,omitempty"`
-	Volumes          []string               `protobuf:"bytes,9,rep,name=volumes,proto3" json:"volumes,omitempty"`
-	Labels           map[string]string      `protobuf:"bytes,10,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Capabilities     map[string]bool        `protobuf:"bytes,11,rep,name=capabilities,proto3" json:"capabilities,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
-	Devices          []string               `protobuf:"bytes,12,rep,name=devices,proto3" json:"devices,omitempty"`
-	ExtraOptions     []string               `protobuf:"bytes,13,rep,name=extra_options,json=extraOptions,proto3" json:"extra_options,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Image       string                 `protobuf:"bytes,1,opt,name=image,proto3" json:"image,omitempty"`
+	ImageFile   string                 `protobuf:"bytes,2,opt,name=image_file,json=imageFile,proto3" json:"image_file,omitempty"`
+	ImageStream string                 `protobuf:"bytes,3,opt,name=image_stream,json=imageStream,proto3" json:"image_stream,omitempty"`
+	Cmd         []string               `protobuf:"bytes,4,rep,name=cmd,proto3" json:"cmd,omitempty"`
+	Entrypoint  *string                `protobuf:"bytes,5,opt,name=entrypoint,proto3,oneof" json:"entrypoint,omitempty"`
+	Environment map[string]string      `protobuf:"bytes,6,rep,name=environment,proto3" json:"environment,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// environment_files are the files `khepri env-file` writes in the unit's preStart,
+	// in the engine's literal form; the unit has the khepri command on its PATH.
+	EnvironmentFiles []string          `protobuf:"bytes,7,rep,name=environment_files,json=environmentFiles,proto3" json:"environment_files,omitempty"`
+	Ports            []string          `protobuf:"bytes,8,rep,name=ports,proto3" json:"ports,omitempty"`
+	Volumes          []string          `protobuf:"bytes,9,rep,name=volumes,proto3" json:"volumes,omitempty"`
+	Labels           map[string]string `protobuf:"bytes,10,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Capabilities     map[string]bool   `protobuf:"bytes,11,rep,name=capabilities,proto3" json:"capabilities,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	Devices          []string          `protobuf:"bytes,12,rep,name=devices,proto3" json:"devices,omitempty"`
+	ExtraOptions     []string          `protobuf:"bytes,13,rep,name=extra_options,json=extraOptions,proto3" json:"extra_options,omitempty"`
 	// Lifecycle: fields 300-399.
 	AutoStart *bool `protobuf:"varint,300,opt,name=auto_start,json=autoStart,proto3,oneof" json:"auto_start,omitempty"`
 	// auto_remove_on_stop: false keeps the exited container, so that its exit status can
@@ -3708,7 +3776,7 @@ type Container struct {
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3720,7 +3788,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3733,7 +3801,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Container) GetImage() string {
@@ -3908,7 +3976,7 @@ type ContainerPodman struct {
 
 func (x *ContainerPodman) Reset() {
 	*x = ContainerPodman{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3920,7 +3988,7 @@ func (x *ContainerPodman) String() string {
 func (*ContainerPodman) ProtoMessage() {}
 
 func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3933,7 +4001,7 @@ func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPodman.ProtoReflect.Descriptor instead.
 func (*ContainerPodman) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ContainerPodman) GetUser() string {
@@ -3968,7 +4036,7 @@ type SystemdService struct {
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3980,7 +4048,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3993,7 +4061,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -4100,7 +4168,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	mi := &file_khepri_v1_expander_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4112,7 +4180,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	mi := &file_khepri_v1_expander_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4125,7 +4193,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -4281,7 +4349,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
 	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
 	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
-	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\x91\"\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xb0\"\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -4292,8 +4360,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\n" +
 	"entrypoint\x18\x06 \x01(\v2\x16.google.protobuf.ValueR\n" +
 	"entrypoint\x128\n" +
-	"\venvironment\x18\a \x01(\v2\x16.google.protobuf.ValueR\venvironment\x12\x19\n" +
-	"\benv_file\x18\b \x03(\tR\aenvFile\x12\x17\n" +
+	"\venvironment\x18\a \x01(\v2\x16.google.protobuf.ValueR\venvironment\x12\x17\n" +
 	"\acap_add\x18\v \x03(\tR\x06capAdd\x12\x19\n" +
 	"\bcap_drop\x18\f \x03(\tR\acapDrop\x12\x18\n" +
 	"\adevices\x18\r \x03(\tR\adevices\x12<\n" +
@@ -4307,7 +4374,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\avolumes\x18\xc8\x01 \x03(\v2\x16.google.protobuf.ValueR\avolumes\x12-\n" +
 	"\x05ports\x18\xc9\x01 \x03(\v2\x16.google.protobuf.ValueR\x05ports\x121\n" +
 	"\asecrets\x18\xca\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\asecrets\x121\n" +
-	"\aconfigs\x18\xcb\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\aconfigs\x12\x1c\n" +
+	"\aconfigs\x18\xcb\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\aconfigs\x122\n" +
+	"\benv_file\x18\xcc\x01 \x03(\v2\x16.google.protobuf.ValueR\aenvFile\x12\x1c\n" +
 	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
@@ -4429,7 +4497,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x0f_mem_swappinessB\x10\n" +
 	"\x0e_oom_score_adjB\r\n" +
 	"\v_pids_limitB\t\n" +
-	"\a_attachJ\x04\b\t\x10\n" +
+	"\a_attachJ\x04\b\b\x10\tJ\x04\b\t\x10\n" +
 	"J\x04\b\n" +
 	"\x10\v\"0\n" +
 	"\x06Ulimit\x12\x12\n" +
@@ -4561,7 +4629,12 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04size\x18\x01 \x01(\tR\x04size\x12\x12\n" +
 	"\x04mode\x18\x02 \x01(\tR\x04mode\"'\n" +
 	"\vVolumeImage\x12\x18\n" +
-	"\asubpath\x18\x01 \x01(\tR\asubpath\"u\n" +
+	"\asubpath\x18\x01 \x01(\tR\asubpath\"c\n" +
+	"\aEnvFile\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x1f\n" +
+	"\brequired\x18\x02 \x01(\bH\x00R\brequired\x88\x01\x01\x12\x16\n" +
+	"\x06format\x18\x03 \x01(\tR\x06formatB\v\n" +
+	"\t_required\"u\n" +
 	"\vServiceFile\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12\x16\n" +
 	"\x06target\x18\x02 \x01(\tR\x06target\x12\x10\n" +
@@ -4706,7 +4779,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 72)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 73)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -4739,175 +4812,177 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	(*VolumeVolume)(nil),         // 28: khepri.v1.VolumeVolume
 	(*VolumeTmpfs)(nil),          // 29: khepri.v1.VolumeTmpfs
 	(*VolumeImage)(nil),          // 30: khepri.v1.VolumeImage
-	(*ServiceFile)(nil),          // 31: khepri.v1.ServiceFile
-	(*Dependency)(nil),           // 32: khepri.v1.Dependency
-	(*ExpandResponse)(nil),       // 33: khepri.v1.ExpandResponse
-	(*RootlessPort)(nil),         // 34: khepri.v1.RootlessPort
-	(*Diagnostic)(nil),           // 35: khepri.v1.Diagnostic
-	(*Container)(nil),            // 36: khepri.v1.Container
-	(*ContainerPodman)(nil),      // 37: khepri.v1.ContainerPodman
-	(*SystemdService)(nil),       // 38: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 39: khepri.v1.SystemdTarget
-	nil,                          // 40: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 41: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 42: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 43: khepri.v1.Composition.ServicesEntry
-	nil,                          // 44: khepri.v1.Composition.NetworksEntry
-	nil,                          // 45: khepri.v1.Composition.VolumesEntry
-	nil,                          // 46: khepri.v1.Composition.SecretsEntry
-	nil,                          // 47: khepri.v1.Composition.ConfigsEntry
-	nil,                          // 48: khepri.v1.Composition.ModelsEntry
-	nil,                          // 49: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 50: khepri.v1.Network.LabelsEntry
-	nil,                          // 51: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 52: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 53: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 54: khepri.v1.Volume.LabelsEntry
-	nil,                          // 55: khepri.v1.Service.NetworksEntry
-	nil,                          // 56: khepri.v1.Service.LabelsEntry
-	nil,                          // 57: khepri.v1.Service.DependsOnEntry
-	nil,                          // 58: khepri.v1.Service.UlimitsEntry
-	nil,                          // 59: khepri.v1.Service.StorageOptEntry
-	nil,                          // 60: khepri.v1.Logging.OptionsEntry
-	nil,                          // 61: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 62: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 63: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 64: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 65: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 66: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 67: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 68: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 69: khepri.v1.Container.LabelsEntry
-	nil,                          // 70: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 71: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 72: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 73: google.protobuf.Value
+	(*EnvFile)(nil),              // 31: khepri.v1.EnvFile
+	(*ServiceFile)(nil),          // 32: khepri.v1.ServiceFile
+	(*Dependency)(nil),           // 33: khepri.v1.Dependency
+	(*ExpandResponse)(nil),       // 34: khepri.v1.ExpandResponse
+	(*RootlessPort)(nil),         // 35: khepri.v1.RootlessPort
+	(*Diagnostic)(nil),           // 36: khepri.v1.Diagnostic
+	(*Container)(nil),            // 37: khepri.v1.Container
+	(*ContainerPodman)(nil),      // 38: khepri.v1.ContainerPodman
+	(*SystemdService)(nil),       // 39: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 40: khepri.v1.SystemdTarget
+	nil,                          // 41: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 42: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 43: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 44: khepri.v1.Composition.ServicesEntry
+	nil,                          // 45: khepri.v1.Composition.NetworksEntry
+	nil,                          // 46: khepri.v1.Composition.VolumesEntry
+	nil,                          // 47: khepri.v1.Composition.SecretsEntry
+	nil,                          // 48: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 49: khepri.v1.Composition.ModelsEntry
+	nil,                          // 50: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 51: khepri.v1.Network.LabelsEntry
+	nil,                          // 52: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 53: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 54: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 55: khepri.v1.Volume.LabelsEntry
+	nil,                          // 56: khepri.v1.Service.NetworksEntry
+	nil,                          // 57: khepri.v1.Service.LabelsEntry
+	nil,                          // 58: khepri.v1.Service.DependsOnEntry
+	nil,                          // 59: khepri.v1.Service.UlimitsEntry
+	nil,                          // 60: khepri.v1.Service.StorageOptEntry
+	nil,                          // 61: khepri.v1.Logging.OptionsEntry
+	nil,                          // 62: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 63: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 64: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 65: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 66: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 67: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 68: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 69: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 70: khepri.v1.Container.LabelsEntry
+	nil,                          // 71: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 72: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 73: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 74: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	40,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	41,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	42,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
-	43,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	44,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	45,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	46,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
-	47,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	73,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
-	48,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	41,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	42,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	43,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	44,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	45,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	46,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	47,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	48,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	74,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	49,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
 	3,   // 10: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
-	49,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	50,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
 	5,   // 12: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	50,  // 13: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	51,  // 13: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
 	6,   // 14: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	51,  // 15: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	52,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	53,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	54,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	73,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	73,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	73,  // 21: khepri.v1.Service.environment:type_name -> google.protobuf.Value
-	55,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	56,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	57,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	73,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	73,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
-	31,  // 27: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
-	31,  // 28: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	73,  // 29: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	73,  // 30: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	58,  // 31: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
-	12,  // 32: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	73,  // 33: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	73,  // 34: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	73,  // 35: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	73,  // 36: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	73,  // 37: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	73,  // 38: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
-	13,  // 39: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
-	16,  // 40: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	73,  // 41: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	59,  // 42: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
-	17,  // 43: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
-	18,  // 44: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
-	18,  // 45: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
-	19,  // 46: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	73,  // 47: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	73,  // 48: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	73,  // 49: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	73,  // 50: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	73,  // 51: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	73,  // 52: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	73,  // 53: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	73,  // 54: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	73,  // 55: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	60,  // 56: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	14,  // 57: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	15,  // 58: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	15,  // 59: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	15,  // 60: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	15,  // 61: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	73,  // 62: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	73,  // 63: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	61,  // 64: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	73,  // 65: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	73,  // 66: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	62,  // 67: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	20,  // 68: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	23,  // 69: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	73,  // 70: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	73,  // 71: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	73,  // 72: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	73,  // 73: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	73,  // 74: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	73,  // 75: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	21,  // 76: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	22,  // 77: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	73,  // 78: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	73,  // 79: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	73,  // 80: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	73,  // 81: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	16,  // 82: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	63,  // 83: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	27,  // 84: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	28,  // 85: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	29,  // 86: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	30,  // 87: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	35,  // 88: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	64,  // 89: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	65,  // 90: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	66,  // 91: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	67,  // 92: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	34,  // 93: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	0,   // 94: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	68,  // 95: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	69,  // 96: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	70,  // 97: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	37,  // 98: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	71,  // 99: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	72,  // 100: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,   // 101: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	4,   // 102: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	7,   // 103: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	10,  // 104: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	4,   // 105: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	7,   // 106: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	8,   // 107: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	9,   // 108: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	73,  // 109: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	24,  // 110: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	32,  // 111: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	11,  // 112: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	36,  // 113: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	38,  // 114: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	38,  // 115: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	39,  // 116: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,   // 117: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	33,  // 118: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	118, // [118:119] is the sub-list for method output_type
-	117, // [117:118] is the sub-list for method input_type
-	117, // [117:117] is the sub-list for extension type_name
-	117, // [117:117] is the sub-list for extension extendee
-	0,   // [0:117] is the sub-list for field type_name
+	52,  // 15: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	53,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	54,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	55,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	74,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	74,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	74,  // 21: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	56,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	57,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	58,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	74,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	74,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	32,  // 27: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
+	32,  // 28: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
+	74,  // 29: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
+	74,  // 30: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	74,  // 31: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	59,  // 32: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	12,  // 33: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	74,  // 34: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	74,  // 35: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	74,  // 36: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	74,  // 37: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	74,  // 38: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	74,  // 39: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	13,  // 40: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	16,  // 41: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	74,  // 42: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	60,  // 43: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	17,  // 44: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	18,  // 45: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	18,  // 46: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	19,  // 47: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	74,  // 48: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	74,  // 49: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	74,  // 50: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	74,  // 51: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	74,  // 52: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	74,  // 53: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	74,  // 54: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	74,  // 55: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	74,  // 56: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	61,  // 57: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	14,  // 58: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	15,  // 59: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	15,  // 60: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	15,  // 61: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	15,  // 62: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	74,  // 63: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	74,  // 64: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	62,  // 65: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	74,  // 66: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	74,  // 67: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	63,  // 68: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	20,  // 69: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	23,  // 70: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	74,  // 71: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	74,  // 72: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	74,  // 73: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	74,  // 74: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	74,  // 75: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	74,  // 76: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	21,  // 77: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	22,  // 78: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	74,  // 79: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	74,  // 80: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	74,  // 81: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	74,  // 82: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	16,  // 83: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	64,  // 84: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	27,  // 85: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	28,  // 86: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	29,  // 87: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	30,  // 88: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	36,  // 89: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	65,  // 90: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	66,  // 91: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	67,  // 92: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	68,  // 93: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	35,  // 94: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	0,   // 95: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	69,  // 96: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	70,  // 97: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	71,  // 98: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	38,  // 99: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	72,  // 100: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	73,  // 101: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	2,   // 102: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	4,   // 103: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	7,   // 104: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	10,  // 105: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	4,   // 106: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	7,   // 107: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	8,   // 108: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	9,   // 109: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	74,  // 110: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	24,  // 111: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	33,  // 112: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	11,  // 113: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	37,  // 114: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	39,  // 115: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	39,  // 116: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	40,  // 117: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	1,   // 118: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	34,  // 119: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	119, // [119:120] is the sub-list for method output_type
+	118, // [118:119] is the sub-list for method input_type
+	118, // [118:118] is the sub-list for extension type_name
+	118, // [118:118] is the sub-list for extension extendee
+	0,   // [0:118] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -4923,15 +4998,16 @@ func file_khepri_v1_expander_proto_init() {
 	file_khepri_v1_expander_proto_msgTypes[20].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[22].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[26].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[31].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[35].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[30].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[32].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[36].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   72,
+			NumMessages:   73,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
