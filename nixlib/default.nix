@@ -38,11 +38,21 @@ in
     // {
       # nixosModule applies this expansion to a NixOS configuration.
       nixosModule =
-        { config, lib, ... }:
+        {
+          config,
+          lib,
+          pkgs,
+          ...
+        }:
         {
           config = import ./nixos.nix {
             inherit config lib expansion;
             inherit (checked.config.khepri) compositions;
+            # Each host's own build of khepri, which its container units run.
+            cli = {
+              enable = false;
+              package = pkgs.callPackage ../package.nix { };
+            };
           };
         };
     };

@@ -34,6 +34,7 @@ let
     hasContext
     isAttrs
     isList
+    isPath
     isString
     listToAttrs
     mapAttrs
@@ -81,6 +82,9 @@ let
     v:
     if isString v then
       (if hasContext v then [ v ] else [ ])
+    else if isPath v then
+      # toJSON copies a Nix path to the store, as this interpolation does.
+      [ "${v}" ]
     else if isDerivation v then
       [ "${v}" ]
     else if isList v then

@@ -4,10 +4,9 @@
   config,
   lib,
   expansion,
-  # khepri.cli: install the command and write the manifest it reads.
-  cli ? {
-    enable = false;
-  },
+  # khepri.cli: install the command and write the manifest it reads. Its package, built
+  # for the host, also writes the containers' environment files.
+  cli,
   # The compositions as declared, for the users that rootless ones run as.
   compositions ? { },
 }:
@@ -66,6 +65,11 @@ in
       # pre_stop hooks exec into the container, so they run before oci-containers' stop.
       // lib.optionalAttrs (unit ? preStop) { preStop = lib.mkBefore unit.preStop; }
     ) expansion.containerUnits)
+    # A container's environment files are written by `khepri env-file` in its unit's
+    # preStart; other units stay untouched by an update of khepri.
+    (lib.mapAttrs' (name: _: lib.nameValuePair "${backend}-${name}" { path = [ cli.package ]; }) (
+      lib.filterAttrs (_: c: c.environmentFiles or [ ] != [ ]) expansion.containers
+    ))
   ];
 
   systemd.targets = expansion.targets;

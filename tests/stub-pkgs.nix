@@ -28,6 +28,8 @@ let
 in
 {
   stdenv.buildPlatform.system = system;
+  # The khepri package for the host (khepri.cli.package, the container units' PATH).
+  callPackage = _: _: stub "khepri" { };
   busybox = stub "busybox" { };
   docker = stub "docker" { };
   podman = stub "podman" { };

@@ -1,5 +1,6 @@
-# Compose's long syntaxes of a service's `ports`, `volumes` and `networks` entries, as
-# submodules for service.nix. The short string forms stay strings: the plugin parses them.
+# Compose's long syntaxes of a service's `ports`, `volumes`, `networks` and `env_file`
+# entries, as submodules for service.nix. The short string forms stay strings: the plugin
+# parses them.
 { lib, khepriLib }:
 let
   inherit (lib) mkOption types;
@@ -101,6 +102,31 @@ in
       consistency = optional types.str ''
         A Docker Desktop for Mac setting that engines on Linux ignore: khepri warns.
       '' "cached";
+    };
+  };
+
+  # An env file's path: a runtime path, or a Nix path, which is copied to the store.
+  envFilePath = types.either types.path types.str;
+
+  envFile = types.submodule {
+    options = {
+      path = mkOption {
+        type = types.either types.path types.str;
+        example = "/run/secrets/app.env";
+        description = "The file's absolute path on the host, read when the container starts.";
+      };
+      required = mkOption {
+        type = types.bool;
+        default = true;
+        description = ''
+          Whether the container's start fails when the file is missing; `false` starts it
+          without the file.
+        '';
+      };
+      format = optional types.str ''
+        `null` reads compose's syntax (quotes, `# comments`, `''${VAR}`); `"raw"` takes each
+        line literally, as `docker run --env-file` does.
+      '' "raw";
     };
   };
 

@@ -134,14 +134,29 @@ in
       '';
     };
     envFile = mkOption {
-      type = strOrList;
+      type = types.coercedTo long.envFilePath lib.toList (
+        types.listOf (long.shortOrLong long.envFilePath long.envFile)
+      );
       default = [ ];
-      example = [ "/run/secrets/paperless.env" ];
+      example = [
+        "/run/secrets/paperless.env"
+        {
+          path = "/etc/paperless/local.env";
+          required = false;
+        }
+      ];
       description = ''
-        Absolute paths of files of `KEY=value` lines, read when the container starts, so
-        their contents never enter the Nix store. The engine reads values literally: unlike
-        compose, quotes and `''${VAR}` in the file are not interpreted. Also settable as
-        `environmentFiles`.
+        Files of variables for the container, read when it starts, so that their contents
+        never enter the Nix store: paths, or attribute sets in compose's long syntax. Before
+        every start the container's unit reads them as compose does (quotes, `# comments`,
+        `KEY = value`, `''${VAR}`; later files win) and hands the engine the variables one
+        `KEY=value` a line, the form its `--env-file` takes literally. `''${VAR}` resolves
+        against {option}`environment` and the variables read before it; compose's own
+        environment (its shell, the project's `.env`) does not exist at that point, so an
+        unset variable is empty. A value with a line break fails the start, which the
+        engines' `--env-file` cannot pass. A Nix path (`./app.env`) is copied to the
+        world-readable store, and khepri warns: write `toString ./app.env` or a runtime
+        path. Also settable as `environmentFiles`.
         ${doc "env_file"}
       '';
     };

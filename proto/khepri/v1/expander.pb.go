@@ -3296,8 +3296,8 @@ type EnvFile struct {
 	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
 	// required: false starts the container without the file when it is missing.
 	Required *bool `protobuf:"varint,2,opt,name=required,proto3,oneof" json:"required,omitempty"`
-	// format: unset for compose's own syntax (quotes, comments, `${VAR}`), "raw" for
-	// lines taken literally.
+	// format: unset for compose's own syntax (quotes, comments, interpolation), "raw"
+	// for lines taken literally.
 	Format        string `protobuf:"bytes,3,opt,name=format,proto3" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -108,6 +108,10 @@ lib.mapAttrs' (
       "VolumeImage"
     ];
   };
+  "test: long-syntax env file options are the EnvFile message's fields" = {
+    expr = names (service.envFile.type.nestedTypes.finalType.nestedTypes.elemType.nestedTypes.right.getSubOptions [ ]);
+    expected = fieldsOf "EnvFile";
+  };
   "test: service secrets and configs options are the ServiceFile message's fields" = {
     expr = map (k: names (service.${k}.type.nestedTypes.elemType.nestedTypes.finalType.getSubOptions [ ])) [
       "secrets"
