@@ -22,15 +22,15 @@ type converter struct {
 	relative bool
 	relBase  string
 	findings []Finding
-	// refusals are values that cannot run as written, whatever the options.
+	// refusals are mistakes docker compose refuses too: they fail the import whatever
+	// AllowUnsupported says.
 	refusals []Finding
 	err      error
 }
 
-// refuse records a value that no engine runs, as `docker compose` refuses it: the import
-// fails, --allow-unsupported or not.
-func (c *converter) refuse(path string, err error) {
-	c.refusals = append(c.refusals, Finding{Path: path, Message: err.Error()})
+// refuse records a mistake of the project at path (see converter.refusals).
+func (c *converter) refuse(path, message string) {
+	c.refusals = append(c.refusals, Finding{Path: path, Message: message})
 }
 
 func (c *converter) unsupported(path, message string, value any) {

@@ -87,8 +87,9 @@ func (e *UnsupportedError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// RefusedError is returned when the project has values no engine runs (an invalid image
-// reference, log driver or container name), which `docker compose` refuses too.
+// RefusedError is returned when the project has mistakes that docker compose refuses
+// too (an invalid image reference or log driver, a missing required env file);
+// AllowUnsupported does not write them.
 type RefusedError struct {
 	Findings []Finding
 }

@@ -2,8 +2,11 @@ package importer
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,7 +29,7 @@ func checked(check func(string) error) func(*converter, string, any) nw.Value {
 	return func(c *converter, path string, v any) nw.Value {
 		if s, ok := scalarString(v); ok {
 			if err := check(s); err != nil {
-				c.refuse(path, err)
+				c.refuse(path, err.Error())
 				return nil
 			}
 		}
@@ -98,25 +101,49 @@ func (c *converter) keyValues(path string, v any, missing func(key string) (any,
 	return scalarAttrs(vars)
 }
 
-// envFile keeps the files as files: their contents are read by the engine when the
-// container starts and never enter the Nix text or the store. One file is written as a
-// string, the option's short form.
+// envFile keeps the files as files: the container's unit reads them when it starts, so
+// their contents never enter the Nix text or the store. An entry with compose's defaults
+// (required, compose's syntax) is written as its path, a lone one as a string; the others
+// in the long form. A missing required file fails the import, as it fails docker compose.
 func (c *converter) envFile(path string, v any) nw.Value {
-	return oneOrList(c.list(path, v, func(path string, e any) nw.Value {
+	l := c.list(path, v, func(path string, e any) nw.Value {
 		m, ok := e.(map[string]any)
 		if !ok {
 			c.invalid(path, e, "a path")
 			return nil
 		}
 		p, _ := m["path"].(string)
-		if req, ok := asBool(m["required"]); ok && !req {
-			c.unsupported(path+".required", notSupported+": the file must exist when the container starts", req)
+		required, ok := asBool(m["required"])
+		if !ok {
+			required = true
 		}
-		if f, ok := m["format"]; ok {
-			c.unsupported(path+".format", notSupported+": the engine reads KEY=value lines literally", f)
+		format, _ := m["format"].(string)
+		if _, err := os.Stat(p); required && errors.Is(err, fs.ErrNotExist) {
+			c.refuse(path, fmt.Sprintf("env file %s is missing, and docker compose refuses to start the service without it: create it, or set required: false", c.project.display(p)))
 		}
-		return c.hostPath(p)
-	}))
+		// docker compose knows its own syntax and raw, which its CLI registers.
+		if format != "" && format != "raw" {
+			c.refuse(path+".format", fmt.Sprintf("env_file format %q is unknown to docker compose: leave it out for compose's syntax, or use raw", format))
+		}
+		if required && format == "" {
+			return c.hostPath(p)
+		}
+		long := nw.Attrs{{Name: "path", Value: c.hostPath(p)}}
+		if !required {
+			long = append(long, nw.Attr{Name: "required", Value: nw.Bool(false)})
+		}
+		if format != "" {
+			long = append(long, nw.Attr{Name: "format", Value: nw.String(format)})
+		}
+		return long
+	})
+	// envFile takes one path alone, not one attribute set alone (compose's shapes).
+	if one, ok := l.(nw.List); ok && len(one) == 1 {
+		if _, long := one[0].(nw.Attrs); !long {
+			return one[0]
+		}
+	}
+	return l
 }
 
 // volumes writes compose's short syntax, `source:target[:options]`, where it says all the

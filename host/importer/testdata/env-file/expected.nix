@@ -12,5 +12,29 @@
         (toString ./secrets/db.env)
       ];
     };
+    three = {
+      image = "busybox";
+      environmentFiles = [
+        {
+          path = "${toString ./.}/local.env";
+          required = false;
+        }
+        {
+          path = "${toString ./.}/legacy.env";
+          required = true;
+          format = "raw";
+        }
+      ];
+    };
+    four = {
+      image = "busybox";
+      envFile = [
+        {
+          path = toString ./local.env;
+          required = false;
+          format = null;
+        }
+      ];
+    };
   };
 }
