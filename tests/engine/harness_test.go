@@ -61,6 +61,10 @@ func setup(m *testing.M) (int, error) {
 			return 1, err
 		}
 	}
+	// A rootless container's unit runs khepri as its user, as from the Nix store.
+	if err := os.Chmod(binDir, 0o755); err != nil {
+		return 1, err
+	}
 	if probeImage, err = buildProbeImage(filepath.Join(binDir, "probe")); err != nil {
 		return 1, err
 	}
@@ -171,7 +175,7 @@ func expandRequest(t *testing.T, name, req string) *stack {
 		}
 		t.Logf("expansion warning: %s: %s", d.GetPath(), d.GetMessage())
 	}
-	s := &stack{t: t, name: name, resp: resp, runner: &Runner{Resp: resp, Logf: t.Logf, MultiNetworkRun: multiNet, Journald: journald}}
+	s := &stack{t: t, name: name, resp: resp, runner: &Runner{Resp: resp, Logf: t.Logf, MultiNetworkRun: multiNet, Journald: journald, Khepri: binDir}}
 	t.Cleanup(func() {
 		if err := s.runner.Stop(context.Background()); err != nil {
 			t.Errorf("stop %s: %v", name, err)

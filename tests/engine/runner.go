@@ -114,6 +114,10 @@ import (
 //   - Env is added to every command's environment, as root or as a unit's user: what
 //     the host's own configuration gives the engine on NixOS (for the tests, a
 //     containers.conf chosen with CONTAINERS_CONF).
+//   - The unit of a container with environment files has Khepri before the rest of its
+//     PATH, as nixlib/nixos.nix puts the khepri package on it; a RuntimeDirectory= of a
+//     unit's serviceConfig (khepri sets one for docker units that write env files) is
+//     made as the podman unit's is, and removed after the stop.
 //
 // A response field the runner does not reproduce fails the run instead of being
 // dropped, so a new field cannot pass the engine tests unseen.
@@ -129,6 +133,8 @@ type Runner struct {
 	Journald bool
 	// Env is added to the environment of every command the runner runs.
 	Env []string
+	// Khepri is the directory of the khepri command, for the units that run it.
+	Khepri string
 
 	started []string
 	// timers stop the healthcheck timers of running podman containers, by container.
@@ -335,6 +341,9 @@ func (r *Runner) identity(u unit) (identity, error) {
 		id.user = r.Resp.GetContainers()[u.container].GetPodman().GetUser()
 		id.env = append(id.env, "PODMAN_SYSTEMD_UNIT="+u.name+".service")
 	}
+	if len(r.Resp.GetContainers()[u.container].GetEnvironmentFiles()) > 0 {
+		id.env = append(id.env, "PATH="+r.Khepri+":"+os.Getenv("PATH"))
+	}
 	if v, ok := cfg["User"]; ok {
 		id.user = v
 	}
@@ -404,6 +413,12 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 	if backend == "podman" {
 		// systemd makes the RuntimeDirectory, owned by the unit's user, before the start.
 		if err := makeRuntimeDir(runtimeDir(u.container), id.user); err != nil {
+			return err
+		}
+	}
+	// systemd makes a RuntimeDirectory khepri adds (docker units) before the start too.
+	if dir, ok := u.svc.GetServiceConfig()["RuntimeDirectory"]; ok {
+		if err := makeRuntimeDir("/run/"+dir, id.user); err != nil {
 			return err
 		}
 	}
@@ -616,7 +631,12 @@ func (r *Runner) stopContainer(ctx context.Context, u unit, id identity) error {
 			p.stop()
 			delete(r.mains, u.name)
 		}
-		return errors.Join(err, r.bash(ctx, id, fmt.Sprintf("docker rm -f %s || true", name)))
+		err = errors.Join(err, r.bash(ctx, id, fmt.Sprintf("docker rm -f %s || true", name)))
+		// systemd removes the RuntimeDirectory when the unit stops.
+		if dir, ok := u.svc.GetServiceConfig()["RuntimeDirectory"]; ok {
+			err = errors.Join(err, os.RemoveAll("/run/"+dir))
+		}
+		return err
 	}
 	dir := runtimeDir(name)
 	var first error
@@ -827,7 +847,7 @@ var knownServiceConfig = map[string]bool{
 	// How long systemd waits for the stop; the runner's stop waits for the engine's stop.
 	"TimeoutStopSec": true,
 	// Who runs the unit's commands, and what they find in their environment.
-	"User": true, "Environment": true,
+	"User": true, "Environment": true, "RuntimeDirectory": true,
 	// Hands the unit's cgroup to a rootless podman; without systemd there is no unit
 	// cgroup to hand over, and podman keeps its own (cgroupfs).
 	"Delegate": true,
