@@ -24,6 +24,7 @@ let
       }
     ];
   unitOf = host: name: host.systemd.services.${name};
+  webPreStart = service: (unitOf (hostWith "docker" service) "docker-app-web").preStart;
 
   longForm = {
     environment.DB_HOST = "db";
@@ -107,7 +108,7 @@ in
   };
   "test: one path is the list of that path, as compose's env_file string is; environmentFiles is envFile" =
     {
-      expr = map (service: (unitOf (hostWith "docker" service) "docker-app-web").preStart) [
+      expr = map webPreStart [
         { envFile = "/run/secrets/web.env"; }
         { environmentFiles = [ { path = "/run/secrets/web.env"; } ]; }
       ];

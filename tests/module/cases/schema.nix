@@ -109,7 +109,9 @@ lib.mapAttrs' (
     ];
   };
   "test: long-syntax env file options are the EnvFile message's fields" = {
-    expr = names (service.envFile.type.nestedTypes.finalType.nestedTypes.elemType.nestedTypes.right.getSubOptions [ ]);
+    expr = names (
+      service.envFile.type.nestedTypes.finalType.nestedTypes.elemType.nestedTypes.right.getSubOptions [ ]
+    );
     expected = fieldsOf "EnvFile";
   };
   "test: service secrets and configs options are the ServiceFile message's fields" = {
