@@ -229,6 +229,7 @@ in
             { config, lib, ... }:
             import ../../../nixlib/nixos.nix {
               inherit config lib;
+              cli.enable = false;
               expansion = {
                 backend = "docker";
                 containers.app-web.image = "example/web:1";
