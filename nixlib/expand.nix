@@ -3,6 +3,9 @@
 # expander plugin as the builder, and the response comes back as Nix values with the
 # context of every store path it mentions restored.
 #
+# Images that the expansion says Nix fetches (image fetch "nix", from the image lock)
+# become fixed-output derivations (image-fetch.nix), their containers' imageFile.
+#
 # With expansionFile (written by `khepri freeze`), the response is read from that file
 # instead, and nothing is built: evaluation needs no import-from-derivation. The file
 # answers one request, recognised by its SHA-256; for any other request the result is one
@@ -25,6 +28,16 @@
   volumes ? { },
   # A file written by `khepri freeze` for this request, or null to build the expansion.
   expansionFile ? null,
+  # The image lock file `khepri lock` writes (`khepri.imageLock`), or null.
+  imageLock ? null,
+  # Whether an image the lock lacks is an error (`khepri.requireLockedImages`).
+  requireLockedImages ? false,
+  # How locked images reach the host: "registry" or "nix" (`khepri.imageFetch`).
+  imageFetch ? "registry",
+  # The platform the containers run on, `os/arch[/variant]`, for image fetch "nix".
+  imagePlatform ? null,
+  # A CA bundle (pkgs.cacert) for the image fetches from HTTPS registries, or null.
+  cacert ? null,
 }:
 let
   inherit (builtins)
@@ -63,13 +76,19 @@ let
         ${if image.isExe or false then "imageStream" else "imageFile"} = image;
       };
 
+  # The image settings are in the request only when set; unset, the plugin's defaults
+  # apply (no lock, nothing required, pulled from the registry).
   request = {
     inherit backend networks volumes;
     compositions = mapAttrs (
       _: composition:
       composition // { services = mapAttrs (_: imageToRequest) (composition.services or { }); }
     ) compositions;
-  };
+  }
+  // (if imageLock == null then { } else { imageLock = fromJSON (readFile imageLock); })
+  // (if imagePlatform == null then { } else { inherit imagePlatform; })
+  // (if requireLockedImages then { inherit requireLockedImages; } else { })
+  // (if imageFetch == "registry" then { } else { inherit imageFetch; });
 
   # Not builtins.toJSON: names in the request are data, outPath and __toString too.
   json = import ./json.nix request;
@@ -156,6 +175,9 @@ let
       stale;
   response = if contextOf == { } then raw else restoreContext raw;
 
+  imageFetches = response.imageFetches or { };
+  fetchImage = import ./image-fetch.nix { inherit khepri system cacert; };
+
   diagnostics = response.diagnostics or [ ];
   render = d: "${d.path}: ${d.message}";
   withSeverity = severity: filter (d: d.severity or "" == severity) diagnostics;
@@ -163,7 +185,10 @@ in
 {
   inherit backend expansion diagnostics;
   request = unsafeDiscardStringContext json;
-  containers = response.containers or { };
+  containers = mapAttrs (
+    name: container:
+    if imageFetches ? ${name} then container // { imageFile = fetchImage imageFetches.${name}; } else container
+  ) (response.containers or { });
   containerUnits = response.containerUnits or { };
   services = response.services or { };
   targets = response.targets or { };

@@ -56,6 +56,22 @@ rec {
       )
     );
 
+  # The platform an image is built for, `os/arch[/variant]` as docker names it, of a
+  # nixpkgs platform (stdenv.hostPlatform): the one a host's containers run on.
+  dockerPlatform =
+    platform:
+    let
+      inherit (platform.go) GOOS GOARCH;
+      variant = platform.go.GOARM or "";
+    in
+    "${GOOS}/${GOARCH}" + lib.optionalString (GOARCH == "arm" && variant != "") "/v${variant}";
+
+  # How a locked image reaches the host (khepri.imageFetch and its overrides).
+  imageFetchType = lib.types.enum [
+    "registry"
+    "nix"
+  ];
+
   # Compose writes port numbers and octal modes as numbers or strings.
   numberOrStr = lib.types.coercedTo lib.types.int toString lib.types.str;
 

@@ -10,6 +10,7 @@ let
   inherit (lib) mkIf mkOption types;
   cfg = config.khepri;
   khepriOptions = import ./options { inherit lib; };
+  khepriLib = import ./lib.nix { inherit lib; };
   # A rootless composition's uid is its user's, unless set.
   withUids = lib.mapAttrs (
     _: c:
@@ -23,13 +24,52 @@ let
     inherit (cfg) plugin;
     system = pkgs.stdenv.buildPlatform.system;
     inherit (config.virtualisation.oci-containers) backend;
-    inherit (cfg) networks volumes expansionFile;
+    inherit (cfg)
+      networks
+      volumes
+      expansionFile
+      imageLock
+      requireLockedImages
+      imageFetch
+      ;
+    imagePlatform = khepriLib.dockerPlatform pkgs.stdenv.hostPlatform;
+    cacert = pkgs.buildPackages.cacert;
     compositions = khepriOptions.toRequest withUids;
   };
 in
 {
   options.khepri = {
-    inherit (khepriOptions) compositions networks volumes;
+    inherit (khepriOptions)
+      compositions
+      networks
+      volumes
+      imageLock
+      requireLockedImages
+      imageFetch
+      ;
+
+    images = mkOption {
+      type = types.listOf (types.attrsOf types.str);
+      readOnly = true;
+      default = khepriOptions.imagesOf {
+        inherit (cfg) compositions imageFetch;
+        platform = khepriLib.dockerPlatform pkgs.stdenv.hostPlatform;
+      };
+      defaultText = lib.literalMD "the image references of the enabled compositions and services";
+      example = [
+        { image = "docker.io/library/postgres:15"; }
+        {
+          image = "ghcr.io/paperless-ngx/paperless-ngx:2.14";
+          archive = "linux/amd64";
+        }
+      ];
+      description = ''
+        The image references the compositions run, each with the platform whose archive
+        Nix fetches when its image fetch is `"nix"`: what `khepri lock --images -` reads
+        to write {option}`khepri.imageLock`:
+        `nix eval --json .#nixosConfigurations.HOST.config.khepri.images | khepri lock --images -`.
+      '';
+    };
 
     package = mkOption {
       type = types.package;

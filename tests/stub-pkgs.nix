@@ -30,6 +30,12 @@ in
   stdenv.buildPlatform.system = system;
   # The khepri package for the host (khepri.cli.package, the container units' PATH).
   callPackage = _: _: stub "khepri" { };
+  # What nixpkgs' lib.systems says of x86_64-linux, for the image platform.
+  stdenv.hostPlatform.go = {
+    GOOS = "linux";
+    GOARCH = "amd64";
+  };
+  buildPackages.cacert = stub "nss-cacert" { };
   busybox = stub "busybox" { };
   docker = stub "docker" { };
   podman = stub "podman" { };

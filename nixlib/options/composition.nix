@@ -18,6 +18,11 @@ in
   ];
 
   options = {
+    imageFetch = khepriLib.optional khepriLib.imageFetchType ''
+      How the composition's locked images reach the host, `"registry"` or `"nix"` (see
+      the services' {option}`imageFetch`); unset takes {option}`khepri.imageFetch`.
+      khepri's own option; compose has none.
+    '' "nix";
     services = mkOption {
       type = types.attrsOf (types.submodule (import ./service.nix { inherit lib khepriLib; }));
       default = { };

@@ -35,6 +35,81 @@ in
   networks = hostResources "network" "proxy_net";
   volumes = hostResources "volume" "backups";
 
+  imageLock = lib.mkOption {
+    type = lib.types.nullOr lib.types.path;
+    default = null;
+    example = lib.literalExpression "./khepri.lock.json";
+    description = ''
+      The image lock: the JSON file `khepri lock` writes, mapping image references as
+      written in `image` to the digests they resolved to. Every reference it names runs by
+      its digest (`postgres:15` as `postgres:15@sha256:…`; a multi-platform image by its
+      index's digest, so that the engine picks the platform), on every host built from
+      it, whatever the registry's tag says today. A reference written with a digest runs
+      as written, and an image derivation comes from the store. Unset, images run as
+      written.
+    '';
+  };
+
+  requireLockedImages = lib.mkOption {
+    type = lib.types.bool;
+    default = false;
+    description = ''
+      Whether an image reference that {option}`khepri.imageLock` lacks, and that has no
+      digest of its own, is an error: every container then runs a pinned image.
+    '';
+  };
+
+  imageFetch = lib.mkOption {
+    type = khepriLib.imageFetchType;
+    default = "registry";
+    description = ''
+      How locked images reach the host, unless a composition or service sets its own
+      {option}`imageFetch`: `"registry"` pulls them by digest when their containers start;
+      `"nix"` fetches each by digest into the Nix store while the system is built (a
+      fixed-output derivation whose builder is `khepri fetch-image`, checked against the
+      archive hash `khepri lock --archive` records), and the container loads it from the
+      store and never pulls, so that it starts without the registry.
+    '';
+  };
+
+  # imagesOf lists the image references of the compositions and services that are
+  # enabled, for `khepri lock --images -`; those fetched by Nix (image fetch "nix")
+  # carry the platform whose archive the lock must record.
+  imagesOf =
+    {
+      compositions,
+      imageFetch,
+      platform,
+    }:
+    let
+      fetchOf =
+        c: s:
+        if s.imageFetch != null then
+          s.imageFetch
+        else if c.imageFetch != null then
+          c.imageFetch
+        else
+          imageFetch;
+      uses = lib.concatLists (
+        lib.mapAttrsToList (
+          _: c:
+          lib.concatMap (
+            s:
+            lib.optional (c.enable && s.enable && builtins.isString s.image) {
+              inherit (s) image;
+              nix = fetchOf c s == "nix";
+            }
+          ) (builtins.attrValues c.services)
+        ) compositions
+      );
+      nixFetched = builtins.foldl' (
+        acc: use: acc // { ${use.image} = acc.${use.image} or false || use.nix; }
+      ) { } uses;
+    in
+    lib.mapAttrsToList (
+      image: nix: { inherit image; } // lib.optionalAttrs nix { archive = platform; }
+    ) nixFetched;
+
   # toRequest drops what the option tree has beyond the request schema: the aliases
   # `cmd` and `environmentFiles`, whose values are already in `command` and `envFile`.
   # A config's lone `content` is written to the store and passed as its `file` (both set

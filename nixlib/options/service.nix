@@ -80,6 +80,13 @@ in
         NixOS: `virtualisation.oci-containers.containers.<name>.imageStream`.
       '';
     };
+    imageFetch = optional khepriLib.imageFetchType ''
+      How the image reaches the host when {option}`khepri.imageLock` locks it: `"registry"`
+      pulls it by digest when the container starts, `"nix"` fetches it by digest into the
+      Nix store while the system is built, and the container loads it from there and
+      never pulls. Unset takes the composition's {option}`imageFetch`. A derivation
+      image is loaded from the store either way. khepri's own option; compose has none.
+    '' "nix";
     containerName = optional types.str ''
       The container's name; by default `<composition>-<service>`. The container's unit is
       `<backend>-<containerName>.service`.

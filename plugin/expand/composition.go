@@ -8,6 +8,7 @@ import (
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/graph"
+	"github.com/khepri-nix/khepri/plugin/imagepin"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/service"
@@ -69,6 +70,13 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 	}
 	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
 	h.topLevel(name, comp, path, c)
+	c.Images, c.ImageFetch = h.images, h.imageFetch
+	if f := comp.GetImageFetch(); f != "" {
+		if err := imagepin.ValidFetch(f); err != nil {
+			h.d.Errorf(path.Field("imageFetch"), "%v", err)
+		}
+		c.ImageFetch = f
+	}
 	st := &compState{name: name, comp: comp, path: path, c: c, nets: nets, vols: vols, rootless: rootless}
 	h.provideAll(st, h.networkKind(), nets)
 	h.provideAll(st, h.volumeKind(), vols)
@@ -172,6 +180,7 @@ func (h *host) build(st *compState) {
 			h.addReplicas(c, s, services[s], names, r, st.comp)
 		} else {
 			h.resp.Containers[ctr] = r.Container
+			h.addImageFetch(ctr, r.ImageFetch)
 			h.resp.ContainerUnits[naming.ContainerUnit(h.backend, ctr)] = r.Unit
 		}
 		for _, k := range r.Networks {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/imagepin"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/service"
 	"github.com/khepri-nix/khepri/proto/khepri/rpc"
@@ -47,6 +48,9 @@ type host struct {
 	ports      []service.PortUse
 	// networks and volumes created on the host, by engine name.
 	networks, volumes *providers
+	// images is the host's image lock and policy; imageFetch its image_fetch.
+	images     imagepin.Policy
+	imageFetch string
 }
 
 // Expand expands every composition of req. With any error diagnostic the response holds
@@ -74,6 +78,7 @@ func Expand(req *khepriv1.ExpandRequest) *khepriv1.ExpandResponse {
 		volumes:    newProviders("volume", d),
 	}
 	h.hostResources(req)
+	h.imagePolicy(req)
 	comps := req.GetCompositions()
 	var states []*compState
 	for _, name := range slices.Sorted(maps.Keys(comps)) {

@@ -75,6 +75,7 @@ func (h *host) addReplicas(c *service.Composition, s string, svc *khepriv1.Servi
 		}
 		r.Container.Labels["com.docker.compose.container-number"] = strconv.Itoa(i + 1)
 		h.resp.Containers[name] = r.Container
+		h.addImageFetch(name, r.ImageFetch)
 		h.resp.ContainerUnits[naming.ContainerUnit(h.backend, name)] = r.Unit
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/imagepin"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
@@ -145,4 +146,27 @@ func (h *host) hostInstance(ps *providers, decl *hostDecl, name string, r *syste
 		h.resp.Services[unit] = decl.build(systemd.Resource{Backend: h.backend, Key: decl.key, Name: name, Options: decl.options, Rootless: r})
 	}
 	return naming.Service(unit)
+}
+
+// imagePolicy reads the host's image lock and settings.
+func (h *host) imagePolicy(req *khepriv1.ExpandRequest) {
+	if l := req.GetImageLock(); l != nil && l.GetFormat() != imagepin.LockFormat {
+		h.d.Errorf("khepri.imageLock", "the image lock has format %d, and this khepri reads format %d: rewrite it with `khepri lock`", l.GetFormat(), imagepin.LockFormat)
+	}
+	if err := imagepin.ValidFetch(req.GetImageFetch()); err != nil {
+		h.d.Errorf("khepri.imageFetch", "%v", err)
+	}
+	h.images = imagepin.Policy{Lock: req.GetImageLock(), Require: req.GetRequireLockedImages(), Platform: req.GetImagePlatform()}
+	h.imageFetch = req.GetImageFetch()
+}
+
+// addImageFetch records the archive Nix fetches for a container's image.
+func (h *host) addImageFetch(container string, f *khepriv1.ImageFetch) {
+	if f == nil {
+		return
+	}
+	if h.resp.ImageFetches == nil {
+		h.resp.ImageFetches = map[string]*khepriv1.ImageFetch{}
+	}
+	h.resp.ImageFetches[container] = f
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/imagepin"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/systemd"
@@ -44,6 +45,10 @@ type Composition struct {
 	// Secrets and Configs are the composition's, by key.
 	Secrets map[string]*khepriv1.Secret
 	Configs map[string]*khepriv1.Config
+	// Images is the host's image lock and policy; ImageFetch the composition's
+	// image_fetch, or the host's.
+	Images     imagepin.Policy
+	ImageFetch string
 }
 
 // ContainersOf lists the containers of a service that runs: its replicas, or the one.
@@ -77,6 +82,8 @@ type Result struct {
 	DependsOn []string
 	// DependsVia names the option each dependency comes from.
 	DependsVia map[string]string
+	// ImageFetch is set when Nix fetches the container's image into the store.
+	ImageFetch *khepriv1.ImageFetch
 }
 
 // Build expands one service, reporting problems to d. It never fails: with errors in d,
@@ -88,11 +95,15 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		ImageFile:   svc.GetImageFile(),
 		ImageStream: svc.GetImageStream(),
 	}
+	res := Result{Container: ctr}
 	switch {
 	case ctr.Image != "":
 		// A derivation's imageName:imageTag lands here too: the unit runs it by that name.
 		if err := verbatim.Image(ctr.Image); err != nil {
 			d.Errorf(path.Field("image"), "%v", err)
+		} else if ctr.ImageFile == "" && ctr.ImageStream == "" {
+			// A derivation's image comes from the store: there is nothing to lock.
+			res.ImageFetch = pinImage(c, ctr, svc, path, d)
 		}
 	case ctr.ImageFile != "" || ctr.ImageStream != "":
 		// nixlib/expand.nix names a derivation image by its imageName and imageTag.
@@ -100,7 +111,6 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	default:
 		d.Errorf(path.Field("image"), "image is empty: set an image reference or an image derivation (dockerTools)")
 	}
-	res := Result{Container: ctr}
 	commandLine(ctr, svc, path, d)
 	environment(ctr, svc, path, d)
 	var pre preStart
@@ -132,6 +142,9 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		res.DependsVia[dep] = "dependsOn"
 	}
 	implicit := runSettings(c, name, ctr, unit, svc, path, d)
+	if res.ImageFetch != nil {
+		neverPull(ctr, path, d)
+	}
 	for _, dep := range sortedKeys(implicit) {
 		if _, ok := res.DependsVia[dep]; !ok {
 			res.DependsOn = append(res.DependsOn, dep)

@@ -92,7 +92,20 @@ type ExpandRequest struct {
 	// compositions to share as external networks.
 	Networks map[string]*Network `protobuf:"bytes,3,rep,name=networks,proto3" json:"networks,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// volumes created once for the host under their own name (`khepri.volumes`).
-	Volumes       map[string]*Volume `protobuf:"bytes,4,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Volumes map[string]*Volume `protobuf:"bytes,4,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// image_lock is the lock file `khepri lock` writes (`khepri.imageLock`): every image
+	// reference it names runs by its digest.
+	ImageLock *ImageLock `protobuf:"bytes,5,opt,name=image_lock,json=imageLock,proto3" json:"image_lock,omitempty"`
+	// require_locked_images makes an image reference that the lock lacks an error
+	// (`khepri.requireLockedImages`).
+	RequireLockedImages bool `protobuf:"varint,6,opt,name=require_locked_images,json=requireLockedImages,proto3" json:"require_locked_images,omitempty"`
+	// image_fetch is how a locked image reaches the host unless a composition or service
+	// sets it (`khepri.imageFetch`): "registry" (pulled by digest, the default) or "nix"
+	// (an archive fetched into the Nix store and loaded from there).
+	ImageFetch string `protobuf:"bytes,7,opt,name=image_fetch,json=imageFetch,proto3" json:"image_fetch,omitempty"`
+	// image_platform is the platform the containers run on, `os/arch[/variant]` (from
+	// the host platform): it picks a multi-platform image's archive for image_fetch "nix".
+	ImagePlatform string `protobuf:"bytes,8,opt,name=image_platform,json=imagePlatform,proto3" json:"image_platform,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -155,6 +168,204 @@ func (x *ExpandRequest) GetVolumes() map[string]*Volume {
 	return nil
 }
 
+func (x *ExpandRequest) GetImageLock() *ImageLock {
+	if x != nil {
+		return x.ImageLock
+	}
+	return nil
+}
+
+func (x *ExpandRequest) GetRequireLockedImages() bool {
+	if x != nil {
+		return x.RequireLockedImages
+	}
+	return false
+}
+
+func (x *ExpandRequest) GetImageFetch() string {
+	if x != nil {
+		return x.ImageFetch
+	}
+	return ""
+}
+
+func (x *ExpandRequest) GetImagePlatform() string {
+	if x != nil {
+		return x.ImagePlatform
+	}
+	return ""
+}
+
+// ImageLock is the lock file: image references, as written in the configuration, and
+// the digests they run by. Its JSON form is the file `khepri lock` writes.
+type ImageLock struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// format is the lock file's layout version.
+	Format int32 `protobuf:"varint,1,opt,name=format,proto3" json:"format,omitempty"`
+	// images by reference, as written in `image`.
+	Images        map[string]*LockedImage `protobuf:"bytes,2,rep,name=images,proto3" json:"images,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImageLock) Reset() {
+	*x = ImageLock{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImageLock) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImageLock) ProtoMessage() {}
+
+func (x *ImageLock) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImageLock.ProtoReflect.Descriptor instead.
+func (*ImageLock) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ImageLock) GetFormat() int32 {
+	if x != nil {
+		return x.Format
+	}
+	return 0
+}
+
+func (x *ImageLock) GetImages() map[string]*LockedImage {
+	if x != nil {
+		return x.Images
+	}
+	return nil
+}
+
+// LockedImage is what a reference resolved to when it was locked.
+type LockedImage struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// digest of the manifest the reference named: a multi-platform index's own digest,
+	// so that the engine picks the platform as `docker pull ref@digest` does.
+	Digest string `protobuf:"bytes,1,opt,name=digest,proto3" json:"digest,omitempty"`
+	// platforms maps `os/arch[/variant]` to that platform's image; a single-platform
+	// image has one entry, with the same digest.
+	Platforms     map[string]*LockedPlatform `protobuf:"bytes,2,rep,name=platforms,proto3" json:"platforms,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LockedImage) Reset() {
+	*x = LockedImage{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LockedImage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LockedImage) ProtoMessage() {}
+
+func (x *LockedImage) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LockedImage.ProtoReflect.Descriptor instead.
+func (*LockedImage) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *LockedImage) GetDigest() string {
+	if x != nil {
+		return x.Digest
+	}
+	return ""
+}
+
+func (x *LockedImage) GetPlatforms() map[string]*LockedPlatform {
+	if x != nil {
+		return x.Platforms
+	}
+	return nil
+}
+
+// LockedPlatform is one platform's image of a locked reference.
+type LockedPlatform struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// digest of the platform's image manifest.
+	Digest string `protobuf:"bytes,1,opt,name=digest,proto3" json:"digest,omitempty"`
+	// archive is the SRI hash (sha256-…) of the docker archive `khepri fetch-image`
+	// writes of this image, the output hash of its fixed-output derivation; empty
+	// unless the image was locked for image_fetch "nix".
+	Archive       string `protobuf:"bytes,2,opt,name=archive,proto3" json:"archive,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LockedPlatform) Reset() {
+	*x = LockedPlatform{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LockedPlatform) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LockedPlatform) ProtoMessage() {}
+
+func (x *LockedPlatform) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LockedPlatform.ProtoReflect.Descriptor instead.
+func (*LockedPlatform) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *LockedPlatform) GetDigest() string {
+	if x != nil {
+		return x.Digest
+	}
+	return ""
+}
+
+func (x *LockedPlatform) GetArchive() string {
+	if x != nil {
+		return x.Archive
+	}
+	return ""
+}
+
 // Composition is one compose project.
 type Composition struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -164,6 +375,9 @@ type Composition struct {
 	Networks map[string]*Network `protobuf:"bytes,2,rep,name=networks,proto3" json:"networks,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// volumes by name (compose top-level `volumes`).
 	Volumes map[string]*Volume `protobuf:"bytes,3,rep,name=volumes,proto3" json:"volumes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// image_fetch: how the composition's locked images reach the host, "registry" or
+	// "nix"; unset takes the host's (khepri).
+	ImageFetch string `protobuf:"bytes,4,opt,name=image_fetch,json=imageFetch,proto3" json:"image_fetch,omitempty"`
 	// secrets by name (compose top-level `secrets`): runtime files mounted into services.
 	Secrets map[string]*Secret `protobuf:"bytes,200,rep,name=secrets,proto3" json:"secrets,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// configs by name (compose top-level `configs`): files mounted into services.
@@ -192,7 +406,7 @@ type Composition struct {
 
 func (x *Composition) Reset() {
 	*x = Composition{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[1]
+	mi := &file_khepri_v1_expander_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -204,7 +418,7 @@ func (x *Composition) String() string {
 func (*Composition) ProtoMessage() {}
 
 func (x *Composition) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[1]
+	mi := &file_khepri_v1_expander_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -217,7 +431,7 @@ func (x *Composition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Composition.ProtoReflect.Descriptor instead.
 func (*Composition) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{1}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Composition) GetServices() map[string]*Service {
@@ -239,6 +453,13 @@ func (x *Composition) GetVolumes() map[string]*Volume {
 		return x.Volumes
 	}
 	return nil
+}
+
+func (x *Composition) GetImageFetch() string {
+	if x != nil {
+		return x.ImageFetch
+	}
+	return ""
 }
 
 func (x *Composition) GetSecrets() map[string]*Secret {
@@ -326,7 +547,7 @@ type PodmanSettings struct {
 
 func (x *PodmanSettings) Reset() {
 	*x = PodmanSettings{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -338,7 +559,7 @@ func (x *PodmanSettings) String() string {
 func (*PodmanSettings) ProtoMessage() {}
 
 func (x *PodmanSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[2]
+	mi := &file_khepri_v1_expander_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -351,7 +572,7 @@ func (x *PodmanSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PodmanSettings.ProtoReflect.Descriptor instead.
 func (*PodmanSettings) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{2}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PodmanSettings) GetUser() string {
@@ -397,7 +618,7 @@ type Network struct {
 
 func (x *Network) Reset() {
 	*x = Network{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -409,7 +630,7 @@ func (x *Network) String() string {
 func (*Network) ProtoMessage() {}
 
 func (x *Network) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[3]
+	mi := &file_khepri_v1_expander_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -422,7 +643,7 @@ func (x *Network) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Network.ProtoReflect.Descriptor instead.
 func (*Network) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{3}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Network) GetExternal() bool {
@@ -510,7 +731,7 @@ type NetworkIpam struct {
 
 func (x *NetworkIpam) Reset() {
 	*x = NetworkIpam{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -522,7 +743,7 @@ func (x *NetworkIpam) String() string {
 func (*NetworkIpam) ProtoMessage() {}
 
 func (x *NetworkIpam) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[4]
+	mi := &file_khepri_v1_expander_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -535,7 +756,7 @@ func (x *NetworkIpam) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkIpam.ProtoReflect.Descriptor instead.
 func (*NetworkIpam) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{4}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *NetworkIpam) GetDriver() string {
@@ -576,7 +797,7 @@ type IpamPool struct {
 
 func (x *IpamPool) Reset() {
 	*x = IpamPool{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -588,7 +809,7 @@ func (x *IpamPool) String() string {
 func (*IpamPool) ProtoMessage() {}
 
 func (x *IpamPool) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[5]
+	mi := &file_khepri_v1_expander_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -601,7 +822,7 @@ func (x *IpamPool) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpamPool.ProtoReflect.Descriptor instead.
 func (*IpamPool) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{5}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *IpamPool) GetSubnet() string {
@@ -651,7 +872,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -663,7 +884,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[6]
+	mi := &file_khepri_v1_expander_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -676,7 +897,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{6}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Volume) GetExternal() bool {
@@ -736,7 +957,7 @@ type Secret struct {
 
 func (x *Secret) Reset() {
 	*x = Secret{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -748,7 +969,7 @@ func (x *Secret) String() string {
 func (*Secret) ProtoMessage() {}
 
 func (x *Secret) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[7]
+	mi := &file_khepri_v1_expander_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -761,7 +982,7 @@ func (x *Secret) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Secret.ProtoReflect.Descriptor instead.
 func (*Secret) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{7}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Secret) GetFile() string {
@@ -831,7 +1052,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -843,7 +1064,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[8]
+	mi := &file_khepri_v1_expander_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -856,7 +1077,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{8}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Config) GetFile() string {
@@ -946,6 +1167,9 @@ type Service struct {
 	DependsOn map[string]*Dependency `protobuf:"bytes,17,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// restart policy: "no", "always", "on-failure[:N]" or "unless-stopped" (compose `restart`).
 	Restart string `protobuf:"bytes,18,opt,name=restart,proto3" json:"restart,omitempty"`
+	// image_fetch: how the locked image reaches the host, "registry" or "nix"; unset
+	// takes the composition's (khepri).
+	ImageFetch string `protobuf:"bytes,19,opt,name=image_fetch,json=imageFetch,proto3" json:"image_fetch,omitempty"`
 	// volumes are mounts: strings in compose's short syntax `source:target[:options]`, or
 	// objects in its long syntax, a ServiceVolume (compose `volumes`).
 	Volumes []*structpb.Value `protobuf:"bytes,200,rep,name=volumes,proto3" json:"volumes,omitempty"`
@@ -1117,7 +1341,7 @@ type Service struct {
 
 func (x *Service) Reset() {
 	*x = Service{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1129,7 +1353,7 @@ func (x *Service) String() string {
 func (*Service) ProtoMessage() {}
 
 func (x *Service) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[9]
+	mi := &file_khepri_v1_expander_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1142,7 +1366,7 @@ func (x *Service) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Service.ProtoReflect.Descriptor instead.
 func (*Service) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{9}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Service) GetImage() string {
@@ -1246,6 +1470,13 @@ func (x *Service) GetDependsOn() map[string]*Dependency {
 func (x *Service) GetRestart() string {
 	if x != nil {
 		return x.Restart
+	}
+	return ""
+}
+
+func (x *Service) GetImageFetch() string {
+	if x != nil {
+		return x.ImageFetch
 	}
 	return ""
 }
@@ -1821,7 +2052,7 @@ type Ulimit struct {
 
 func (x *Ulimit) Reset() {
 	*x = Ulimit{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1833,7 +2064,7 @@ func (x *Ulimit) String() string {
 func (*Ulimit) ProtoMessage() {}
 
 func (x *Ulimit) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[10]
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1846,7 +2077,7 @@ func (x *Ulimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ulimit.ProtoReflect.Descriptor instead.
 func (*Ulimit) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{10}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Ulimit) GetSoft() int64 {
@@ -1876,7 +2107,7 @@ type Logging struct {
 
 func (x *Logging) Reset() {
 	*x = Logging{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1888,7 +2119,7 @@ func (x *Logging) String() string {
 func (*Logging) ProtoMessage() {}
 
 func (x *Logging) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[11]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1901,7 +2132,7 @@ func (x *Logging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Logging.ProtoReflect.Descriptor instead.
 func (*Logging) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{11}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Logging) GetDriver() string {
@@ -1934,7 +2165,7 @@ type BlkioConfig struct {
 
 func (x *BlkioConfig) Reset() {
 	*x = BlkioConfig{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1946,7 +2177,7 @@ func (x *BlkioConfig) String() string {
 func (*BlkioConfig) ProtoMessage() {}
 
 func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[12]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1959,7 +2190,7 @@ func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlkioConfig.ProtoReflect.Descriptor instead.
 func (*BlkioConfig) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{12}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *BlkioConfig) GetWeight() int64 {
@@ -2015,7 +2246,7 @@ type WeightDevice struct {
 
 func (x *WeightDevice) Reset() {
 	*x = WeightDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2027,7 +2258,7 @@ func (x *WeightDevice) String() string {
 func (*WeightDevice) ProtoMessage() {}
 
 func (x *WeightDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2040,7 +2271,7 @@ func (x *WeightDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeightDevice.ProtoReflect.Descriptor instead.
 func (*WeightDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *WeightDevice) GetPath() string {
@@ -2069,7 +2300,7 @@ type ThrottleDevice struct {
 
 func (x *ThrottleDevice) Reset() {
 	*x = ThrottleDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2081,7 +2312,7 @@ func (x *ThrottleDevice) String() string {
 func (*ThrottleDevice) ProtoMessage() {}
 
 func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2094,7 +2325,7 @@ func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThrottleDevice.ProtoReflect.Descriptor instead.
 func (*ThrottleDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ThrottleDevice) GetPath() string {
@@ -2130,7 +2361,7 @@ type DeviceRequest struct {
 
 func (x *DeviceRequest) Reset() {
 	*x = DeviceRequest{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2142,7 +2373,7 @@ func (x *DeviceRequest) String() string {
 func (*DeviceRequest) ProtoMessage() {}
 
 func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2155,7 +2386,7 @@ func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
 func (*DeviceRequest) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DeviceRequest) GetCapabilities() []string {
@@ -2216,7 +2447,7 @@ type Healthcheck struct {
 
 func (x *Healthcheck) Reset() {
 	*x = Healthcheck{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2228,7 +2459,7 @@ func (x *Healthcheck) String() string {
 func (*Healthcheck) ProtoMessage() {}
 
 func (x *Healthcheck) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2241,7 +2472,7 @@ func (x *Healthcheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Healthcheck.ProtoReflect.Descriptor instead.
 func (*Healthcheck) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Healthcheck) GetTest() *structpb.Value {
@@ -2312,7 +2543,7 @@ type LifecycleHook struct {
 
 func (x *LifecycleHook) Reset() {
 	*x = LifecycleHook{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2324,7 +2555,7 @@ func (x *LifecycleHook) String() string {
 func (*LifecycleHook) ProtoMessage() {}
 
 func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2337,7 +2568,7 @@ func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LifecycleHook.ProtoReflect.Descriptor instead.
 func (*LifecycleHook) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *LifecycleHook) GetCommand() *structpb.Value {
@@ -2394,7 +2625,7 @@ type Deploy struct {
 
 func (x *Deploy) Reset() {
 	*x = Deploy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2406,7 +2637,7 @@ func (x *Deploy) String() string {
 func (*Deploy) ProtoMessage() {}
 
 func (x *Deploy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2419,7 +2650,7 @@ func (x *Deploy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deploy.ProtoReflect.Descriptor instead.
 func (*Deploy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Deploy) GetResources() *Resources {
@@ -2489,7 +2720,7 @@ type Resources struct {
 
 func (x *Resources) Reset() {
 	*x = Resources{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2501,7 +2732,7 @@ func (x *Resources) String() string {
 func (*Resources) ProtoMessage() {}
 
 func (x *Resources) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2514,7 +2745,7 @@ func (x *Resources) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Resources.ProtoReflect.Descriptor instead.
 func (*Resources) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Resources) GetLimits() *ResourceLimits {
@@ -2546,7 +2777,7 @@ type ResourceLimits struct {
 
 func (x *ResourceLimits) Reset() {
 	*x = ResourceLimits{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2558,7 +2789,7 @@ func (x *ResourceLimits) String() string {
 func (*ResourceLimits) ProtoMessage() {}
 
 func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2571,7 +2802,7 @@ func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceLimits.ProtoReflect.Descriptor instead.
 func (*ResourceLimits) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ResourceLimits) GetCpus() *structpb.Value {
@@ -2610,7 +2841,7 @@ type ResourceReservations struct {
 
 func (x *ResourceReservations) Reset() {
 	*x = ResourceReservations{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2622,7 +2853,7 @@ func (x *ResourceReservations) String() string {
 func (*ResourceReservations) ProtoMessage() {}
 
 func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2635,7 +2866,7 @@ func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceReservations.ProtoReflect.Descriptor instead.
 func (*ResourceReservations) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ResourceReservations) GetCpus() *structpb.Value {
@@ -2676,7 +2907,7 @@ type RestartPolicy struct {
 
 func (x *RestartPolicy) Reset() {
 	*x = RestartPolicy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2688,7 +2919,7 @@ func (x *RestartPolicy) String() string {
 func (*RestartPolicy) ProtoMessage() {}
 
 func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2701,7 +2932,7 @@ func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestartPolicy.ProtoReflect.Descriptor instead.
 func (*RestartPolicy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RestartPolicy) GetCondition() string {
@@ -2759,7 +2990,7 @@ type ServiceNetwork struct {
 
 func (x *ServiceNetwork) Reset() {
 	*x = ServiceNetwork{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2771,7 +3002,7 @@ func (x *ServiceNetwork) String() string {
 func (*ServiceNetwork) ProtoMessage() {}
 
 func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2784,7 +3015,7 @@ func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceNetwork.ProtoReflect.Descriptor instead.
 func (*ServiceNetwork) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ServiceNetwork) GetAliases() []string {
@@ -2873,7 +3104,7 @@ type ServicePort struct {
 
 func (x *ServicePort) Reset() {
 	*x = ServicePort{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2885,7 +3116,7 @@ func (x *ServicePort) String() string {
 func (*ServicePort) ProtoMessage() {}
 
 func (x *ServicePort) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2898,7 +3129,7 @@ func (x *ServicePort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServicePort.ProtoReflect.Descriptor instead.
 func (*ServicePort) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ServicePort) GetTarget() string {
@@ -2977,7 +3208,7 @@ type ServiceVolume struct {
 
 func (x *ServiceVolume) Reset() {
 	*x = ServiceVolume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2989,7 +3220,7 @@ func (x *ServiceVolume) String() string {
 func (*ServiceVolume) ProtoMessage() {}
 
 func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3002,7 +3233,7 @@ func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceVolume.ProtoReflect.Descriptor instead.
 func (*ServiceVolume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ServiceVolume) GetType() string {
@@ -3084,7 +3315,7 @@ type VolumeBind struct {
 
 func (x *VolumeBind) Reset() {
 	*x = VolumeBind{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3096,7 +3327,7 @@ func (x *VolumeBind) String() string {
 func (*VolumeBind) ProtoMessage() {}
 
 func (x *VolumeBind) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3109,7 +3340,7 @@ func (x *VolumeBind) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeBind.ProtoReflect.Descriptor instead.
 func (*VolumeBind) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *VolumeBind) GetPropagation() string {
@@ -3146,7 +3377,7 @@ type VolumeVolume struct {
 
 func (x *VolumeVolume) Reset() {
 	*x = VolumeVolume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3158,7 +3389,7 @@ func (x *VolumeVolume) String() string {
 func (*VolumeVolume) ProtoMessage() {}
 
 func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3171,7 +3402,7 @@ func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeVolume.ProtoReflect.Descriptor instead.
 func (*VolumeVolume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *VolumeVolume) GetNocopy() bool {
@@ -3201,7 +3432,7 @@ type VolumeTmpfs struct {
 
 func (x *VolumeTmpfs) Reset() {
 	*x = VolumeTmpfs{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3213,7 +3444,7 @@ func (x *VolumeTmpfs) String() string {
 func (*VolumeTmpfs) ProtoMessage() {}
 
 func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3226,7 +3457,7 @@ func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeTmpfs.ProtoReflect.Descriptor instead.
 func (*VolumeTmpfs) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *VolumeTmpfs) GetSize() string {
@@ -3254,7 +3485,7 @@ type VolumeImage struct {
 
 func (x *VolumeImage) Reset() {
 	*x = VolumeImage{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3266,7 +3497,7 @@ func (x *VolumeImage) String() string {
 func (*VolumeImage) ProtoMessage() {}
 
 func (x *VolumeImage) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3279,7 +3510,7 @@ func (x *VolumeImage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeImage.ProtoReflect.Descriptor instead.
 func (*VolumeImage) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *VolumeImage) GetSubpath() string {
@@ -3305,7 +3536,7 @@ type EnvFile struct {
 
 func (x *EnvFile) Reset() {
 	*x = EnvFile{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3317,7 +3548,7 @@ func (x *EnvFile) String() string {
 func (*EnvFile) ProtoMessage() {}
 
 func (x *EnvFile) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3330,7 +3561,7 @@ func (x *EnvFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvFile.ProtoReflect.Descriptor instead.
 func (*EnvFile) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *EnvFile) GetPath() string {
@@ -3374,7 +3605,7 @@ type ServiceFile struct {
 
 func (x *ServiceFile) Reset() {
 	*x = ServiceFile{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3386,7 +3617,7 @@ func (x *ServiceFile) String() string {
 func (*ServiceFile) ProtoMessage() {}
 
 func (x *ServiceFile) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3399,7 +3630,7 @@ func (x *ServiceFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceFile.ProtoReflect.Descriptor instead.
 func (*ServiceFile) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ServiceFile) GetSource() string {
@@ -3452,7 +3683,7 @@ type Dependency struct {
 
 func (x *Dependency) Reset() {
 	*x = Dependency{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3464,7 +3695,7 @@ func (x *Dependency) String() string {
 func (*Dependency) ProtoMessage() {}
 
 func (x *Dependency) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3477,7 +3708,7 @@ func (x *Dependency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dependency.ProtoReflect.Descriptor instead.
 func (*Dependency) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Dependency) GetCondition() string {
@@ -3522,13 +3753,16 @@ type ExpandResponse struct {
 	// user binds a port only from the host's net.ipv4.ip_unprivileged_port_start up, which
 	// the host the expansion is applied to checks.
 	RootlessPorts []*RootlessPort `protobuf:"bytes,6,rep,name=rootless_ports,json=rootlessPorts,proto3" json:"rootless_ports,omitempty"`
+	// image_fetches are the images fetched by Nix (image_fetch "nix"), by container name:
+	// each becomes a fixed-output derivation, the container's `imageFile`.
+	ImageFetches  map[string]*ImageFetch `protobuf:"bytes,7,rep,name=image_fetches,json=imageFetches,proto3" json:"image_fetches,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ExpandResponse) Reset() {
 	*x = ExpandResponse{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3540,7 +3774,7 @@ func (x *ExpandResponse) String() string {
 func (*ExpandResponse) ProtoMessage() {}
 
 func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3553,7 +3787,7 @@ func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExpandResponse.ProtoReflect.Descriptor instead.
 func (*ExpandResponse) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ExpandResponse) GetDiagnostics() []*Diagnostic {
@@ -3598,6 +3832,13 @@ func (x *ExpandResponse) GetRootlessPorts() []*RootlessPort {
 	return nil
 }
 
+func (x *ExpandResponse) GetImageFetches() map[string]*ImageFetch {
+	if x != nil {
+		return x.ImageFetches
+	}
+	return nil
+}
+
 // RootlessPort is a host port a rootless container publishes.
 type RootlessPort struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3615,7 +3856,7 @@ type RootlessPort struct {
 
 func (x *RootlessPort) Reset() {
 	*x = RootlessPort{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3627,7 +3868,7 @@ func (x *RootlessPort) String() string {
 func (*RootlessPort) ProtoMessage() {}
 
 func (x *RootlessPort) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3640,7 +3881,7 @@ func (x *RootlessPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RootlessPort.ProtoReflect.Descriptor instead.
 func (*RootlessPort) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RootlessPort) GetPath() string {
@@ -3671,6 +3912,80 @@ func (x *RootlessPort) GetUser() string {
 	return ""
 }
 
+// ImageFetch is a locked image fetched into the Nix store as a docker archive by
+// `khepri fetch-image`, the builder of a fixed-output derivation.
+type ImageFetch struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// reference to pull, with the platform image's digest.
+	Reference string `protobuf:"bytes,1,opt,name=reference,proto3" json:"reference,omitempty"`
+	// name is the `name:tag` written into the archive, which the container runs.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// hash is the archive's SRI hash, the derivation's output hash.
+	Hash string `protobuf:"bytes,3,opt,name=hash,proto3" json:"hash,omitempty"`
+	// store_name is the derivation's name.
+	StoreName     string `protobuf:"bytes,4,opt,name=store_name,json=storeName,proto3" json:"store_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImageFetch) Reset() {
+	*x = ImageFetch{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImageFetch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImageFetch) ProtoMessage() {}
+
+func (x *ImageFetch) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImageFetch.ProtoReflect.Descriptor instead.
+func (*ImageFetch) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ImageFetch) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
+func (x *ImageFetch) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ImageFetch) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
+}
+
+func (x *ImageFetch) GetStoreName() string {
+	if x != nil {
+		return x.StoreName
+	}
+	return ""
+}
+
 // Diagnostic is one finding about the input.
 type Diagnostic struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -3685,7 +4000,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3697,7 +4012,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3710,7 +4025,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -3776,7 +4091,7 @@ type Container struct {
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3788,7 +4103,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3801,7 +4116,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Container) GetImage() string {
@@ -3976,7 +4291,7 @@ type ContainerPodman struct {
 
 func (x *ContainerPodman) Reset() {
 	*x = ContainerPodman{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3988,7 +4303,7 @@ func (x *ContainerPodman) String() string {
 func (*ContainerPodman) ProtoMessage() {}
 
 func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4001,7 +4316,7 @@ func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPodman.ProtoReflect.Descriptor instead.
 func (*ContainerPodman) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ContainerPodman) GetUser() string {
@@ -4036,7 +4351,7 @@ type SystemdService struct {
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	mi := &file_khepri_v1_expander_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4048,7 +4363,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	mi := &file_khepri_v1_expander_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4061,7 +4376,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -4168,7 +4483,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[39]
+	mi := &file_khepri_v1_expander_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4180,7 +4495,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[39]
+	mi := &file_khepri_v1_expander_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4193,7 +4508,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{39}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -4228,12 +4543,18 @@ var File_khepri_v1_expander_proto protoreflect.FileDescriptor
 
 const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\n" +
-	"\x18khepri/v1/expander.proto\x12\tkhepri.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xf7\x03\n" +
+	"\x18khepri/v1/expander.proto\x12\tkhepri.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xa8\x05\n" +
 	"\rExpandRequest\x12\x18\n" +
 	"\abackend\x18\x01 \x01(\tR\abackend\x12N\n" +
 	"\fcompositions\x18\x02 \x03(\v2*.khepri.v1.ExpandRequest.CompositionsEntryR\fcompositions\x12B\n" +
 	"\bnetworks\x18\x03 \x03(\v2&.khepri.v1.ExpandRequest.NetworksEntryR\bnetworks\x12?\n" +
-	"\avolumes\x18\x04 \x03(\v2%.khepri.v1.ExpandRequest.VolumesEntryR\avolumes\x1aW\n" +
+	"\avolumes\x18\x04 \x03(\v2%.khepri.v1.ExpandRequest.VolumesEntryR\avolumes\x123\n" +
+	"\n" +
+	"image_lock\x18\x05 \x01(\v2\x14.khepri.v1.ImageLockR\timageLock\x122\n" +
+	"\x15require_locked_images\x18\x06 \x01(\bR\x13requireLockedImages\x12\x1f\n" +
+	"\vimage_fetch\x18\a \x01(\tR\n" +
+	"imageFetch\x12%\n" +
+	"\x0eimage_platform\x18\b \x01(\tR\rimagePlatform\x1aW\n" +
 	"\x11CompositionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
 	"\x05value\x18\x02 \x01(\v2\x16.khepri.v1.CompositionR\x05value:\x028\x01\x1aO\n" +
@@ -4242,11 +4563,28 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x12.khepri.v1.NetworkR\x05value:\x028\x01\x1aM\n" +
 	"\fVolumesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\x80\t\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.VolumeR\x05value:\x028\x01\"\xb0\x01\n" +
+	"\tImageLock\x12\x16\n" +
+	"\x06format\x18\x01 \x01(\x05R\x06format\x128\n" +
+	"\x06images\x18\x02 \x03(\v2 .khepri.v1.ImageLock.ImagesEntryR\x06images\x1aQ\n" +
+	"\vImagesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
+	"\x05value\x18\x02 \x01(\v2\x16.khepri.v1.LockedImageR\x05value:\x028\x01\"\xc3\x01\n" +
+	"\vLockedImage\x12\x16\n" +
+	"\x06digest\x18\x01 \x01(\tR\x06digest\x12C\n" +
+	"\tplatforms\x18\x02 \x03(\v2%.khepri.v1.LockedImage.PlatformsEntryR\tplatforms\x1aW\n" +
+	"\x0ePlatformsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
+	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.LockedPlatformR\x05value:\x028\x01\"B\n" +
+	"\x0eLockedPlatform\x12\x16\n" +
+	"\x06digest\x18\x01 \x01(\tR\x06digest\x12\x18\n" +
+	"\aarchive\x18\x02 \x01(\tR\aarchive\"\xa1\t\n" +
 	"\vComposition\x12@\n" +
 	"\bservices\x18\x01 \x03(\v2$.khepri.v1.Composition.ServicesEntryR\bservices\x12@\n" +
 	"\bnetworks\x18\x02 \x03(\v2$.khepri.v1.Composition.NetworksEntryR\bnetworks\x12=\n" +
-	"\avolumes\x18\x03 \x03(\v2#.khepri.v1.Composition.VolumesEntryR\avolumes\x12>\n" +
+	"\avolumes\x18\x03 \x03(\v2#.khepri.v1.Composition.VolumesEntryR\avolumes\x12\x1f\n" +
+	"\vimage_fetch\x18\x04 \x01(\tR\n" +
+	"imageFetch\x12>\n" +
 	"\asecrets\x18\xc8\x01 \x03(\v2#.khepri.v1.Composition.SecretsEntryR\asecrets\x12>\n" +
 	"\aconfigs\x18\xc9\x01 \x03(\v2#.khepri.v1.Composition.ConfigsEntryR\aconfigs\x12\x19\n" +
 	"\aversion\x18\xca\x01 \x01(\tR\aversion\x12\x13\n" +
@@ -4349,7 +4687,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
 	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
 	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
-	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xb0\"\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xd1\"\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -4370,7 +4708,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06labels\x18\x10 \x03(\v2\x1e.khepri.v1.Service.LabelsEntryR\x06labels\x12@\n" +
 	"\n" +
 	"depends_on\x18\x11 \x03(\v2!.khepri.v1.Service.DependsOnEntryR\tdependsOn\x12\x18\n" +
-	"\arestart\x18\x12 \x01(\tR\arestart\x121\n" +
+	"\arestart\x18\x12 \x01(\tR\arestart\x12\x1f\n" +
+	"\vimage_fetch\x18\x13 \x01(\tR\n" +
+	"imageFetch\x121\n" +
 	"\avolumes\x18\xc8\x01 \x03(\v2\x16.google.protobuf.ValueR\avolumes\x12-\n" +
 	"\x05ports\x18\xc9\x01 \x03(\v2\x16.google.protobuf.ValueR\x05ports\x121\n" +
 	"\asecrets\x18\xca\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\asecrets\x121\n" +
@@ -4646,7 +4986,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x1f\n" +
 	"\brequired\x18\x02 \x01(\bH\x00R\brequired\x88\x01\x01\x12\x18\n" +
 	"\arestart\x18\x03 \x01(\bR\arestartB\v\n" +
-	"\t_required\"\x94\x06\n" +
+	"\t_required\"\xbe\a\n" +
 	"\x0eExpandResponse\x127\n" +
 	"\vdiagnostics\x18\x01 \x03(\v2\x15.khepri.v1.DiagnosticR\vdiagnostics\x12I\n" +
 	"\n" +
@@ -4655,7 +4995,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x0fcontainer_units\x18\x03 \x03(\v2-.khepri.v1.ExpandResponse.ContainerUnitsEntryR\x0econtainerUnits\x12C\n" +
 	"\bservices\x18\x04 \x03(\v2'.khepri.v1.ExpandResponse.ServicesEntryR\bservices\x12@\n" +
 	"\atargets\x18\x05 \x03(\v2&.khepri.v1.ExpandResponse.TargetsEntryR\atargets\x12>\n" +
-	"\x0erootless_ports\x18\x06 \x03(\v2\x17.khepri.v1.RootlessPortR\rrootlessPorts\x1aS\n" +
+	"\x0erootless_ports\x18\x06 \x03(\v2\x17.khepri.v1.RootlessPortR\rrootlessPorts\x12P\n" +
+	"\rimage_fetches\x18\a \x03(\v2+.khepri.v1.ExpandResponse.ImageFetchesEntryR\fimageFetches\x1aS\n" +
 	"\x0fContainersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12*\n" +
 	"\x05value\x18\x02 \x01(\v2\x14.khepri.v1.ContainerR\x05value:\x028\x01\x1a\\\n" +
@@ -4667,12 +5008,22 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.SystemdServiceR\x05value:\x028\x01\x1aT\n" +
 	"\fTargetsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
-	"\x05value\x18\x02 \x01(\v2\x18.khepri.v1.SystemdTargetR\x05value:\x028\x01\"^\n" +
+	"\x05value\x18\x02 \x01(\v2\x18.khepri.v1.SystemdTargetR\x05value:\x028\x01\x1aV\n" +
+	"\x11ImageFetchesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.ImageFetchR\x05value:\x028\x01\"^\n" +
 	"\fRootlessPort\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04spec\x18\x02 \x01(\tR\x04spec\x12\x12\n" +
 	"\x04port\x18\x03 \x01(\rR\x04port\x12\x12\n" +
-	"\x04user\x18\x04 \x01(\tR\x04user\"k\n" +
+	"\x04user\x18\x04 \x01(\tR\x04user\"q\n" +
+	"\n" +
+	"ImageFetch\x12\x1c\n" +
+	"\treference\x18\x01 \x01(\tR\treference\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
+	"\x04hash\x18\x03 \x01(\tR\x04hash\x12\x1d\n" +
+	"\n" +
+	"store_name\x18\x04 \x01(\tR\tstoreName\"k\n" +
 	"\n" +
 	"Diagnostic\x12/\n" +
 	"\bseverity\x18\x01 \x01(\x0e2\x13.khepri.v1.SeverityR\bseverity\x12\x12\n" +
@@ -4779,210 +5130,224 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 73)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 80)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
-	(*Composition)(nil),          // 2: khepri.v1.Composition
-	(*PodmanSettings)(nil),       // 3: khepri.v1.PodmanSettings
-	(*Network)(nil),              // 4: khepri.v1.Network
-	(*NetworkIpam)(nil),          // 5: khepri.v1.NetworkIpam
-	(*IpamPool)(nil),             // 6: khepri.v1.IpamPool
-	(*Volume)(nil),               // 7: khepri.v1.Volume
-	(*Secret)(nil),               // 8: khepri.v1.Secret
-	(*Config)(nil),               // 9: khepri.v1.Config
-	(*Service)(nil),              // 10: khepri.v1.Service
-	(*Ulimit)(nil),               // 11: khepri.v1.Ulimit
-	(*Logging)(nil),              // 12: khepri.v1.Logging
-	(*BlkioConfig)(nil),          // 13: khepri.v1.BlkioConfig
-	(*WeightDevice)(nil),         // 14: khepri.v1.WeightDevice
-	(*ThrottleDevice)(nil),       // 15: khepri.v1.ThrottleDevice
-	(*DeviceRequest)(nil),        // 16: khepri.v1.DeviceRequest
-	(*Healthcheck)(nil),          // 17: khepri.v1.Healthcheck
-	(*LifecycleHook)(nil),        // 18: khepri.v1.LifecycleHook
-	(*Deploy)(nil),               // 19: khepri.v1.Deploy
-	(*Resources)(nil),            // 20: khepri.v1.Resources
-	(*ResourceLimits)(nil),       // 21: khepri.v1.ResourceLimits
-	(*ResourceReservations)(nil), // 22: khepri.v1.ResourceReservations
-	(*RestartPolicy)(nil),        // 23: khepri.v1.RestartPolicy
-	(*ServiceNetwork)(nil),       // 24: khepri.v1.ServiceNetwork
-	(*ServicePort)(nil),          // 25: khepri.v1.ServicePort
-	(*ServiceVolume)(nil),        // 26: khepri.v1.ServiceVolume
-	(*VolumeBind)(nil),           // 27: khepri.v1.VolumeBind
-	(*VolumeVolume)(nil),         // 28: khepri.v1.VolumeVolume
-	(*VolumeTmpfs)(nil),          // 29: khepri.v1.VolumeTmpfs
-	(*VolumeImage)(nil),          // 30: khepri.v1.VolumeImage
-	(*EnvFile)(nil),              // 31: khepri.v1.EnvFile
-	(*ServiceFile)(nil),          // 32: khepri.v1.ServiceFile
-	(*Dependency)(nil),           // 33: khepri.v1.Dependency
-	(*ExpandResponse)(nil),       // 34: khepri.v1.ExpandResponse
-	(*RootlessPort)(nil),         // 35: khepri.v1.RootlessPort
-	(*Diagnostic)(nil),           // 36: khepri.v1.Diagnostic
-	(*Container)(nil),            // 37: khepri.v1.Container
-	(*ContainerPodman)(nil),      // 38: khepri.v1.ContainerPodman
-	(*SystemdService)(nil),       // 39: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 40: khepri.v1.SystemdTarget
-	nil,                          // 41: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 42: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 43: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 44: khepri.v1.Composition.ServicesEntry
-	nil,                          // 45: khepri.v1.Composition.NetworksEntry
-	nil,                          // 46: khepri.v1.Composition.VolumesEntry
-	nil,                          // 47: khepri.v1.Composition.SecretsEntry
-	nil,                          // 48: khepri.v1.Composition.ConfigsEntry
-	nil,                          // 49: khepri.v1.Composition.ModelsEntry
-	nil,                          // 50: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 51: khepri.v1.Network.LabelsEntry
-	nil,                          // 52: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 53: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 54: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 55: khepri.v1.Volume.LabelsEntry
-	nil,                          // 56: khepri.v1.Service.NetworksEntry
-	nil,                          // 57: khepri.v1.Service.LabelsEntry
-	nil,                          // 58: khepri.v1.Service.DependsOnEntry
-	nil,                          // 59: khepri.v1.Service.UlimitsEntry
-	nil,                          // 60: khepri.v1.Service.StorageOptEntry
-	nil,                          // 61: khepri.v1.Logging.OptionsEntry
-	nil,                          // 62: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 63: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 64: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 65: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 66: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 67: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 68: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 69: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 70: khepri.v1.Container.LabelsEntry
-	nil,                          // 71: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 72: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 73: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 74: google.protobuf.Value
+	(*ImageLock)(nil),            // 2: khepri.v1.ImageLock
+	(*LockedImage)(nil),          // 3: khepri.v1.LockedImage
+	(*LockedPlatform)(nil),       // 4: khepri.v1.LockedPlatform
+	(*Composition)(nil),          // 5: khepri.v1.Composition
+	(*PodmanSettings)(nil),       // 6: khepri.v1.PodmanSettings
+	(*Network)(nil),              // 7: khepri.v1.Network
+	(*NetworkIpam)(nil),          // 8: khepri.v1.NetworkIpam
+	(*IpamPool)(nil),             // 9: khepri.v1.IpamPool
+	(*Volume)(nil),               // 10: khepri.v1.Volume
+	(*Secret)(nil),               // 11: khepri.v1.Secret
+	(*Config)(nil),               // 12: khepri.v1.Config
+	(*Service)(nil),              // 13: khepri.v1.Service
+	(*Ulimit)(nil),               // 14: khepri.v1.Ulimit
+	(*Logging)(nil),              // 15: khepri.v1.Logging
+	(*BlkioConfig)(nil),          // 16: khepri.v1.BlkioConfig
+	(*WeightDevice)(nil),         // 17: khepri.v1.WeightDevice
+	(*ThrottleDevice)(nil),       // 18: khepri.v1.ThrottleDevice
+	(*DeviceRequest)(nil),        // 19: khepri.v1.DeviceRequest
+	(*Healthcheck)(nil),          // 20: khepri.v1.Healthcheck
+	(*LifecycleHook)(nil),        // 21: khepri.v1.LifecycleHook
+	(*Deploy)(nil),               // 22: khepri.v1.Deploy
+	(*Resources)(nil),            // 23: khepri.v1.Resources
+	(*ResourceLimits)(nil),       // 24: khepri.v1.ResourceLimits
+	(*ResourceReservations)(nil), // 25: khepri.v1.ResourceReservations
+	(*RestartPolicy)(nil),        // 26: khepri.v1.RestartPolicy
+	(*ServiceNetwork)(nil),       // 27: khepri.v1.ServiceNetwork
+	(*ServicePort)(nil),          // 28: khepri.v1.ServicePort
+	(*ServiceVolume)(nil),        // 29: khepri.v1.ServiceVolume
+	(*VolumeBind)(nil),           // 30: khepri.v1.VolumeBind
+	(*VolumeVolume)(nil),         // 31: khepri.v1.VolumeVolume
+	(*VolumeTmpfs)(nil),          // 32: khepri.v1.VolumeTmpfs
+	(*VolumeImage)(nil),          // 33: khepri.v1.VolumeImage
+	(*EnvFile)(nil),              // 34: khepri.v1.EnvFile
+	(*ServiceFile)(nil),          // 35: khepri.v1.ServiceFile
+	(*Dependency)(nil),           // 36: khepri.v1.Dependency
+	(*ExpandResponse)(nil),       // 37: khepri.v1.ExpandResponse
+	(*RootlessPort)(nil),         // 38: khepri.v1.RootlessPort
+	(*ImageFetch)(nil),           // 39: khepri.v1.ImageFetch
+	(*Diagnostic)(nil),           // 40: khepri.v1.Diagnostic
+	(*Container)(nil),            // 41: khepri.v1.Container
+	(*ContainerPodman)(nil),      // 42: khepri.v1.ContainerPodman
+	(*SystemdService)(nil),       // 43: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 44: khepri.v1.SystemdTarget
+	nil,                          // 45: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 46: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 47: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 48: khepri.v1.ImageLock.ImagesEntry
+	nil,                          // 49: khepri.v1.LockedImage.PlatformsEntry
+	nil,                          // 50: khepri.v1.Composition.ServicesEntry
+	nil,                          // 51: khepri.v1.Composition.NetworksEntry
+	nil,                          // 52: khepri.v1.Composition.VolumesEntry
+	nil,                          // 53: khepri.v1.Composition.SecretsEntry
+	nil,                          // 54: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 55: khepri.v1.Composition.ModelsEntry
+	nil,                          // 56: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 57: khepri.v1.Network.LabelsEntry
+	nil,                          // 58: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 59: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 60: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 61: khepri.v1.Volume.LabelsEntry
+	nil,                          // 62: khepri.v1.Service.NetworksEntry
+	nil,                          // 63: khepri.v1.Service.LabelsEntry
+	nil,                          // 64: khepri.v1.Service.DependsOnEntry
+	nil,                          // 65: khepri.v1.Service.UlimitsEntry
+	nil,                          // 66: khepri.v1.Service.StorageOptEntry
+	nil,                          // 67: khepri.v1.Logging.OptionsEntry
+	nil,                          // 68: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 69: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 70: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 71: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 72: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 73: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 74: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 75: khepri.v1.ExpandResponse.ImageFetchesEntry
+	nil,                          // 76: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 77: khepri.v1.Container.LabelsEntry
+	nil,                          // 78: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 79: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 80: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 81: google.protobuf.Value
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	41,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	42,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	43,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
-	44,  // 3: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	45,  // 4: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	46,  // 5: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	47,  // 6: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
-	48,  // 7: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	74,  // 8: khepri.v1.Composition.include:type_name -> google.protobuf.Value
-	49,  // 9: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
-	3,   // 10: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
-	50,  // 11: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
-	5,   // 12: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	51,  // 13: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
-	6,   // 14: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	52,  // 15: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	53,  // 16: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	54,  // 17: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	55,  // 18: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	74,  // 19: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	74,  // 20: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	74,  // 21: khepri.v1.Service.environment:type_name -> google.protobuf.Value
-	56,  // 22: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	57,  // 23: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	58,  // 24: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	74,  // 25: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	74,  // 26: khepri.v1.Service.ports:type_name -> google.protobuf.Value
-	32,  // 27: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
-	32,  // 28: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	74,  // 29: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
-	74,  // 30: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	74,  // 31: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	59,  // 32: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
-	12,  // 33: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	74,  // 34: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	74,  // 35: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	74,  // 36: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	74,  // 37: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	74,  // 38: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	74,  // 39: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
-	13,  // 40: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
-	16,  // 41: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	74,  // 42: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	60,  // 43: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
-	17,  // 44: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
-	18,  // 45: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
-	18,  // 46: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
-	19,  // 47: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	74,  // 48: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	74,  // 49: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	74,  // 50: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	74,  // 51: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	74,  // 52: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	74,  // 53: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	74,  // 54: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	74,  // 55: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	74,  // 56: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	61,  // 57: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	14,  // 58: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	15,  // 59: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	15,  // 60: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	15,  // 61: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	15,  // 62: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	74,  // 63: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	74,  // 64: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	62,  // 65: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	74,  // 66: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	74,  // 67: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	63,  // 68: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	20,  // 69: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	23,  // 70: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	74,  // 71: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	74,  // 72: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	74,  // 73: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	74,  // 74: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	74,  // 75: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	74,  // 76: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	21,  // 77: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	22,  // 78: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	74,  // 79: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	74,  // 80: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	74,  // 81: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	74,  // 82: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	16,  // 83: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	64,  // 84: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	27,  // 85: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	28,  // 86: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	29,  // 87: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	30,  // 88: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	36,  // 89: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	65,  // 90: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	66,  // 91: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	67,  // 92: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	68,  // 93: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	35,  // 94: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	0,   // 95: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	69,  // 96: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	70,  // 97: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	71,  // 98: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	38,  // 99: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	72,  // 100: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	73,  // 101: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	2,   // 102: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	4,   // 103: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	7,   // 104: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	10,  // 105: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	4,   // 106: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	7,   // 107: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	8,   // 108: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	9,   // 109: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	74,  // 110: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	24,  // 111: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	33,  // 112: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	11,  // 113: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	37,  // 114: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	39,  // 115: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	39,  // 116: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	40,  // 117: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	1,   // 118: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	34,  // 119: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	119, // [119:120] is the sub-list for method output_type
-	118, // [118:119] is the sub-list for method input_type
-	118, // [118:118] is the sub-list for extension type_name
-	118, // [118:118] is the sub-list for extension extendee
-	0,   // [0:118] is the sub-list for field type_name
+	45,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	46,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	47,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	2,   // 3: khepri.v1.ExpandRequest.image_lock:type_name -> khepri.v1.ImageLock
+	48,  // 4: khepri.v1.ImageLock.images:type_name -> khepri.v1.ImageLock.ImagesEntry
+	49,  // 5: khepri.v1.LockedImage.platforms:type_name -> khepri.v1.LockedImage.PlatformsEntry
+	50,  // 6: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	51,  // 7: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	52,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	53,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	54,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	81,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	55,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	6,   // 13: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
+	56,  // 14: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	8,   // 15: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
+	57,  // 16: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	9,   // 17: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
+	58,  // 18: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	59,  // 19: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	60,  // 20: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	61,  // 21: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	81,  // 22: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	81,  // 23: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	81,  // 24: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	62,  // 25: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	63,  // 26: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	64,  // 27: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	81,  // 28: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	81,  // 29: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	35,  // 30: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
+	35,  // 31: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
+	81,  // 32: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
+	81,  // 33: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	81,  // 34: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	65,  // 35: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	15,  // 36: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	81,  // 37: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	81,  // 38: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	81,  // 39: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	81,  // 40: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	81,  // 41: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	81,  // 42: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	16,  // 43: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	19,  // 44: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	81,  // 45: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	66,  // 46: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	20,  // 47: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	21,  // 48: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	21,  // 49: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	22,  // 50: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	81,  // 51: khepri.v1.Service.build:type_name -> google.protobuf.Value
+	81,  // 52: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	81,  // 53: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	81,  // 54: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	81,  // 55: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	81,  // 56: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	81,  // 57: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	81,  // 58: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	81,  // 59: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	67,  // 60: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	17,  // 61: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	18,  // 62: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	18,  // 63: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	18,  // 64: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	18,  // 65: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	81,  // 66: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	81,  // 67: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	68,  // 68: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	81,  // 69: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	81,  // 70: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	69,  // 71: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	23,  // 72: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	26,  // 73: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	81,  // 74: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	81,  // 75: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	81,  // 76: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	81,  // 77: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	81,  // 78: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	81,  // 79: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	24,  // 80: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	25,  // 81: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	81,  // 82: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	81,  // 83: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	81,  // 84: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	81,  // 85: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	19,  // 86: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	70,  // 87: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	30,  // 88: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	31,  // 89: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	32,  // 90: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	33,  // 91: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	40,  // 92: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	71,  // 93: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	72,  // 94: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	73,  // 95: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	74,  // 96: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	38,  // 97: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	75,  // 98: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	0,   // 99: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	76,  // 100: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	77,  // 101: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	78,  // 102: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	42,  // 103: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	79,  // 104: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	80,  // 105: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	5,   // 106: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 107: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 108: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 109: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 110: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 111: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 112: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 113: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 114: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 115: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	81,  // 116: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	27,  // 117: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	36,  // 118: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	14,  // 119: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	41,  // 120: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	43,  // 121: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	43,  // 122: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 123: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	39,  // 124: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	1,   // 125: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	37,  // 126: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	126, // [126:127] is the sub-list for method output_type
+	125, // [125:126] is the sub-list for method input_type
+	125, // [125:125] is the sub-list for extension type_name
+	125, // [125:125] is the sub-list for extension extendee
+	0,   // [0:125] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -4990,24 +5355,24 @@ func file_khepri_v1_expander_proto_init() {
 	if File_khepri_v1_expander_proto != nil {
 		return
 	}
-	file_khepri_v1_expander_proto_msgTypes[1].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[3].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[9].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[4].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[6].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[12].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[16].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[20].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[22].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[26].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[30].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[32].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[36].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[15].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[19].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[23].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[25].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[29].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[33].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[35].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[40].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   73,
+			NumMessages:   80,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

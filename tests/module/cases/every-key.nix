@@ -16,7 +16,11 @@ let
   # Options whose example is a literal value (not a Nix expression to read).
   examples = lib.mapAttrs (_: o: o.example) (
     lib.filterAttrs (
-      n: o: lib.isOption o && o ? example && (o.example._type or null) != "literalExpression"
+      n: o:
+      lib.isOption o
+      && o ? example
+      && (o.example._type or null) != "literalExpression"
+      && !builtins.elem n notRun
     ) serviceOptions
   );
   # Switches have no example: each is turned from its default.
@@ -31,7 +35,7 @@ let
     useApiSocket = true;
   };
   # Keys khepri refuses, the oci-containers aliases, and the image options (the
-  # image is set on every service).
+  # image is set on every service; imageFetch "nix" needs a lock, cases/image-lock.nix).
   notRun = [
     "build"
     "cpuCount"
@@ -45,6 +49,7 @@ let
     "cmd"
     "environmentFiles"
     "image"
+    "imageFetch"
     "imageFile"
     "imageStream"
   ];
