@@ -19,7 +19,7 @@ buildGoModule {
   };
 
   # scripts/vendor-hash recomputes it; the tests fail when it is stale.
-  vendorHash = "sha256-32NNoasDmVoobyL2o6xkAXQG6JhsHN2cA1obP3IBdyE=";
+  vendorHash = "sha256-aO2db+JfWBt689ygODT6TmTmlpSng6xwmvr7wbhOHME=";
 
   subPackages = [
     "host"

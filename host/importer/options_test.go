@@ -35,6 +35,7 @@ var notWritten = map[string]string{
 	"autoStart":        "Nix only",
 	"imageFile":        "Nix only: an image derivation",
 	"imageStream":      "Nix only: an image stream derivation",
+	"imageFetch":       "khepri only: compose has no key for it",
 	"cmd":              "another spelling of command",
 	"environmentFiles": "another spelling of envFile",
 	"extends":          "resolved by compose-go while loading",
