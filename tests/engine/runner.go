@@ -49,7 +49,8 @@ import (
 //   - A container's unit is `docker-NAME` or `podman-NAME`, and its commands are those of
 //     nixpkgs' oci-containers.nix (mkService) for the backend. Its ExecStartPre is the
 //     unit's `preStart`, then the module's pre-start, `BACKEND rm -f NAME || true`
-//     (podman: then `rm -f /run/NAME/ctr-id`): NixOS defines the entry `preStart`
+//     (then `BACKEND load -i IMAGEFILE` for an imageFile; podman: then
+//     `rm -f /run/NAME/ctr-id`): NixOS defines the entry `preStart`
 //     becomes inside the unit's own module, so it comes first in the merged list
 //     (tests/module/cases/container-units.nix holds that order). Its main process is
 //     `exec BACKEND run --name=…` with its arguments in its order, escaped where it
@@ -428,6 +429,9 @@ func (r *Runner) startContainer(ctx context.Context, u unit) error {
 		}
 	}
 	pre := fmt.Sprintf("%s rm -f %s || true", backend, u.container)
+	if f := c.GetImageFile(); f != "" {
+		pre += fmt.Sprintf("\n%s load -i %s", backend, f)
+	}
 	if backend == "podman" {
 		pre += fmt.Sprintf("\nrm -f /run/%s/ctr-id", escapeShellArg(u.container))
 	}
@@ -828,7 +832,7 @@ func networkConnect(spec, container string) string {
 
 // known lists the Container fields runScript reproduces.
 var known = map[protoreflect.Name]bool{
-	"image": true, "cmd": true, "entrypoint": true, "environment": true,
+	"image": true, "image_file": true, "cmd": true, "entrypoint": true, "environment": true,
 	"environment_files": true, "ports": true, "volumes": true, "labels": true,
 	"capabilities": true, "devices": true, "extra_options": true,
 	"user": true, "workdir": true, "hostname": true, "privileged": true, "pull": true,
@@ -870,8 +874,8 @@ func (r *Runner) check() error {
 		if err != nil {
 			return err
 		}
-		if c.GetImageFile() != "" || c.GetImageStream() != "" {
-			return fmt.Errorf("container %s: imageFile and imageStream are not run by the engine runner", name)
+		if c.GetImageStream() != "" {
+			return fmt.Errorf("container %s: imageStream is not run by the engine runner", name)
 		}
 		if c.Podman != nil && r.backend() != "podman" {
 			// oci-containers' own assertion.
