@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/khepri-nix/khepri/host/imagelock"
 	"github.com/khepri-nix/khepri/host/importer"
 )
 
@@ -22,6 +23,7 @@ type importOptions struct {
 	expr             bool
 	relative         bool
 	allowUnsupported bool
+	lock             string
 }
 
 func newImportCommand() *cobra.Command {
@@ -41,10 +43,13 @@ composition's profiles are the selected ones (--profile, or $COMPOSE_PROFILES; *
 profile the services declare), so that the services docker compose would run are the ones
 khepri runs. Keys khepri rejects are listed one a line and fail the import, unless
 --allow-unsupported writes them as comments instead; swarm-only deploy keys are written,
-and khepri warns that they have no effect.`,
+and khepri warns that they have no effect.
+
+--lock FILE pins the project's images in the image lock FILE (khepri.imageLock), as
+khepri lock -f does, before anything is written; the lock's other images stay.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runImport(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runImport(cmd.Context(), opts, imagelock.Registry{}, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -57,15 +62,16 @@ and khepri warns that they have no effect.`,
 	f.BoolVar(&opts.expr, "expr", false, "write the composition's attribute set instead of a NixOS module")
 	f.BoolVar(&opts.relative, "relative", false, "write host paths (env files, bind mounts) relative to the output's directory, as `toString ./path`")
 	f.BoolVar(&opts.allowUnsupported, "allow-unsupported", false, "write keys khepri does not support as comments instead of failing")
+	f.StringVar(&opts.lock, "lock", "", "also lock the project's images in this image lock file (see khepri lock)")
 	return cmd
 }
 
-func runImport(ctx context.Context, opts importOptions, stdout, stderr io.Writer) error {
+func runImport(ctx context.Context, opts importOptions, r imagelock.Resolver, stdout, stderr io.Writer) error {
 	relativeTo := ""
 	if opts.out != "" {
 		relativeTo = filepath.Dir(opts.out)
 	}
-	res, err := importer.Import(ctx, importer.Options{
+	imp := importer.Options{
 		Files:            opts.files,
 		ProjectDir:       opts.projectDir,
 		Name:             opts.name,
@@ -76,16 +82,39 @@ func runImport(ctx context.Context, opts importOptions, stdout, stderr io.Writer
 		Relative:         opts.relative,
 		RelativeTo:       relativeTo,
 		AllowUnsupported: opts.allowUnsupported,
-	})
+	}
+	res, err := importer.Import(ctx, imp)
 	if err != nil {
 		return err
 	}
 	for _, f := range res.Findings {
 		fmt.Fprintf(stderr, "warning: %s (written as a comment)\n", f)
 	}
+	if opts.lock != "" {
+		if err := lockImported(ctx, r, imp, opts.lock, stderr); err != nil {
+			return err
+		}
+	}
 	if opts.out == "" {
 		_, err = stdout.Write(res.Nix)
 		return err
 	}
 	return writeFileAtomic(opts.out, res.Nix)
+}
+
+// lockImported adds the project's images to the image lock, keeping its others.
+func lockImported(ctx context.Context, r imagelock.Resolver, opts importer.Options, path string, stderr io.Writer) error {
+	images, err := importer.Images(ctx, opts)
+	if err != nil {
+		return err
+	}
+	old, err := imagelock.Read(path)
+	if err != nil {
+		return err
+	}
+	wants := make([]imagelock.Want, len(images))
+	for i, image := range images {
+		wants[i] = imagelock.Want{Image: image}
+	}
+	return writeLock(ctx, r, old, path, wants, imagelock.Options{}, stderr)
 }

@@ -26,6 +26,7 @@ type lockOptions struct {
 	archives   []string
 	update     bool
 	check      bool
+	prune      bool
 }
 
 func newLockCommand() *cobra.Command {
@@ -38,12 +39,14 @@ them to the lock file (--lock, atomically), for khepri.imageLock: every host bui
 it runs exactly those images. The references come from a compose project (-f, read as
 khepri import reads it), from a JSON list (--images, - for standard input):
 
-  nix eval --json .#nixosConfigurations.HOST.config.khepri.images | khepri lock --images -
+  nix eval --json .#nixosConfigurations.HOST.config.khepri.images | khepri lock --images - --prune
 
-or, given neither, from the lock itself. With sources, the lock holds their images
-exactly: new ones are resolved, locked ones keep their digest, others are removed.
---update resolves the named images again (all without names); --check writes nothing
-and exits 1 when the lock differs from what the registries serve or the sources use.
+or, given neither, from the lock itself. New images are resolved, locked ones keep
+their digest, and the lock's other images stay (a lock can serve several compose
+projects) unless --prune removes them: with khepri.images, the sources are the whole
+configuration. --update resolves the named images again (all without names); --check
+writes nothing and exits 1 when the lock differs from what the registries serve, lacks
+an image of the sources, or (with --prune) holds one they do not use.
 
 --archive PLATFORM (os/arch[/variant], such as linux/amd64) also records the hash of
 each image's docker archive for that platform, which image fetch "nix" needs; the
@@ -62,6 +65,7 @@ the image. Credentials come from docker's and podman's stores (docker login).`,
 	f.StringArrayVar(&opts.archives, "archive", nil, "record the images' archive hashes for this platform; repeatable")
 	f.BoolVar(&opts.update, "update", false, "resolve the named images again, or every image without names")
 	f.BoolVar(&opts.check, "check", false, "write nothing; exit 1 if the lock is stale")
+	f.BoolVar(&opts.prune, "prune", false, "remove the images the sources do not name")
 	return cmd
 }
 
@@ -88,7 +92,7 @@ func runLock(ctx context.Context, opts lockOptions, args []string, r imagelock.R
 	}
 
 	if opts.check {
-		stale, err := imagelock.Check(ctx, r, old, wants)
+		stale, err := imagelock.Check(ctx, r, old, wants, opts.prune && wants != nil)
 		for _, s := range stale {
 			fmt.Fprintf(stdout, "stale: %s\n", s)
 		}
@@ -96,17 +100,14 @@ func runLock(ctx context.Context, opts lockOptions, args []string, r imagelock.R
 			return err
 		}
 		if len(stale) > 0 {
-			return fmt.Errorf("%s is stale (the images above): run khepri lock --update with the same sources", opts.lock)
+			return fmt.Errorf("%s is stale (the images above): run khepri lock --update with the same sources and flags", opts.lock)
 		}
 		return nil
 	}
 
 	refresh := func(string) bool { return opts.update }
 	if len(args) > 0 {
-		known := wants
-		if known == nil {
-			known = old.Wants()
-		}
+		known := slices.Concat(wants, old.Wants())
 		for _, a := range args {
 			if !slices.ContainsFunc(known, func(w imagelock.Want) bool { return w.Image == a }) {
 				return fmt.Errorf("--update %s: not an image of %s or of the sources", a, opts.lock)
@@ -114,7 +115,13 @@ func runLock(ctx context.Context, opts lockOptions, args []string, r imagelock.R
 		}
 		refresh = func(image string) bool { return slices.Contains(args, image) }
 	}
-	next, changes, err := imagelock.Update(ctx, r, old, wants, refresh)
+	return writeLock(ctx, r, old, opts.lock, wants, imagelock.Options{Refresh: refresh, Prune: opts.prune && wants != nil}, stderr)
+}
+
+// writeLock updates the lock for wants, says what changed, and writes the lock file
+// when its bytes change.
+func writeLock(ctx context.Context, r imagelock.Resolver, old *imagelock.Lock, path string, wants []imagelock.Want, o imagelock.Options, stderr io.Writer) error {
+	next, changes, err := imagelock.Update(ctx, r, old, wants, o)
 	if err != nil {
 		return err
 	}
@@ -125,10 +132,10 @@ func runLock(ctx context.Context, opts lockOptions, args []string, r imagelock.R
 	if err != nil {
 		return err
 	}
-	if have, err := os.ReadFile(opts.lock); err == nil && bytes.Equal(have, data) {
+	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, data) {
 		return nil
 	}
-	return writeFileAtomic(opts.lock, data)
+	return writeFileAtomic(path, data)
 }
 
 // lockSources reads the images to lock from the compose files and the --images list;

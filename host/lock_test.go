@@ -96,7 +96,7 @@ func TestLockFromComposeCheckAndUpdate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(written), string(again), "locking again changes nothing")
 	run = runLockCmd(t, check, "")
-	require.EqualError(t, run.err, opts.lock+" is stale (the images above): run khepri lock --update with the same sources")
+	require.EqualError(t, run.err, opts.lock+" is stale (the images above): run khepri lock --update with the same sources and flags")
 	assert.Equal(t, "stale: "+app+": locked at "+appDigest+", the registry has "+newApp+"\n", run.stdout)
 
 	update := opts
@@ -138,8 +138,14 @@ func TestLockFromImageListWithArchives(t *testing.T) {
 		assert.Equal(t, archive, "sha256-"+base64.StdEncoding.EncodeToString(sum[:]))
 	}
 
-	// A bare list of references is read too; tool is dropped, the recorded archive kept.
+	// A bare list of references is read too; without --prune tool stays, with it tool
+	// is dropped; the recorded archive is kept.
 	require.NoError(t, runLockCmd(t, opts, `["`+app+`"]`).err)
+	assert.ElementsMatch(t, []string{app, tool}, lockImages(readLock(t, opts.lock)))
+	opts.prune = true
+	run := runLockCmd(t, opts, `["`+app+`"]`)
+	require.NoError(t, run.err)
+	assert.Equal(t, "removed "+tool+" (no longer used)\n", run.stderr)
 	lock = readLock(t, opts.lock)
 	assert.Equal(t, []string{app}, lockImages(lock))
 	assert.Equal(t, archive, lock.Images[app].Platforms["linux/amd64"].Archive)
@@ -166,4 +172,35 @@ func TestLockWritesNothingOnARegistryError(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 
 	assert.EqualError(t, runLockCmd(t, lockOptions{lock: opts.lock}, "", "redis:7").err, "images given without --update: redis:7")
+}
+
+func TestImportLocksTheProjectsImages(t *testing.T) {
+	reg, push := lockRegistry(t)
+	app, other := reg+"/khepri/app:1", reg+"/khepri/other:1"
+	appDigest := push(app)
+	push(other)
+	dir := t.TempDir()
+	compose := filepath.Join(dir, "compose.yaml")
+	require.NoError(t, os.WriteFile(compose, []byte("name: shop\nservices:\n  web:\n    image: "+app+"\n"), 0o644))
+	lockFile, out := filepath.Join(dir, "khepri.lock.json"), filepath.Join(dir, "shop.nix")
+	// Another project's image, already locked, stays.
+	require.NoError(t, runLockCmd(t, lockOptions{lock: lockFile, images: "-"}, `["`+other+`"]`).err)
+
+	var stdout, stderr bytes.Buffer
+	opts := importOptions{files: []string{compose}, out: out, lock: lockFile}
+	require.NoError(t, runImport(context.Background(), opts, imagelock.Registry{}, &stdout, &stderr))
+	assert.Equal(t, "locked "+app+" at "+appDigest+"\n", stderr.String())
+	assert.ElementsMatch(t, []string{app, other}, lockImages(readLock(t, lockFile)))
+	nix, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(nix), `image = "`+app+`";`)
+
+	// A registry error writes neither the lock nor the Nix.
+	require.NoError(t, os.WriteFile(compose, []byte("name: shop\nservices:\n  web:\n    image: "+reg+"/khepri/app:gone\n"), 0o644))
+	require.NoError(t, os.Remove(out))
+	err = runImport(context.Background(), opts, imagelock.Registry{}, &stdout, &stderr)
+	assert.ErrorContains(t, err, reg+"/khepri/app:gone: GET ")
+	_, statErr := os.Stat(out)
+	assert.ErrorIs(t, statErr, os.ErrNotExist)
+	assert.ElementsMatch(t, []string{app, other}, lockImages(readLock(t, lockFile)))
 }

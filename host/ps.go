@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/distribution/reference"
 	"github.com/spf13/cobra"
 
 	"github.com/khepri-nix/khepri/host/manifest"
@@ -51,7 +52,11 @@ type psRow struct {
 	ExitCode    int      `json:"exitCode"`
 	Ports       []string `json:"ports"`
 	Image       string   `json:"image"`
-	StartedAt   string   `json:"startedAt"`
+	// RunningImage is the image the container was started from, when it is not
+	// Image: a container left running from before the configuration (or its image
+	// lock) changed.
+	RunningImage string `json:"runningImage,omitempty"`
+	StartedAt    string `json:"startedAt"`
 
 	started time.Time
 }
@@ -109,6 +114,9 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 		if c, ok := findContainer(containers, s); ok {
 			row.Container = c.Name
 			row.State, row.Health, row.ExitCode = c.State, c.Health, c.ExitCode
+			if c.Image != "" && !sameImage(c.Image, s.Image) {
+				row.RunningImage = c.Image
+			}
 			if c.Ports != nil {
 				row.Ports = c.Ports
 			}
@@ -144,7 +152,7 @@ func writePsTable(w io.Writer, rows []psRow, now time.Time) error {
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			r.Composition, r.Service, r.Container, r.UnitState, containerState(r),
-			dash(strings.Join(r.Ports, ", ")), r.Image, uptime(r, now))
+			dash(strings.Join(r.Ports, ", ")), imageColumn(r), uptime(r, now))
 	}
 	return tw.Flush()
 }
@@ -158,6 +166,26 @@ func containerState(r psRow) string {
 		return r.State + " (" + r.Health + ")"
 	}
 	return r.State
+}
+
+// imageColumn is the configured image (with its digest, when pinned), and the one
+// the container runs when that is another.
+func imageColumn(r psRow) string {
+	if r.RunningImage != "" {
+		return r.Image + " (runs " + r.RunningImage + ")"
+	}
+	return r.Image
+}
+
+// sameImage compares references as the engines read them: podman reports
+// `docker.io/library/redis:7` for a container started as `redis:7`.
+func sameImage(a, b string) bool {
+	ra, errA := reference.ParseNormalizedNamed(a)
+	rb, errB := reference.ParseNormalizedNamed(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return ra.String() == rb.String()
 }
 
 func uptime(r psRow, now time.Time) string {

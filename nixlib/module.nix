@@ -67,7 +67,7 @@ in
         The image references the compositions run, each with the platform whose archive
         Nix fetches when its image fetch is `"nix"`: what `khepri lock --images -` reads
         to write {option}`khepri.imageLock`:
-        `nix eval --json .#nixosConfigurations.HOST.config.khepri.images | khepri lock --images -`.
+        `nix eval --json .#nixosConfigurations.HOST.config.khepri.images | khepri lock --images - --prune`.
       '';
     };
 

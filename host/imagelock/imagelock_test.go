@@ -96,7 +96,6 @@ func pushIndex(t *testing.T, ref string, platforms ...v1.Platform) (string, map[
 	return digestOf(t, idx), digests
 }
 
-func never(string) bool  { return false }
 func always(string) bool { return true }
 
 func TestUpdateLocksSingleAndMultiPlatformImages(t *testing.T) {
@@ -106,7 +105,7 @@ func TestUpdateLocksSingleAndMultiPlatformImages(t *testing.T) {
 
 	lock, changes, err := Update(context.Background(), Registry{}, New(), []Want{
 		{Image: reg + "/khepri/multi:1"}, {Image: reg + "/khepri/app:1"}, {Image: reg + "/khepri/app:1"},
-	}, never)
+	}, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]*Image{
 		reg + "/khepri/app:1": {Digest: single, Platforms: map[string]*Platform{"linux/amd64": {Digest: single}}},
@@ -128,33 +127,38 @@ func TestUpdateKeepsLockedDigestsUntilRefreshed(t *testing.T) {
 	ref := reg + "/khepri/app:1"
 	first := push(t, ref, image(t, amd64))
 	ctx := context.Background()
-	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: ref}}, never)
+	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: ref}}, Options{})
 	require.NoError(t, err)
 
 	second := push(t, ref, image(t, amd64))
 	require.NotEqual(t, first, second)
-	kept, changes, err := Update(ctx, Registry{}, lock, nil, never)
+	kept, changes, err := Update(ctx, Registry{}, lock, nil, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, first, kept.Images[ref].Digest, "an entry is not resolved again unless refreshed")
 	assert.Empty(t, changes)
 
-	updated, changes, err := Update(ctx, Registry{}, lock, nil, always)
+	updated, changes, err := Update(ctx, Registry{}, lock, nil, Options{Refresh: always})
 	require.NoError(t, err)
 	assert.Equal(t, second, updated.Images[ref].Digest)
 	assert.Equal(t, []Change{{Image: ref, Old: first, New: second}}, changes)
 	assert.Equal(t, first, lock.Images[ref].Digest, "the old lock is not changed in place")
 }
 
-func TestUpdateDropsImagesNoLongerWanted(t *testing.T) {
+func TestUpdatePrunesImagesNoLongerWanted(t *testing.T) {
 	reg := testRegistry(t)
 	a := push(t, reg+"/khepri/a:1", image(t, amd64))
 	push(t, reg+"/khepri/b:1", image(t, amd64))
 	ctx := context.Background()
-	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: reg + "/khepri/a:1"}, {Image: reg + "/khepri/b:1"}}, never)
+	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: reg + "/khepri/a:1"}, {Image: reg + "/khepri/b:1"}}, Options{})
 	require.NoError(t, err)
 	b := lock.Images[reg+"/khepri/b:1"].Digest
 
-	next, changes, err := Update(ctx, Registry{}, lock, []Want{{Image: reg + "/khepri/a:1"}}, never)
+	kept, changes, err := Update(ctx, Registry{}, lock, []Want{{Image: reg + "/khepri/a:1"}}, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, lock, kept, "without Prune, a lock keeps the images of other sources")
+	assert.Empty(t, changes)
+
+	next, changes, err := Update(ctx, Registry{}, lock, []Want{{Image: reg + "/khepri/a:1"}}, Options{Prune: true})
 	require.NoError(t, err)
 	assert.Equal(t, []string{reg + "/khepri/a:1"}, keys(next))
 	assert.Equal(t, a, next.Images[reg+"/khepri/a:1"].Digest)
@@ -185,7 +189,7 @@ func TestRegistryErrorsAreOneLineNamingTheImage(t *testing.T) {
 	lock := New()
 	got, _, err := Update(context.Background(), Registry{}, lock, []Want{
 		{Image: reg + "/khepri/app:1"}, {Image: reg + "/khepri/app:missing"}, {Image: private},
-	}, never)
+	}, Options{})
 	require.Error(t, err)
 	assert.Nil(t, got, "no lock is returned, so none is written half updated")
 	lines := strings.Split(err.Error(), "\n")
@@ -200,19 +204,27 @@ func TestCheckNamesStaleEntries(t *testing.T) {
 	app, multi := reg+"/khepri/app:1", reg+"/khepri/multi:1"
 	first := push(t, app, image(t, amd64))
 	pushIndex(t, multi, amd64, arm64)
-	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: app}, {Image: multi}}, never)
+	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: app}, {Image: multi}}, Options{})
 	require.NoError(t, err)
 
-	stale, err := Check(ctx, Registry{}, lock, nil)
+	stale, err := Check(ctx, Registry{}, lock, nil, false)
 	require.NoError(t, err)
 	assert.Empty(t, stale, "a lock just written is current")
 
 	second := push(t, app, image(t, amd64))
-	stale, err = Check(ctx, Registry{}, lock, nil)
+	stale, err = Check(ctx, Registry{}, lock, nil, false)
 	require.NoError(t, err)
 	assert.Equal(t, []Stale{{app, "locked at " + first + ", the registry has " + second}}, stale)
 
-	stale, err = Check(ctx, Registry{}, lock, []Want{{Image: multi, Archives: []string{"linux/amd64"}}, {Image: reg + "/khepri/new:1"}})
+	wants := []Want{{Image: multi, Archives: []string{"linux/amd64"}}, {Image: reg + "/khepri/new:1"}}
+	stale, err = Check(ctx, Registry{}, lock, wants, false)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		app + ": locked at " + first + ", the registry has " + second,
+		multi + ": no archive for linux/amd64",
+		reg + "/khepri/new:1: not in the lock",
+	}, strs(stale))
+	stale, err = Check(ctx, Registry{}, lock, wants, true)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		multi + ": no archive for linux/amd64",
@@ -234,7 +246,7 @@ func TestArchivesAreTheSameBytesEveryTime(t *testing.T) {
 	ctx := context.Background()
 	ref := reg + "/khepri/multi:1"
 	_, perPlatform := pushIndex(t, ref, amd64, arm64)
-	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: ref, Archives: []string{"linux/arm64"}}}, never)
+	lock, _, err := Update(ctx, Registry{}, New(), []Want{{Image: ref, Archives: []string{"linux/arm64"}}}, Options{})
 	require.NoError(t, err)
 	plat := lock.Images[ref].Platforms["linux/arm64"]
 	assert.Empty(t, lock.Images[ref].Platforms["linux/amd64"].Archive, "only the platform asked for")
@@ -264,16 +276,16 @@ func TestArchivesAreTheSameBytesEveryTime(t *testing.T) {
 
 	// Refreshed at the same digest, the archive is kept, not hashed again; a new
 	// platform image hashes it again.
-	same, _, err := Update(ctx, failingArchives{Registry{}}, lock, nil, always)
+	same, _, err := Update(ctx, failingArchives{Registry{}}, lock, nil, Options{Refresh: always})
 	require.NoError(t, err)
 	assert.Equal(t, plat.Archive, same.Images[ref].Platforms["linux/arm64"].Archive)
 	pushIndex(t, ref, amd64, arm64)
-	changed, _, err := Update(ctx, Registry{}, lock, nil, always)
+	changed, _, err := Update(ctx, Registry{}, lock, nil, Options{Refresh: always})
 	require.NoError(t, err)
 	assert.NotEqual(t, plat.Archive, changed.Images[ref].Platforms["linux/arm64"].Archive)
 	assert.NotEmpty(t, changed.Images[ref].Platforms["linux/arm64"].Archive, "a recorded archive stays recorded")
 
-	_, _, err = Update(ctx, Registry{}, lock, []Want{{Image: ref, Archives: []string{"linux/s390x"}}}, never)
+	_, _, err = Update(ctx, Registry{}, lock, []Want{{Image: ref, Archives: []string{"linux/s390x"}}}, Options{})
 	assert.EqualError(t, err, ref+": no image for platform linux/s390x; it has linux/amd64, linux/arm64")
 }
 

@@ -39,14 +39,29 @@ func (c Change) String() string {
 	return fmt.Sprintf("updated %s: %s -> %s", c.Image, c.Old, c.New)
 }
 
-// Update returns the lock for wants (nil wants: the lock's own images). An image the
-// old lock has keeps its entry unless refresh says to resolve it again; new images are
-// resolved. Archives are hashed where asked for or recorded before, unless the lock
-// has the platform's image at the same digest already. Images no longer wanted are dropped. Every error is reported, one line per
-// image, and then no lock is returned: a lock is never written half updated.
-func Update(ctx context.Context, r Resolver, old *Lock, wants []Want, refresh func(image string) bool) (*Lock, []Change, error) {
-	if wants == nil {
-		wants = old.Wants()
+// Options say which entries Update resolves again and which it keeps.
+type Options struct {
+	// Refresh says which locked images to resolve again; nil resolves none.
+	Refresh func(image string) bool
+	// Prune drops the locked images that the wants do not name (the wants are every
+	// image of a configuration); otherwise they are kept, as a lock can serve several
+	// compose projects.
+	Prune bool
+}
+
+// Update returns the lock for wants and the lock's own images (only for wants, with
+// Prune). An image the old lock has keeps its entry unless Refresh says to resolve it
+// again; new images are resolved. Archives are hashed where asked for or recorded
+// before, unless the lock has the platform's image at the same digest already. Every
+// error is reported, one line per image, and then no lock is returned: a lock is never
+// written half updated.
+func Update(ctx context.Context, r Resolver, old *Lock, wants []Want, opts Options) (*Lock, []Change, error) {
+	if !opts.Prune {
+		wants = slices.Concat(wants, old.Wants())
+	}
+	refresh := opts.Refresh
+	if refresh == nil {
+		refresh = func(string) bool { return false }
 	}
 	next := New()
 	var changes []Change
@@ -99,12 +114,13 @@ type Stale struct {
 
 func (s Stale) String() string { return s.Image + ": " + s.Reason }
 
-// Check resolves every wanted image (nil wants: the lock's own) and lists the entries
-// that differ from the registry, are missing, lack an archive, or are no longer used.
-// Archives are not hashed again: an archive is determined by its image's digest.
-func Check(ctx context.Context, r Resolver, lock *Lock, wants []Want) ([]Stale, error) {
-	if wants == nil {
-		wants = lock.Wants()
+// Check resolves every wanted image and the lock's own, and lists the entries that
+// differ from the registry, are missing or lack an archive; with prune, it checks the
+// wants only, and lists the lock's other images as no longer used. Archives are not
+// hashed again: an archive is determined by its image's digest.
+func Check(ctx context.Context, r Resolver, lock *Lock, wants []Want, prune bool) ([]Stale, error) {
+	if !prune {
+		wants = slices.Concat(wants, lock.Wants())
 	}
 	var stale []Stale
 	var errs []error
