@@ -187,7 +187,10 @@ in
   request = unsafeDiscardStringContext json;
   containers = mapAttrs (
     name: container:
-    if imageFetches ? ${name} then container // { imageFile = fetchImage imageFetches.${name}; } else container
+    if imageFetches ? ${name} then
+      container // { imageFile = fetchImage imageFetches.${name}; }
+    else
+      container
   ) (response.containers or { });
   containerUnits = response.containerUnits or { };
   services = response.services or { };
