@@ -32,9 +32,9 @@ func TestCLI(t *testing.T) {
 		// -update rewrites the scripts' expected files (cmp's second file) with what
 		// the command printed; read the diff before committing it.
 		UpdateScripts: *updateScripts,
-		// Every script starts with the manifest nixlib/manifest.nix writes for
-		// examples/paperless.nix (tests/module/cases/cli.nix checks that it does),
-		// unless it brings its own.
+		// Every script starts with the manifest the plugin writes for the paperless
+		// request (TestManifestFixturesAreThePluginsOwn checks that it is), unless it
+		// brings its own.
 		Setup: func(env *testscript.Env) error {
 			path := filepath.Join(env.WorkDir, "manifest.json")
 			if _, err := os.Stat(path); err == nil {

@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/khepri-nix/khepri/host/engine"
-	"github.com/khepri-nix/khepri/host/manifest"
 	"github.com/khepri-nix/khepri/host/progress"
 	"github.com/khepri-nix/khepri/host/systemd"
+	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 )
 
 type lifecycleOptions struct {

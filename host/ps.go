@@ -12,8 +12,8 @@ import (
 	"github.com/distribution/reference"
 	"github.com/spf13/cobra"
 
-	"github.com/khepri-nix/khepri/host/manifest"
 	"github.com/khepri-nix/khepri/host/systemd"
+	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 )
 
 type psOptions struct {

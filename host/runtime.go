@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/khepri-nix/khepri/host/engine"
-	"github.com/khepri-nix/khepri/host/manifest"
 	"github.com/khepri-nix/khepri/host/systemd"
+	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 )
 
 // hostRuntime is what the commands that act on a running host (ps, logs, up, down,

@@ -197,6 +197,8 @@ in
   targets = response.targets or { };
   # The host ports rootless containers publish, for the host to check (nixos.nix).
   rootlessPorts = response.rootlessPorts or [ ];
+  # What the khepri command reads (/etc/khepri/manifest.json), as the plugin wrote it.
+  manifest = response.manifest or { compositions = { }; };
   assertions = map (d: {
     assertion = false;
     message = render d;

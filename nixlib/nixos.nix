@@ -31,18 +31,17 @@ let
       acc
   ) { } compositions;
 
-  # Rootless containers, and what they need of the host.
-  rootlessContainers = lib.filterAttrs (name: _: userOf name != "root") expansion.containers;
   portStart =
     let
       v = config.boot.kernel.sysctl."net.ipv4.ip_unprivileged_port_start" or null;
     in
     if v == null then 1024 else lib.toInt (toString v);
-  inherit (import ./containers.nix { inherit lib; } expansion)
-    projectOf
-    userOf
-    uidOf
-    ;
+  # A container's composition (compose's project label) and the user it runs as.
+  projectOf = container: container.labels."com.docker.compose.project" or null;
+  userOf = name: expansion.containers.${name}.podman.user or "root";
+  # The compositions the khepri command knows, with the user and uid a rootless one
+  # was expanded for.
+  inherit (expansion) manifest;
 in
 {
   virtualisation.oci-containers.containers = expansion.containers;
@@ -111,22 +110,12 @@ in
       ]
     ) rootlessUsers
   )
-  # The replicas of a scaled service would repeat each message.
-  ++ lib.unique (
-    lib.mapAttrsToList (
-      name: c:
-      let
-        user = c.podman.user;
-        uid = uidOf name;
-      in
-      {
-        assertion = uid == config.users.users.${user}.uid;
-        message = "khepri.compositions.${projectOf c}.podman.uid: the composition was expanded for uid ${toString uid}, but users.users.${user}.uid is ${
-          toString config.users.users.${user}.uid
-        }; its units need the user's own /run/user/<uid>.";
-      }
-    ) rootlessContainers
-  )
+  ++ lib.mapAttrsToList (name: m: {
+    assertion = m.uid == config.users.users.${m.user}.uid;
+    message = "khepri.compositions.${name}.podman.uid: the composition was expanded for uid ${toString m.uid}, but users.users.${m.user}.uid is ${
+      toString config.users.users.${m.user}.uid
+    }; its units need the user's own /run/user/<uid>.";
+  }) (lib.filterAttrs (_: m: m ? user) manifest.compositions)
   # Whether a rootless user may bind a port is this host's setting; the plugin says
   # which ports the expansion publishes.
   ++ map (p: {
@@ -152,8 +141,6 @@ in
   environment = lib.mkIf cli.enable {
     systemPackages = [ cli.package ];
     # A service may be called outPath, which builtins.toJSON would not write as a name.
-    etc."khepri/manifest.json".text = import ./json.nix (
-      import ./manifest.nix { inherit lib; } expansion
-    );
+    etc."khepri/manifest.json".text = import ./json.nix manifest;
   };
 }

@@ -189,6 +189,7 @@ func (h *host) build(st *compState) {
 		for _, k := range r.Volumes {
 			h.volumes.use(owner, st.vols[k].name)
 		}
+		h.manifestService(st, s, r)
 		h.ports = append(h.ports, r.Ports...)
 		if st.rootless != nil {
 			h.rootlessPorts(st.rootless.User, r.Ports)

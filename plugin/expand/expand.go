@@ -14,6 +14,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/imagepin"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/service"
+	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
@@ -46,6 +47,8 @@ type host struct {
 	containers map[string]diag.Path
 	units      map[string]diag.Path
 	ports      []service.PortUse
+	// manifest is what the khepri command reads of the host's compositions.
+	manifest *manifest.Manifest
 	// networks and volumes created on the host, by engine name.
 	networks, volumes *providers
 	// images is the host's image lock and policy; imageFetch its image_fetch.
@@ -74,6 +77,7 @@ func Expand(req *khepriv1.ExpandRequest) *khepriv1.ExpandResponse {
 		},
 		containers: map[string]diag.Path{},
 		units:      map[string]diag.Path{},
+		manifest:   &manifest.Manifest{Version: manifest.Version, Backend: string(backend), Compositions: map[string]manifest.Composition{}},
 		networks:   newProviders("network", d),
 		volumes:    newProviders("volume", d),
 	}
@@ -96,6 +100,12 @@ func Expand(req *khepriv1.ExpandRequest) *khepriv1.ExpandResponse {
 	if d.HasErrors() {
 		return &khepriv1.ExpandResponse{Diagnostics: d.Sorted()}
 	}
+	m, err := h.manifestStruct()
+	if err != nil {
+		d.Errorf(backendPath, "internal error: rendering the khepri command's manifest: %v", err)
+		return &khepriv1.ExpandResponse{Diagnostics: d.Sorted()}
+	}
+	h.resp.Manifest = m
 	h.resp.Diagnostics = d.Sorted()
 	return h.resp
 }

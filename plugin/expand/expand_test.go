@@ -31,7 +31,14 @@ func TestExpandEdges(t *testing.T) {
   ]
 }
 `},
-		{name: "no compositions", give: &khepriv1.ExpandRequest{Backend: "docker"}, want: "{}\n"},
+		{name: "no compositions", give: &khepriv1.ExpandRequest{Backend: "docker"}, want: `{
+  "manifest": {
+    "backend": "docker",
+    "compositions": {},
+    "version": 3
+  }
+}
+`},
 		{
 			name: "unknown backend",
 			give: &khepriv1.ExpandRequest{Backend: "lxc", Compositions: map[string]*khepriv1.Composition{
@@ -76,6 +83,11 @@ func TestExpandEdges(t *testing.T) {
         "multi-user.target"
       ]
     }
+  },
+  "manifest": {
+    "backend": "docker",
+    "compositions": {},
+    "version": 3
   }
 }
 `,

@@ -3755,7 +3755,11 @@ type ExpandResponse struct {
 	RootlessPorts []*RootlessPort `protobuf:"bytes,6,rep,name=rootless_ports,json=rootlessPorts,proto3" json:"rootless_ports,omitempty"`
 	// image_fetches are the images fetched by Nix (image_fetch "nix"), by container name:
 	// each becomes a fixed-output derivation, the container's `imageFile`.
-	ImageFetches  map[string]*ImageFetch `protobuf:"bytes,7,rep,name=image_fetches,json=imageFetches,proto3" json:"image_fetches,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	ImageFetches map[string]*ImageFetch `protobuf:"bytes,7,rep,name=image_fetches,json=imageFetches,proto3" json:"image_fetches,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// manifest is what the khepri command reads of the host's compositions
+	// (proto/khepri/manifest's format), which the NixOS module writes to
+	// /etc/khepri/manifest.json as it is.
+	Manifest      *structpb.Struct `protobuf:"bytes,8,opt,name=manifest,proto3" json:"manifest,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3835,6 +3839,13 @@ func (x *ExpandResponse) GetRootlessPorts() []*RootlessPort {
 func (x *ExpandResponse) GetImageFetches() map[string]*ImageFetch {
 	if x != nil {
 		return x.ImageFetches
+	}
+	return nil
+}
+
+func (x *ExpandResponse) GetManifest() *structpb.Struct {
+	if x != nil {
+		return x.Manifest
 	}
 	return nil
 }
@@ -4986,7 +4997,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x1f\n" +
 	"\brequired\x18\x02 \x01(\bH\x00R\brequired\x88\x01\x01\x12\x18\n" +
 	"\arestart\x18\x03 \x01(\bR\arestartB\v\n" +
-	"\t_required\"\xbe\a\n" +
+	"\t_required\"\xf3\a\n" +
 	"\x0eExpandResponse\x127\n" +
 	"\vdiagnostics\x18\x01 \x03(\v2\x15.khepri.v1.DiagnosticR\vdiagnostics\x12I\n" +
 	"\n" +
@@ -4996,7 +5007,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\bservices\x18\x04 \x03(\v2'.khepri.v1.ExpandResponse.ServicesEntryR\bservices\x12@\n" +
 	"\atargets\x18\x05 \x03(\v2&.khepri.v1.ExpandResponse.TargetsEntryR\atargets\x12>\n" +
 	"\x0erootless_ports\x18\x06 \x03(\v2\x17.khepri.v1.RootlessPortR\rrootlessPorts\x12P\n" +
-	"\rimage_fetches\x18\a \x03(\v2+.khepri.v1.ExpandResponse.ImageFetchesEntryR\fimageFetches\x1aS\n" +
+	"\rimage_fetches\x18\a \x03(\v2+.khepri.v1.ExpandResponse.ImageFetchesEntryR\fimageFetches\x123\n" +
+	"\bmanifest\x18\b \x01(\v2\x17.google.protobuf.StructR\bmanifest\x1aS\n" +
 	"\x0fContainersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12*\n" +
 	"\x05value\x18\x02 \x01(\v2\x14.khepri.v1.ContainerR\x05value:\x028\x01\x1a\\\n" +
@@ -5214,6 +5226,7 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	nil,                          // 79: khepri.v1.SystemdService.ServiceConfigEntry
 	nil,                          // 80: khepri.v1.SystemdService.UnitConfigEntry
 	(*structpb.Value)(nil),       // 81: google.protobuf.Value
+	(*structpb.Struct)(nil),      // 82: google.protobuf.Struct
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
 	45,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
@@ -5315,39 +5328,40 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	74,  // 96: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
 	38,  // 97: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
 	75,  // 98: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	0,   // 99: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	76,  // 100: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	77,  // 101: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	78,  // 102: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	42,  // 103: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	79,  // 104: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	80,  // 105: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	5,   // 106: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 107: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 108: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 109: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 110: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 111: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 112: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 113: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 114: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 115: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	81,  // 116: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	27,  // 117: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	36,  // 118: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	14,  // 119: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	41,  // 120: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	43,  // 121: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	43,  // 122: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 123: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	39,  // 124: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	1,   // 125: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	37,  // 126: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	126, // [126:127] is the sub-list for method output_type
-	125, // [125:126] is the sub-list for method input_type
-	125, // [125:125] is the sub-list for extension type_name
-	125, // [125:125] is the sub-list for extension extendee
-	0,   // [0:125] is the sub-list for field type_name
+	82,  // 99: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	0,   // 100: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	76,  // 101: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	77,  // 102: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	78,  // 103: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	42,  // 104: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	79,  // 105: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	80,  // 106: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	5,   // 107: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 108: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 109: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 110: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 111: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 112: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 113: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 114: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 115: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 116: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	81,  // 117: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	27,  // 118: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	36,  // 119: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	14,  // 120: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	41,  // 121: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	43,  // 122: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	43,  // 123: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 124: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	39,  // 125: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	1,   // 126: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	37,  // 127: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	127, // [127:128] is the sub-list for method output_type
+	126, // [126:127] is the sub-list for method input_type
+	126, // [126:126] is the sub-list for extension type_name
+	126, // [126:126] is the sub-list for extension extendee
+	0,   // [0:126] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }

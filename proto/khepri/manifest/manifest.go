@@ -1,6 +1,7 @@
-// Package manifest is the record of a host's expanded compositions that the NixOS module
-// writes to /etc/khepri/manifest.json (nixlib/manifest.nix), so that the khepri command
-// knows the compositions, their containers and their units without evaluating Nix.
+// Package manifest is the record of a host's expanded compositions: the expander plugin
+// writes it into its response, the NixOS module writes that to /etc/khepri/manifest.json
+// as it is, and the khepri command reads it there, so that the command knows the
+// compositions, their containers and their units without evaluating Nix.
 package manifest
 
 import (
@@ -17,8 +18,8 @@ import (
 // DefaultPath is where the NixOS module writes the manifest (`khepri.cli.enable`).
 const DefaultPath = "/etc/khepri/manifest.json"
 
-// Version is the manifest format this package reads and writes. nixlib/manifest.nix
-// writes the same number; a reader meeting another one says so instead of guessing.
+// Version is the manifest format this package reads and writes, the plugin writing it
+// too; a reader meeting another one says so instead of guessing.
 // Version 2 lists a service's containers, of which a scaled service has several;
 // version 3 names the user whose rootless podman runs a composition.
 const Version = 3
