@@ -64,7 +64,7 @@ func runExec(ctx context.Context, rt *hostRuntime, opts execOptions, args []stri
 	if err != nil {
 		return err
 	}
-	c, ok := findContainer(containers, s)
+	c, ok := engine.Find(containers, s)
 	if !ok || c.State != "running" {
 		state := "no container"
 		if ok {

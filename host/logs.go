@@ -80,7 +80,7 @@ func runLogs(ctx context.Context, rt *hostRuntime, opts logsOptions, args []stri
 	var names []string
 	var streams []io.ReadCloser
 	for _, s := range sel {
-		c, ok := findContainer(containers, s)
+		c, ok := engine.Find(containers, s)
 		if !ok {
 			// oci-containers removes a stopped container, whose lines then live only in
 			// the journal (its log driver).

@@ -12,6 +12,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/spf13/cobra"
 
+	"github.com/khepri-nix/khepri/host/engine"
 	"github.com/khepri-nix/khepri/host/systemd"
 	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 )
@@ -111,7 +112,7 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 		if st, ok := states[s.Unit]; ok {
 			row.UnitState, row.UnitSub = st.Active, st.Sub
 		}
-		if c, ok := findContainer(containers, s); ok {
+		if c, ok := engine.Find(containers, s); ok {
 			row.Container = c.Name
 			row.State, row.Health, row.ExitCode = c.State, c.Health, c.ExitCode
 			if c.Image != "" && !sameImage(c.Image, s.Image) {

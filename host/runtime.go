@@ -159,24 +159,3 @@ func selectServices(m *manifest.Manifest, args []string) ([]manifest.Selected, m
 	sel, err := m.Select(args[0], args[1:])
 	return sel, c, err
 }
-
-// findContainer picks a service's container among the engine's: by the compose
-// labels, preferring the manifest's name when an older container carries them too. A
-// scaled service's replicas all carry the same labels, so a replica is found by its
-// name only.
-func findContainer(cs []engine.Container, s manifest.Selected) (engine.Container, bool) {
-	var found engine.Container
-	ok := false
-	for _, c := range cs {
-		if c.Project != s.Composition || c.Service != s.Name {
-			continue
-		}
-		if c.Name == s.Container {
-			return c, true
-		}
-		if !ok && !s.Scaled() {
-			found, ok = c, true
-		}
-	}
-	return found, ok
-}
