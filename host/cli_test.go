@@ -61,6 +61,7 @@ func runScriptKhepri(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	fake := &systemd.Fake{Path: ts.MkAbs("systemd.json")}
+	started := time.Now()
 	rt := &hostRuntime{
 		// A rootless composition's engine is its user's: engine-<user>.json.
 		engine: func(_ string, as *engine.User) engine.Engine {
@@ -79,7 +80,9 @@ func runScriptKhepri(ts *testscript.TestScript, neg bool, args []string) {
 		journal:  fake,
 		stdin:    strings.NewReader(""),
 		terminal: func(any) bool { return ts.Getenv("FAKE_TERMINAL") == "1" },
-		now:      func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) },
+		// A fixed date, so that ages print the same; it advances with real time, so that
+		// the waits' deadlines pass.
+		now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Add(time.Since(started)) },
 		euid: func() int {
 			var id int
 			if _, err := fmt.Sscan(ts.Getenv("FAKE_EUID"), &id); err != nil {
