@@ -1,5 +1,5 @@
 # `khepri import` round trips: for every case of host/importer/testdata with a golden
-# output (want.nix) and a hand-written composition (expected.nix), both evaluate through
+# output (want.nix) and a hand-written composition (handwritten.nix), both evaluate through
 # the module to the same containers and systemd units, so the import means what the
 # compose file means. want.nix of a --expr case is a bare composition, wrapped here.
 {
@@ -14,7 +14,7 @@ let
     name: type:
     type == "directory"
     && builtins.pathExists (testdata + "/${name}/want.nix")
-    && builtins.pathExists (testdata + "/${name}/expected.nix")
+    && builtins.pathExists (testdata + "/${name}/handwritten.nix")
   ) (builtins.readDir testdata);
 
   hostOf =
@@ -39,7 +39,7 @@ let
     name:
     let
       imported = hostOf (testdata + "/${name}/want.nix");
-      expected = hostOf (testdata + "/${name}/expected.nix");
+      expected = hostOf (testdata + "/${name}/handwritten.nix");
     in
     {
       "test: import ${name}: the imported composition expands like the hand-written one" = {
@@ -59,7 +59,7 @@ in
         name: type:
         type == "directory"
         && builtins.pathExists (testdata + "/${name}/want.nix")
-        && !builtins.pathExists (testdata + "/${name}/expected.nix")
+        && !builtins.pathExists (testdata + "/${name}/handwritten.nix")
       ) (builtins.readDir testdata)
     );
     # Its paths are the machine's, written as @DIR@ in the golden file.
