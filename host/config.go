@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -23,15 +24,15 @@ networks and volumes, and each service's container, unit, image, ports, networks
 mounts, as the running system's expansion made them.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runConfig(opts, args, cmd.OutOrStdout())
+			return runConfig(cmd.Context(), opts, args, cmd.OutOrStdout())
 		},
 	}
 	addManifestFlag(cmd, &opts.manifest)
 	return cmd
 }
 
-func runConfig(opts configOptions, args []string, stdout io.Writer) error {
-	m, err := manifest.Read(opts.manifest)
+func runConfig(ctx context.Context, opts configOptions, args []string, stdout io.Writer) error {
+	m, err := readManifest(ctx, opts.manifest)
 	if err != nil {
 		return err
 	}

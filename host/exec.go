@@ -44,7 +44,7 @@ service it runs in the first replica, as docker compose does; --index N picks an
 }
 
 func runExec(ctx context.Context, rt *hostRuntime, opts execOptions, args []string, stdout, stderr io.Writer) error {
-	m, err := manifest.Read(opts.manifest)
+	m, err := readManifest(ctx, opts.manifest)
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func newLifecycleCommand(rt *hostRuntime, lc lifecycleCommand) *cobra.Command {
 const jobLines = 20
 
 func runLifecycle(ctx context.Context, rt *hostRuntime, lc lifecycleCommand, opts lifecycleOptions, args []string, stdout io.Writer) error {
-	m, err := manifest.Read(opts.manifest)
+	m, err := readManifest(ctx, opts.manifest)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ type logLine struct {
 }
 
 func runLogs(ctx context.Context, rt *hostRuntime, opts logsOptions, args []string, stdout, stderr io.Writer) error {
-	m, err := manifest.Read(opts.manifest)
+	m, err := readManifest(ctx, opts.manifest)
 	if err != nil {
 		return err
 	}

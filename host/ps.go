@@ -66,7 +66,7 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 	if opts.format != "table" && opts.format != "json" {
 		return fmt.Errorf("--format %q: use table or json", opts.format)
 	}
-	m, err := manifest.Read(opts.manifest)
+	m, err := readManifest(ctx, opts.manifest)
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,10 @@ package manifest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
+
 )
 
 // DefaultPath is where the NixOS module writes the manifest (`khepri.cli.enable`).
@@ -75,25 +73,6 @@ type Replica struct {
 	Container string `json:"container"`
 	// Unit is the container's systemd unit, e.g. "docker-paperless-db.service".
 	Unit string `json:"unit"`
-}
-
-// ErrNotFound is returned by Read when there is no manifest file.
-var ErrNotFound = errors.New("no manifest")
-
-// Read reads and checks the manifest at path.
-func Read(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w at %s: is khepri.cli.enable set and the configuration switched to? (--manifest reads another file)", ErrNotFound, path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read manifest: %w", err)
-	}
-	m, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", path, err)
-	}
-	return m, nil
 }
 
 // Parse decodes and checks a manifest.

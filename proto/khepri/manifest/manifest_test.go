@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -99,14 +100,3 @@ func TestMarshalIsStable(t *testing.T) {
 	assert.Equal(t, "{\n  \"version\": 3,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
 }
 
-func TestReadMissingFileSaysWhatToDo(t *testing.T) {
-	_, err := Read(filepath.Join(t.TempDir(), "manifest.json"))
-	require.ErrorIs(t, err, ErrNotFound)
-	assert.Contains(t, err.Error(), "khepri.cli.enable")
-
-	path := filepath.Join(t.TempDir(), "m.json")
-	require.NoError(t, os.WriteFile(path, []byte(paperless), 0o644))
-	m, err := Read(path)
-	require.NoError(t, err)
-	assert.Len(t, m.Compositions["paperless"].Services, 3)
-}
