@@ -87,6 +87,9 @@ func runImport(ctx context.Context, opts importOptions, r imagelock.Resolver, st
 	if err != nil {
 		return err
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	for _, f := range res.Findings {
 		fmt.Fprintf(stderr, "warning: %s (written as a comment)\n", f)
 	}

@@ -110,10 +110,33 @@ type Result struct {
 	Nix []byte
 	// Findings are the unsupported keys, written as comments in Nix.
 	Findings []Finding
+	// Warnings are compose-go's warnings (a variable that is not set), each once, one
+	// line each.
+	Warnings []string
 }
 
-// Import loads a compose project and writes it as a khepri composition.
-func Import(ctx context.Context, opts Options) (res *Result, err error) {
+// Import loads a compose project and writes it as a khepri composition. When ctx is
+// done first (Ctrl-C), Import returns the context's cause at once and leaves the load
+// behind: compose-go's reads (an included FIFO) cannot be interrupted.
+func Import(ctx context.Context, opts Options) (*Result, error) {
+	type result struct {
+		res *Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := importProject(ctx, opts)
+		done <- result{res, err}
+	}()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+func importProject(ctx context.Context, opts Options) (res *Result, err error) {
 	// compose-go is a large third-party parser: a panic in it on some input must still
 	// end as an error, since the command promises never to crash.
 	defer func() {
@@ -121,9 +144,12 @@ func Import(ctx context.Context, opts Options) (res *Result, err error) {
 			res, err = nil, fmt.Errorf("internal error while loading the compose project: %v", r)
 		}
 	}()
+	log := captureWarnings()
+	defer log.stop()
 	p, err := load(ctx, opts)
+	warnings := log.stop()
 	if err != nil {
-		return nil, err
+		return nil, shortenLoadError(err)
 	}
 	relBase := opts.RelativeTo
 	if relBase == "" {
@@ -169,5 +195,5 @@ func Import(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Name: p.name, Nix: out, Findings: c.findings}, nil
+	return &Result{Name: p.name, Nix: out, Findings: c.findings, Warnings: warnings}, nil
 }

@@ -99,16 +99,20 @@ func load(ctx context.Context, opts Options) (*project, error) {
 }
 
 // projectOptions builds compose-go's options in the order docker compose builds them
-// (cmd/compose/compose.go, ToProjectOptions), with the environment from opts.Env.
+// (cmd/compose/compose.go, ToProjectOptions), with the environment from opts.Env, and
+// checks each file's size before compose-go reads it.
 func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 	return cli.NewProjectOptions(opts.Files,
 		cli.WithWorkingDirectory(opts.ProjectDir),
 		cli.WithEnv(opts.Env),
 		cli.WithEnvFiles(opts.EnvFiles...),
+		checkEnvFiles,
 		cli.WithDotEnv,
 		cli.WithConfigFileEnv,
 		cli.WithDefaultConfigPath,
+		checkComposeFiles,
 		cli.WithEnvFiles(opts.EnvFiles...),
+		checkEnvFiles,
 		cli.WithDotEnv,
 		cli.WithDefaultProfiles(opts.Profiles...),
 		cli.WithName(opts.Name),

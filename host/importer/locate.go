@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/khepri-nix/khepri/host/internal/readlimit"
 )
 
 // locate finds the file and line that set a compose path, searching the files from
@@ -51,6 +53,10 @@ func splitPath(path string) []string {
 // findLine returns the line of the deepest node of segments in file, if the file holds
 // at least the service or top-level key; 0 otherwise.
 func findLine(file string, segments []string) int {
+	// An included file was read by compose-go unchecked; a FIFO is not read twice.
+	if readlimit.Check("compose file", file, MaxComposeFileSize) != nil {
+		return 0
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return 0
