@@ -20,7 +20,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	if path == "" {
 		b.Skip("KHEPRI_BENCH_REQUEST is not set; BenchmarkRoundTripSmall needs no setup")
 	}
-	req, err := readRequest(path)
+	req, err := readRequest(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
 	}

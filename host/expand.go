@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/khepri-nix/khepri/host/expander"
+	"github.com/khepri-nix/khepri/host/internal/readlimit"
 	"github.com/khepri-nix/khepri/proto/khepri/canonjson"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
@@ -60,7 +62,7 @@ response; the command fails only on a bad request or a plugin fault.`,
 	f.StringVar(&opts.plugin, "plugin", "", "expander plugin binary (default $"+pluginEnv+")")
 	f.StringVar(&opts.request, "request", "", "expansion request JSON file")
 	f.StringVar(&opts.out, "out", "", "write the response here, atomically, instead of to stdout")
-	f.DurationVar(&opts.timeout, "timeout", expander.DefaultTimeout, "bound on the plugin's handshake and its Expand call")
+	f.DurationVar(&opts.timeout, "timeout", expander.DefaultTimeout, "bound on the plugin's whole run: handshake, Expand and stopping it (a plugin still running then is killed, with what it started)")
 	_ = cmd.MarkFlagRequired("request")
 	return cmd
 }
@@ -74,7 +76,7 @@ func runExpand(ctx context.Context, opts expandOptions, stdout io.Writer) (err e
 	}
 	// The request is checked before the plugin starts: a bad request is the
 	// cheaper and likelier fault, and its message should not wait on a process.
-	req, err := readRequest(opts.request)
+	req, err := readRequest(ctx, opts.request)
 	if err != nil {
 		return err
 	}
@@ -91,7 +93,6 @@ func runExpand(ctx context.Context, opts expandOptions, stdout io.Writer) (err e
 
 // expandRequest has the plugin expand req and renders the response canonically.
 func expandRequest(ctx context.Context, opts expandOptions, req *khepriv1.ExpandRequest) ([]byte, error) {
-
 	client, err := opts.open(ctx, opts.plugin, expander.Options{Timeout: opts.timeout})
 	if err != nil {
 		return nil, err
@@ -113,10 +114,18 @@ func expandRequest(ctx context.Context, opts expandOptions, req *khepriv1.Expand
 	return data, nil
 }
 
+// maxRequestSize bounds the request read: Nix renders a few KiB per composition, inline
+// config contents included, so a larger file is not a request.
+const maxRequestSize = 64 * readlimit.MiB
+
 // readRequest parses the request strictly: an unknown field is an error naming it,
 // because it means a Nix option that proto/khepri/v1 lacks.
-func readRequest(path string) (*khepriv1.ExpandRequest, error) {
-	data, err := os.ReadFile(path)
+func readRequest(ctx context.Context, path string) (*khepriv1.ExpandRequest, error) {
+	data, err := readlimit.File(ctx, "request", path, maxRequestSize)
+	var tooLarge *readlimit.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read request: %w", err)
 	}

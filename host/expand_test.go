@@ -134,6 +134,11 @@ func TestRunExpandOptionErrors(t *testing.T) {
 			give:    expandOptions{plugin: "/p", request: "/no/request.json", timeout: time.Minute},
 			wantErr: "read request: open /no/request.json: no such file or directory",
 		},
+		{
+			name:    "request endless",
+			give:    expandOptions{plugin: "/p", request: "/dev/zero", timeout: time.Minute},
+			wantErr: "request /dev/zero is larger than 64 MiB, the most khepri reads",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

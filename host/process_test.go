@@ -61,8 +61,24 @@ func TestExpandProcessFaults(t *testing.T) {
 		{
 			name:       "hang inside Expand",
 			give:       plugintest.Hang,
-			args:       []string{"--timeout", "300ms"},
-			wantStderr: "khepri: expander plugin %s timed out after 300ms in Expand\n",
+			args:       []string{"--timeout", "2s"},
+			wantStderr: "khepri: expander plugin %s timed out after 2s in Expand\n",
+		},
+		{
+			name:       "stopped with SIGSTOP inside Expand",
+			give:       plugintest.Stop,
+			args:       []string{"--timeout", "2s"},
+			wantStderr: "khepri: expander plugin %s timed out after 2s in Expand\n",
+		},
+		{
+			name:       "panic inside Expand: one line, no stack",
+			give:       plugintest.Panic,
+			wantStderr: "khepri: expander plugin %s crashed during Expand: panic: the test plugin panics on purpose\n",
+		},
+		{
+			name:       "empty response",
+			give:       plugintest.Empty,
+			wantStderr: "khepri: expander plugin %s returned neither a target nor an error diagnostic for composition demo; is it a khepri expander plugin of this version?\n",
 		},
 		{
 			name:       "missing plugin",
@@ -82,6 +98,10 @@ func TestExpandProcessFaults(t *testing.T) {
 			args := append([]string{"expand", "--plugin", plugin, "--request", writeRequest(t, tinyRequest), "--out", out}, tt.args...)
 
 			stdout, stderr, code := khepri(t, nil, args...)
+			// The timeout covers the handshake too, which a busy machine may spend it on.
+			for try := 0; try < 3 && strings.Contains(stderr, "did not complete the go-plugin handshake within"); try++ {
+				stdout, stderr, code = khepri(t, nil, args...)
+			}
 
 			assert.Equal(t, 1, code)
 			assert.Equal(t, fmt.Sprintf(tt.wantStderr, plugin), stderr)
@@ -106,6 +126,15 @@ func TestExpandProcessFixedPlugin(t *testing.T) {
 		data, err := os.ReadFile(out)
 		require.NoError(t, err)
 		assert.Equal(t, "nginx:1.27", containerImage(t, data, "demo-web"))
+	})
+
+	t.Run("a plugin whose stderr holds log lines", func(t *testing.T) {
+		t.Parallel()
+		noisy := plugintest.Path(t, plugintest.Noisy)
+		stdout, stderr, code := khepri(t, nil, "expand", "--plugin", noisy, "--request", request)
+		require.Equal(t, 0, code, stderr)
+		assert.Empty(t, stderr, "go-plugin's log records stay out of the build log")
+		assert.Equal(t, "nginx:1.27", containerImage(t, []byte(stdout), "demo-web"))
 	})
 
 	t.Run("KHEPRI_PLUGIN and stdout", func(t *testing.T) {

@@ -98,7 +98,7 @@ func waitExit(t *testing.T, cmd *exec.Cmd, bound time.Duration) int {
 	case <-time.After(bound):
 		_ = cmd.Process.Kill()
 		<-done
-		t.Fatalf("khepri %v still ran %s after the signal", cmd.Args[1:], bound)
+		t.Fatalf("khepri %v still ran after %s", cmd.Args[1:], bound)
 		return -1
 	}
 }

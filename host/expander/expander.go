@@ -1,7 +1,9 @@
 // Package expander is the host side of the expander plugin: it starts the plugin binary
 // with hashicorp/go-plugin over gRPC, calls Expand, and stops it. Its errors say which
-// fault happened (missing binary, protocol mismatch, crash, timeout) in words a Nix build
-// log reader can act on, because this runs as the builder of the expansion derivation.
+// fault happened (missing binary, protocol mismatch, crash, timeout) in one line a Nix
+// build log reader can act on, because this runs as the builder of the expansion
+// derivation. The timeout bounds the plugin's whole run, stopping it included, so that a
+// plugin can fail a build but never hang it.
 package expander
 
 import (
@@ -11,8 +13,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
-	"regexp"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -24,17 +26,26 @@ import (
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
-// DefaultTimeout bounds the handshake and the Expand call when Options.Timeout is zero.
-// Expanding is pure computation over a small request, so two minutes only ever passes
-// when the plugin is stuck, and a Nix build should then fail rather than hang.
+// DefaultTimeout bounds the plugin's run when Options.Timeout is zero. Expanding is
+// pure computation over a small request, so two minutes only ever passes when the
+// plugin is stuck, and a Nix build should then fail rather than hang.
 const DefaultTimeout = 2 * time.Minute
 
 // errTimedOut is the cancel cause of an Expand call that ran out of time.
 var errTimedOut = errors.New("timed out")
 
-// exitWait is how long a failed call waits for go-plugin to notice that the plugin
-// process is gone; the process watcher runs asynchronously to the gRPC error.
-const exitWait = 2 * time.Second
+const (
+	// exitWait is how long a failed call waits for go-plugin to notice that the plugin
+	// process is gone; the process watcher runs asynchronously to the gRPC error.
+	exitWait = 2 * time.Second
+	// closeGrace is how long Close lets a plugin that answered stop by itself (go-plugin's
+	// Shutdown call) before it kills the plugin's process group.
+	closeGrace = 2 * time.Second
+	// reapWait is how long Close waits, after the kill, for go-plugin to see the process
+	// end and its pipes close; a descendant that left the process group and holds them
+	// is abandoned, since the command exits next.
+	reapWait = 2 * time.Second
+)
 
 // The kinds of fault Open and Expand report, for errors.Is. The error text itself is
 // written for people and names the plugin path.
@@ -42,16 +53,23 @@ var (
 	ErrNotFound         = errors.New("expander plugin not found")
 	ErrNotExecutable    = errors.New("expander plugin not executable")
 	ErrProtocolMismatch = errors.New("expander plugin protocol mismatch")
+	ErrHandshake        = errors.New("expander plugin handshake failed")
 	ErrStart            = errors.New("expander plugin failed to start")
 	ErrExited           = errors.New("expander plugin exited")
+	ErrCrashed          = errors.New("expander plugin crashed")
 	ErrTimeout          = errors.New("expander plugin timed out")
+	ErrBadResponse      = errors.New("expander plugin response does not answer the request")
 )
 
 // Options tune Open. The zero value is usable.
 type Options struct {
-	// Timeout bounds the handshake and each Expand call; zero means DefaultTimeout.
+	// Timeout bounds the plugin's run from Open to the end of Close: the handshake and
+	// Expand share it, and Close kills a plugin still running when it is spent. Zero
+	// means DefaultTimeout.
 	Timeout time.Duration
-	// Stderr receives go-plugin's warnings and the plugin's own stderr; nil means os.Stderr.
+	// Stderr receives what the plugin writes to its os.Stderr (go-plugin forwards it);
+	// nil means os.Stderr. go-plugin's own log lines and the plugin's crash output are
+	// never written: the error says what happened, in one line.
 	Stderr io.Writer
 }
 
@@ -59,14 +77,21 @@ type Options struct {
 type Client struct {
 	path     string
 	timeout  time.Duration
+	deadline time.Time
 	client   *plugin.Client
+	group    *processGroup
 	expander rpc.Expander
 	exits    *logSink
+	stderr   *stderrLog
+
+	// stuck is set when the plugin failed to answer in time: Close kills it at once.
+	stuck     atomic.Bool
+	closeOnce sync.Once
 }
 
 // Open starts the plugin binary at path, checks the handshake and dispenses the
 // expander. On error no plugin process is left running. The process outlives ctx
-// (only Close stops it); ctx only stops Open from starting one once it is done.
+// (only Close stops it); ctx being done stops Open.
 func Open(ctx context.Context, path string, opts Options) (*Client, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -81,87 +106,172 @@ func Open(ctx context.Context, path string, opts Options) (*Client, error) {
 		opts.Stderr = os.Stderr
 	}
 
-	// Warn level keeps IFD build logs quiet: go-plugin logs every start at Debug and
-	// Info. Its own logger writes nowhere; the sink filters and forwards (see logSink).
+	// go-plugin's logger writes nowhere; the sink keeps the plugin's exit status from it.
 	logger := hclog.NewInterceptLogger(&hclog.LoggerOptions{
 		Name:   "khepri",
-		Level:  hclog.Warn,
+		Level:  hclog.Error,
 		Output: io.Discard,
 	})
-	exits := &logSink{out: hclog.NewSinkAdapter(&hclog.LoggerOptions{
-		Name:   "khepri",
-		Level:  hclog.Warn,
-		Output: opts.Stderr,
-	})}
+	exits := &logSink{}
 	logger.RegisterSink(exits)
 
+	cmd, group := newProcessGroup(path)
+	stderr := &stderrLog{}
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  rpc.Handshake,
 		Plugins:          rpc.PluginSet(nil),
-		Cmd:              exec.Command(path),
+		Cmd:              cmd,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Logger:           logger,
+		Stderr:           stderr,
 		SyncStderr:       opts.Stderr,
-		StartTimeout:     opts.Timeout,
+		// Open's own timer below ends the handshake first; go-plugin's is a backstop.
+		StartTimeout: opts.Timeout + time.Second,
 	})
-	c := &Client{path: path, timeout: opts.Timeout, client: client, exits: exits}
+	c := &Client{
+		path:     path,
+		timeout:  opts.Timeout,
+		deadline: time.Now().Add(opts.Timeout),
+		client:   client,
+		group:    group,
+		exits:    exits,
+		stderr:   stderr,
+	}
 
-	protocol, err := client.Client()
+	// The handshake runs aside: go-plugin's Client call has no context, and a plugin
+	// stopped mid-handshake would otherwise hold Open past the timeout.
+	type handshake struct {
+		expander rpc.Expander
+		err      error
+	}
+	done := make(chan handshake, 1)
+	go func() {
+		e, err := c.handshake()
+		done <- handshake{e, err}
+	}()
+	timer := time.NewTimer(opts.Timeout)
+	defer timer.Stop()
+	var err error
+	select {
+	case h := <-done:
+		group.started()
+		if h.err == nil {
+			c.expander = h.expander
+			return c, nil
+		}
+		err = h.err
+	case <-timer.C:
+		err = c.handshakeTimeout(nil)
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	c.stuck.Store(true)
+	_ = c.Close()
+	return nil, err
+}
+
+// handshake starts the plugin and dispenses the expander.
+func (c *Client) handshake() (rpc.Expander, error) {
+	protocol, err := c.client.Client()
 	if err != nil {
-		client.Kill()
 		return nil, c.startError(err)
 	}
 	raw, err := protocol.Dispense(rpc.PluginName)
 	if err != nil {
-		client.Kill()
-		return nil, fmt.Errorf("expander plugin %s: dispense %q: %w", path, rpc.PluginName, err)
+		return nil, fault(ErrHandshake, err, "expander plugin %s: dispense %q: %s", c.path, rpc.PluginName, oneLine(err.Error()))
 	}
-	expander, ok := raw.(rpc.Expander)
+	e, ok := raw.(rpc.Expander)
 	if !ok {
-		client.Kill()
-		return nil, fmt.Errorf("expander plugin %s: dispensed %T, not an expander", path, raw)
+		return nil, fault(ErrHandshake, nil, "expander plugin %s: dispensed %T, not an expander", c.path, raw)
 	}
-	c.expander = expander
-	return c, nil
+	return e, nil
 }
 
-// Expand sends req to the plugin, bounded by the client's timeout. Diagnostics about
-// the input come back inside the response; an error here is always a plugin fault.
+// Expand sends req to the plugin, bounded by what is left of the client's timeout.
+// Diagnostics about the input come back inside the response; an error here is always
+// a plugin fault, a response that does not answer req included.
 func (c *Client) Expand(ctx context.Context, req *khepriv1.ExpandRequest) (*khepriv1.ExpandResponse, error) {
 	// The timeout is enforced here rather than as a gRPC deadline: a deadline travels
 	// to the plugin, whose server may cancel the stream a moment before the host's
 	// timer fires, and the host could then not tell a timeout from a broken stream.
 	callCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	timer := time.AfterFunc(c.timeout, func() { cancel(errTimedOut) })
+	timer := time.AfterFunc(time.Until(c.deadline), func() { cancel(errTimedOut) })
 	defer timer.Stop()
 
 	resp, err := c.expander.Expand(callCtx, req)
 	if err == nil {
+		if err := checkAnswer(c.path, req, resp); err != nil {
+			return nil, err
+		}
 		return resp, nil
 	}
 	switch {
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("expander plugin %s: Expand: %w", c.path, ctx.Err())
+		c.stuck.Store(true)
+		return nil, fmt.Errorf("expander plugin %s: Expand: %w", c.path, context.Cause(ctx))
 	case errors.Is(context.Cause(callCtx), errTimedOut):
+		c.stuck.Store(true)
 		return nil, fault(ErrTimeout, err, "expander plugin %s timed out after %s in Expand", c.path, c.timeout)
 	}
 	// A crash shows up as a broken transport; an error the plugin returned does not,
 	// and needs no wait for the process watcher.
 	if status.Code(err) == codes.Unavailable && c.waitExited(exitWait) {
-		msg := fmt.Sprintf("expander plugin %s exited during Expand", c.path)
-		if status := c.exits.status(); status != "" {
-			msg += " (" + status + ")"
+		if p := c.stderr.panicLine(); p != "" {
+			return nil, fault(ErrCrashed, err, "expander plugin %s crashed during Expand: %s", c.path, p)
 		}
-		return nil, fault(ErrExited, err, "%s", msg)
+		return nil, fault(ErrExited, err, "expander plugin %s exited during Expand%s", c.path, c.exitDetail())
 	}
-	return nil, fmt.Errorf("expander plugin %s: Expand: %s", c.path, status.Convert(err).Message())
+	if status.Code(err) == codes.Unavailable {
+		// Unreachable yet running: nothing to wait for when stopping it.
+		c.stuck.Store(true)
+	}
+	return nil, fmt.Errorf("expander plugin %s: Expand: %s", c.path, shorten(oneLine(status.Convert(err).Message())))
 }
 
-// Close stops the plugin process. It is safe to call more than once.
+// Close stops the plugin: it asks a plugin that answered to shut down, within what is
+// left of the timeout and at most closeGrace, then kills the plugin's process group,
+// which also ends what a plugin script started. Close returns within that grace plus
+// reapWait, whatever the plugin does. It is safe to call more than once.
 func (c *Client) Close() error {
-	c.client.Kill()
+	c.closeOnce.Do(func() {
+		stopped := make(chan struct{})
+		go func() {
+			c.client.Kill()
+			close(stopped)
+		}()
+		grace := min(closeGrace, time.Until(c.deadline))
+		if c.stuck.Load() {
+			grace = 0
+		}
+		if !wait(stopped, grace) {
+			c.group.kill()
+			wait(stopped, reapWait)
+		}
+		// A plugin that stopped may have left children behind.
+		c.group.kill()
+	})
 	return nil
+}
+
+// wait reports whether ch closes within d.
+func wait(ch <-chan struct{}, d time.Duration) bool {
+	if d <= 0 {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // checkExecutable turns the common path mistakes into plain messages before go-plugin
@@ -181,31 +291,6 @@ func checkExecutable(path string) error {
 	return nil
 }
 
-// incompatibleVersion matches go-plugin's handshake error, whose capitalisation has
-// changed between releases: "Incompatible API version with plugin. Plugin version: 2,
-// Client versions: [1]".
-var incompatibleVersion = regexp.MustCompile(`(?i)incompatible API version with plugin\. Plugin version: (\d+), Client versions: \[([\d ]*)\]`)
-
-// startError explains why the plugin did not get through the handshake.
-func (c *Client) startError(err error) error {
-	if m := incompatibleVersion.FindStringSubmatch(err.Error()); m != nil {
-		return fault(ErrProtocolMismatch, err,
-			"expander plugin %s speaks protocol version %s; this khepri speaks version %d",
-			c.path, m[1], rpc.ProtocolVersion)
-	}
-	if errors.Is(err, fs.ErrPermission) {
-		return fault(ErrNotExecutable, err, "expander plugin %s is not executable", c.path)
-	}
-	if c.client.Exited() || c.exits.status() != "" {
-		msg := fmt.Sprintf("expander plugin %s exited before the handshake", c.path)
-		if status := c.exits.status(); status != "" {
-			msg += " (" + status + ")"
-		}
-		return fault(ErrExited, err, "%s; is it a khepri expander plugin?", msg)
-	}
-	return fault(ErrStart, err, "expander plugin %s failed to start: %v", c.path, err)
-}
-
 // waitExited reports whether the plugin process has exited, waiting up to d for
 // go-plugin's process watcher to notice.
 func (c *Client) waitExited(d time.Duration) bool {
@@ -217,4 +302,17 @@ func (c *Client) waitExited(d time.Duration) bool {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return true
+}
+
+// exitDetail is " (exit status 3)", with ": <last line of stderr>" when the plugin
+// said something before it went; "" when go-plugin logged no status.
+func (c *Client) exitDetail() string {
+	var s string
+	if st := c.exits.status(); st != "" {
+		s = " (" + st + ")"
+	}
+	if last := c.stderr.lastLine(); last != "" {
+		s += ": " + last
+	}
+	return s
 }

@@ -4,22 +4,30 @@
 package plugintest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The stand-in plugins; see host/internal/testplugin.
 const (
 	Fixed   = "fixed"
+	Noisy   = "noisy"
 	Version = "version"
 	Crash   = "crash"
+	Panic   = "panic"
 	Hang    = "hang"
+	Stop    = "stop"
 	Fail    = "fail"
+	Empty   = "empty"
 )
 
 // Real names the real expander plugin, built from ./plugin.
@@ -108,4 +116,58 @@ func moduleRoot() (string, error) {
 		return "", fmt.Errorf("plugintest: not inside the khepri module")
 	}
 	return filepath.Dir(gomod), nil
+}
+
+// Script writes an executable shell script running body (`\n` in body separates lines)
+// and returns its path. A child process writes it: a file this process had open for
+// writing could still be open in a child it forks for a parallel test, and executing
+// the script would then fail with "text file busy".
+func Script(tb testing.TB, body string) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "plugin.sh")
+	text := "#!/bin/sh\n" + strings.ReplaceAll(body, `\n`, "\n") + "\n"
+	out, err := exec.Command("/bin/sh", "-c", `printf '%s' "$1" >"$2" && chmod 755 "$2"`, "sh", text, path).CombinedOutput()
+	if err != nil {
+		tb.Fatalf("write %s: %v\n%s", path, err, out)
+	}
+	return path
+}
+
+// ReadPID reads the process id a script wrote to path.
+func ReadPID(tb testing.TB, path string) int {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return pid
+}
+
+// AssertGone fails the test unless process pid ends within a minute; a process killed
+// with SIGKILL ends at once, so the bound only tells a killed process from one left
+// running, on however busy a machine. A zombie counts as gone: its new parent reaps it
+// when it will. A process still running is killed, so that no test leaves one behind.
+func AssertGone(tb testing.TB, pid int, what string) {
+	tb.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return
+		}
+		// The state follows the command name, which is in parentheses.
+		fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+		if len(fields) > 0 && (fields[0] == "Z" || fields[0] == "X") {
+			return
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			tb.Fatalf("%s (pid %d) still runs", what, pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
