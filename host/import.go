@@ -43,7 +43,8 @@ composition's profiles are the selected ones (--profile, or $COMPOSE_PROFILES; *
 profile the services declare), so that the services docker compose would run are the ones
 khepri runs. Keys khepri rejects are listed one a line and fail the import, unless
 --allow-unsupported writes them as comments instead; swarm-only deploy keys are written,
-and khepri warns that they have no effect.
+and khepri warns that they have no effect. Compose and environment files are read from
+regular files of at most 4 MiB each.
 
 --lock FILE pins the project's images in the image lock FILE (khepri.imageLock), as
 khepri lock -f does, before anything is written; the lock's other images stay.`,
