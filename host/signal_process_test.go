@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/khepri-nix/khepri/host/internal/plugintest"
 )
 
 // TestSignalStopsBlockedCommand runs commands that block reading a FIFO nobody writes
@@ -115,6 +117,45 @@ func openWhenRead(t *testing.T, fifo string) *os.File {
 		}
 		if !errors.Is(err, syscall.ENXIO) || time.Now().After(deadline) {
 			t.Fatalf("nobody opened %s for reading: %v", fifo, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestSignalStopsExpand interrupts `khepri expand` while its plugin hangs: the command
+// ends at once, not after --timeout, and takes the plugin with it.
+func TestSignalStopsExpand(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			pidFile := filepath.Join(dir, "plugin.pid")
+			plugin := plugintest.Script(t, "echo $$ >"+pidFile+".tmp && mv "+pidFile+".tmp "+pidFile+"\nexec "+plugintest.Path(t, plugintest.Hang))
+			cmd, stderr := startKhepri(t, "expand", "--plugin", plugin, "--request", writeRequest(t, tinyRequest), "--timeout", "1h")
+			pid := waitPIDFile(t, pidFile)
+
+			require.NoError(t, cmd.Process.Signal(sig))
+			code := waitExit(t, cmd, time.Minute)
+
+			assert.Equal(t, 1, code)
+			// The signal may come during the handshake or during Expand.
+			assert.Regexp(t, `^khepri: (expander plugin \S+: Expand: )?`+sig.String()+` signal received\n$`, stderr.String())
+			plugintest.AssertGone(t, pid, "the plugin")
+		})
+	}
+}
+
+// waitPIDFile waits for a script to have written its process id to path.
+func waitPIDFile(t *testing.T, path string) int {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return plugintest.ReadPID(t, path)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s after a minute", path)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
