@@ -5,8 +5,6 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-
-	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 )
 
 type configOptions struct {

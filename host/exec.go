@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/khepri-nix/khepri/host/engine"
-	"github.com/khepri-nix/khepri/proto/khepri/manifest"
 )
 
 type execOptions struct {

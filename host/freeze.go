@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/khepri-nix/khepri/host/expander"
+	"github.com/khepri-nix/khepri/host/internal/readlimit"
 )
 
 // frozenFormat is the version of the expansion file's layout; nixlib/expand.nix reads
@@ -73,7 +74,7 @@ func runFreeze(ctx context.Context, opts freezeOptions, stdin io.Reader) error {
 	if e.plugin == "" {
 		return fmt.Errorf("no expander plugin: give --plugin or set %s", pluginEnv)
 	}
-	raw, err := readRequestBytes(e.request, stdin)
+	raw, err := readRequestBytes(ctx, e.request, stdin)
 	if err != nil {
 		return err
 	}
@@ -104,19 +105,38 @@ func runFreeze(ctx context.Context, opts freezeOptions, stdin io.Reader) error {
 	return nil
 }
 
-// readRequestBytes reads the request file, or standard input for "-".
-func readRequestBytes(path string, stdin io.Reader) ([]byte, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(path)
+// readRequestBytes reads the request file, or standard input for "-", as khepri expand
+// reads its request: at most maxRequestSize bytes, abandoned on a signal.
+func readRequestBytes(ctx context.Context, path string, stdin io.Reader) ([]byte, error) {
+	if path != "-" {
+		data, err := readlimit.File(ctx, "request", path, maxRequestSize)
+		var tooLarge *readlimit.TooLargeError
+		if err != nil && !errors.As(err, &tooLarge) {
+			err = fmt.Errorf("read request: %w", err)
+		}
+		return data, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read request: %w", err)
+	type result struct {
+		data []byte
+		err  error
 	}
-	return data, nil
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(stdin, maxRequestSize+1))
+		done <- result{data, err}
+	}()
+	select {
+	case r := <-done:
+		switch {
+		case r.err != nil:
+			return nil, fmt.Errorf("read request: %w", r.err)
+		case int64(len(r.data)) > maxRequestSize:
+			return nil, &readlimit.TooLargeError{What: "request", Path: "standard input", Limit: maxRequestSize}
+		}
+		return r.data, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 // defaultPlugin is $KHEPRI_PLUGIN, else the khepri-expander installed beside this

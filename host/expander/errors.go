@@ -11,7 +11,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/khepri-nix/khepri/plugin/rpc"
+	"github.com/khepri-nix/khepri/proto/khepri/rpc"
 )
 
 // faultError is an error whose text is written for people, whose kind answers

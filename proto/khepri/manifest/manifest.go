@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
 )
 
 // DefaultPath is where the NixOS module writes the manifest (`khepri.cli.enable`).

@@ -1,9 +1,6 @@
 package manifest
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -99,4 +96,3 @@ func TestMarshalIsStable(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "{\n  \"version\": 3,\n  \"backend\": \"docker\",\n  \"compositions\": {}\n}\n", string(data))
 }
-
