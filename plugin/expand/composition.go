@@ -173,6 +173,7 @@ func (h *host) build(st *compState) {
 	via := map[string]map[string]string{}
 	for _, s := range keys {
 		r := service.Build(c, s, services[s], h.d)
+		h.addBuild(st, s, r.Build)
 		ctr := c.Containers[s]
 		autoStart(r, st.comp, services[s])
 		if names, ok := c.Replicas[s]; ok {

@@ -3,6 +3,8 @@ package expand
 import (
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/service"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // unitFits reports a unit name (with its suffix) that systemd would refuse, at path;
@@ -35,5 +37,19 @@ func (h *host) containerUnitFits(comp, svc, containerName string, replicas int, 
 		h.unitFits(comp, unit, path, "the composition or service name")
 	default:
 		h.unitFits(comp, unit, path, "the composition or service name, or set a shorter containerName")
+	}
+}
+
+// addBuild adds the unit building a service's image, one for all its replicas.
+func (h *host) addBuild(st *compState, svc string, b *service.BuildUnit) {
+	if b == nil {
+		return
+	}
+	p := st.path.Field("services").Key(svc).Field("build")
+	if h.unitFits(st.name, naming.Service(b.Name), p, "the composition or service name") && h.claimUnit(b.Name, p) {
+		if h.resp.Builds == nil {
+			h.resp.Builds = map[string]*khepriv1.SystemdService{}
+		}
+		h.resp.Builds[b.Name] = b.Unit
 	}
 }

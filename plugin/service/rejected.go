@@ -15,7 +15,6 @@ var rejected = []struct {
 	field protoreflect.Name
 	why   string
 }{
-	{"build", "khepri builds no images; use a dockerTools image derivation as image (pkgs.dockerTools.buildLayeredImage or streamLayeredImage), which khepri loads from the store"},
 	{"develop", "compose watch is a development tool that syncs files into running containers; a NixOS system is rebuilt instead"},
 	{"extends", "use Nix merging instead: `//`, lib.recursiveUpdate or a shared let binding (the compose importer resolves extends)"},
 	{"provider", "service providers are run by Docker Desktop's compose, not by an engine"},

@@ -21,9 +21,9 @@ func TestRejectedKeysAreServiceFields(t *testing.T) {
 
 func TestRejectKeys(t *testing.T) {
 	var d diag.Collector
-	rejectKeys(&khepriv1.Service{Build: structpb.NewStringValue("."), Extends: structpb.NewNullValue()}, "s", &d)
+	rejectKeys(&khepriv1.Service{Develop: structpb.NewStringValue("."), Extends: structpb.NewNullValue()}, "s", &d)
 	got := d.Sorted()
 	require.Len(t, got, 1, "null is unset")
-	assert.Equal(t, "s.build", got[0].GetPath())
-	assert.Contains(t, got[0].GetMessage(), "dockerTools")
+	assert.Equal(t, "s.develop", got[0].GetPath())
+	assert.Contains(t, got[0].GetMessage(), "compose watch")
 }

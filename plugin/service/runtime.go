@@ -255,7 +255,8 @@ func (r *run) image() {
 	if p := s.GetPlatform(); p != "" && r.word("platform", p) {
 		r.flag("--platform", p)
 	}
-	if p := s.GetPullPolicy(); p != "" {
+	// "build" is what a service that builds does anyway (builtPull).
+	if p := s.GetPullPolicy(); p != "" && (p != "build" || s.GetBuild() == nil) {
 		pull, err := pullPolicy(p, r.c.Backend)
 		if err != nil {
 			r.d.Errorf(r.path.Field("pullPolicy"), "%v", err)
@@ -278,7 +279,7 @@ func pullPolicy(p string, b naming.Backend) (string, error) {
 		}
 		return "", fmt.Errorf("pull policy \"newer\" is podman's; docker allows \"always\", \"missing\" and \"never\"")
 	case "build":
-		return "", fmt.Errorf("pull policy \"build\" builds the image, and khepri builds none: use a dockerTools image derivation as image")
+		return "", fmt.Errorf("pull policy \"build\" builds the image, and the service has no build: set build, or use another policy")
 	}
 	if p == "daily" || p == "weekly" || p == "refresh" || strings.HasPrefix(p, "every_") {
 		return "", fmt.Errorf("pull policy %q re-pulls on a schedule, which khepri does not run; use \"always\" to pull on every start, or pin the image", p)

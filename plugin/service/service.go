@@ -84,6 +84,8 @@ type Result struct {
 	DependsVia map[string]string
 	// ImageFetch is set when Nix fetches the container's image into the store.
 	ImageFetch *khepriv1.ImageFetch
+	// Build is set when the image is built on the host (compose `build`).
+	Build *BuildUnit
 }
 
 // Build expands one service, reporting problems to d. It never fails: with errors in d,
@@ -97,6 +99,8 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	}
 	res := Result{Container: ctr}
 	switch {
+	case svc.GetBuild() != nil:
+		res.Build = buildImage(c, name, ctr, svc, path, d)
 	case ctr.Image != "":
 		// A derivation's imageName:imageTag lands here too: the unit runs it by that name.
 		if err := verbatim.Image(ctr.Image); err != nil {
@@ -144,6 +148,10 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 	implicit := runSettings(c, name, ctr, unit, svc, path, d)
 	if res.ImageFetch != nil {
 		neverPull(ctr, path, d)
+	}
+	if res.Build != nil {
+		builtPull(ctr, path, d)
+		addUnit(unit, naming.Service(res.Build.Name), true)
 	}
 	for _, dep := range sortedKeys(implicit) {
 		if _, ok := res.DependsVia[dep]; !ok {

@@ -1170,6 +1170,9 @@ type Service struct {
 	// image_fetch: how the locked image reaches the host, "registry" or "nix"; unset
 	// takes the composition's (khepri).
 	ImageFetch string `protobuf:"bytes,19,opt,name=image_fetch,json=imageFetch,proto3" json:"image_fetch,omitempty"`
+	// build builds the image from a context in the Nix store (compose `build`): the
+	// container runs it under a tag derived from everything the build reads.
+	Build *Build `protobuf:"bytes,20,opt,name=build,proto3" json:"build,omitempty"`
 	// volumes are mounts: strings in compose's short syntax `source:target[:options]`, or
 	// objects in its long syntax, a ServiceVolume (compose `volumes`).
 	Volumes []*structpb.Value `protobuf:"bytes,200,rep,name=volumes,proto3" json:"volumes,omitempty"`
@@ -1317,8 +1320,6 @@ type Service struct {
 	Attach *bool `protobuf:"varint,160,opt,name=attach,proto3,oneof" json:"attach,omitempty"`
 	// use_api_socket mounts the engine's API socket into the container (compose `use_api_socket`).
 	UseApiSocket bool `protobuf:"varint,161,opt,name=use_api_socket,json=useApiSocket,proto3" json:"use_api_socket,omitempty"`
-	// build: compose builds images; khepri runs images from dockerTools (compose `build`).
-	Build *structpb.Value `protobuf:"bytes,170,opt,name=build,proto3" json:"build,omitempty"`
 	// develop: compose watch, a development tool (compose `develop`).
 	Develop *structpb.Value `protobuf:"bytes,171,opt,name=develop,proto3" json:"develop,omitempty"`
 	// extends: Nix merging replaces it (compose `extends`).
@@ -1479,6 +1480,13 @@ func (x *Service) GetImageFetch() string {
 		return x.ImageFetch
 	}
 	return ""
+}
+
+func (x *Service) GetBuild() *Build {
+	if x != nil {
+		return x.Build
+	}
+	return nil
 }
 
 func (x *Service) GetVolumes() []*structpb.Value {
@@ -1978,13 +1986,6 @@ func (x *Service) GetUseApiSocket() bool {
 	return false
 }
 
-func (x *Service) GetBuild() *structpb.Value {
-	if x != nil {
-		return x.Build
-	}
-	return nil
-}
-
 func (x *Service) GetDevelop() *structpb.Value {
 	if x != nil {
 		return x.Develop
@@ -2041,6 +2042,238 @@ func (x *Service) GetCpuPercent() *structpb.Value {
 	return nil
 }
 
+// Build is compose's `build`: how the image a service runs is built. Nix copies a context
+// path to the store, so context and additional_contexts are store paths here; anything
+// else is an error.
+type Build struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// context is the directory sent to the builder (compose `context`).
+	Context string `protobuf:"bytes,1,opt,name=context,proto3" json:"context,omitempty"`
+	// dockerfile is the Dockerfile's path relative to the context (compose `dockerfile`).
+	Dockerfile string `protobuf:"bytes,2,opt,name=dockerfile,proto3" json:"dockerfile,omitempty"`
+	// dockerfile_inline is the Dockerfile itself (compose `dockerfile_inline`).
+	DockerfileInline string `protobuf:"bytes,3,opt,name=dockerfile_inline,json=dockerfileInline,proto3" json:"dockerfile_inline,omitempty"`
+	// args are build arguments, a mapping or a list of `KEY=value`; a bare KEY (null)
+	// would come from compose's shell: an error (compose `args`).
+	Args *structpb.Value `protobuf:"bytes,4,opt,name=args,proto3" json:"args,omitempty"`
+	// target is the stage to build (compose `target`).
+	Target string `protobuf:"bytes,5,opt,name=target,proto3" json:"target,omitempty"`
+	// labels on the image (compose `labels`).
+	Labels map[string]string `protobuf:"bytes,6,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// network the build's RUN steps use (compose `network`).
+	Network string `protobuf:"bytes,7,opt,name=network,proto3" json:"network,omitempty"`
+	// extra_hosts are `host:ip` or `host=ip` entries for the RUN steps (compose `extra_hosts`).
+	ExtraHosts []string `protobuf:"bytes,8,rep,name=extra_hosts,json=extraHosts,proto3" json:"extra_hosts,omitempty"`
+	// shm_size of the RUN steps' /dev/shm, bytes or a byte size (compose `shm_size`).
+	ShmSize *structpb.Value `protobuf:"bytes,9,opt,name=shm_size,json=shmSize,proto3" json:"shm_size,omitempty"`
+	// ulimits of the RUN steps by name (compose `ulimits`).
+	Ulimits map[string]*Ulimit `protobuf:"bytes,10,rep,name=ulimits,proto3" json:"ulimits,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// no_cache builds every step again (compose `no_cache`).
+	NoCache bool `protobuf:"varint,11,opt,name=no_cache,json=noCache,proto3" json:"no_cache,omitempty"`
+	// pull pulls the base images again (compose `pull`).
+	Pull bool `protobuf:"varint,12,opt,name=pull,proto3" json:"pull,omitempty"`
+	// tags are further names of the image (compose `tags`).
+	Tags []string `protobuf:"bytes,13,rep,name=tags,proto3" json:"tags,omitempty"`
+	// platforms the image is built for; an engine's image store holds one (compose `platforms`).
+	Platforms []string `protobuf:"bytes,14,rep,name=platforms,proto3" json:"platforms,omitempty"`
+	// privileged RUN steps (compose `privileged`): an error, see the plugin.
+	Privileged bool `protobuf:"varint,15,opt,name=privileged,proto3" json:"privileged,omitempty"`
+	// secrets of the composition the build reads, by name or long syntax; only source
+	// and target (the id the Dockerfile mounts) apply (compose `secrets`).
+	Secrets []*ServiceFile `protobuf:"bytes,16,rep,name=secrets,proto3" json:"secrets,omitempty"`
+	// ssh: `id=path` of a key or agent socket for RUN --mount=type=ssh (compose `ssh`).
+	Ssh []string `protobuf:"bytes,17,rep,name=ssh,proto3" json:"ssh,omitempty"`
+	// cache_from: images whose layers the build may reuse (compose `cache_from`).
+	CacheFrom []string `protobuf:"bytes,18,rep,name=cache_from,json=cacheFrom,proto3" json:"cache_from,omitempty"`
+	// cache_to: where the build exports its cache (compose `cache_to`).
+	CacheTo []string `protobuf:"bytes,19,rep,name=cache_to,json=cacheTo,proto3" json:"cache_to,omitempty"`
+	// additional_contexts by name: further store paths the Dockerfile names (compose
+	// `additional_contexts`).
+	AdditionalContexts map[string]string `protobuf:"bytes,20,rep,name=additional_contexts,json=additionalContexts,proto3" json:"additional_contexts,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// keep_old keeps the images of earlier builds of the service, which the build unit
+	// otherwise removes once a new one is built (khepri).
+	KeepOld       bool `protobuf:"varint,100,opt,name=keep_old,json=keepOld,proto3" json:"keep_old,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Build) Reset() {
+	*x = Build{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Build) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Build) ProtoMessage() {}
+
+func (x *Build) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Build.ProtoReflect.Descriptor instead.
+func (*Build) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Build) GetContext() string {
+	if x != nil {
+		return x.Context
+	}
+	return ""
+}
+
+func (x *Build) GetDockerfile() string {
+	if x != nil {
+		return x.Dockerfile
+	}
+	return ""
+}
+
+func (x *Build) GetDockerfileInline() string {
+	if x != nil {
+		return x.DockerfileInline
+	}
+	return ""
+}
+
+func (x *Build) GetArgs() *structpb.Value {
+	if x != nil {
+		return x.Args
+	}
+	return nil
+}
+
+func (x *Build) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *Build) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *Build) GetNetwork() string {
+	if x != nil {
+		return x.Network
+	}
+	return ""
+}
+
+func (x *Build) GetExtraHosts() []string {
+	if x != nil {
+		return x.ExtraHosts
+	}
+	return nil
+}
+
+func (x *Build) GetShmSize() *structpb.Value {
+	if x != nil {
+		return x.ShmSize
+	}
+	return nil
+}
+
+func (x *Build) GetUlimits() map[string]*Ulimit {
+	if x != nil {
+		return x.Ulimits
+	}
+	return nil
+}
+
+func (x *Build) GetNoCache() bool {
+	if x != nil {
+		return x.NoCache
+	}
+	return false
+}
+
+func (x *Build) GetPull() bool {
+	if x != nil {
+		return x.Pull
+	}
+	return false
+}
+
+func (x *Build) GetTags() []string {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+func (x *Build) GetPlatforms() []string {
+	if x != nil {
+		return x.Platforms
+	}
+	return nil
+}
+
+func (x *Build) GetPrivileged() bool {
+	if x != nil {
+		return x.Privileged
+	}
+	return false
+}
+
+func (x *Build) GetSecrets() []*ServiceFile {
+	if x != nil {
+		return x.Secrets
+	}
+	return nil
+}
+
+func (x *Build) GetSsh() []string {
+	if x != nil {
+		return x.Ssh
+	}
+	return nil
+}
+
+func (x *Build) GetCacheFrom() []string {
+	if x != nil {
+		return x.CacheFrom
+	}
+	return nil
+}
+
+func (x *Build) GetCacheTo() []string {
+	if x != nil {
+		return x.CacheTo
+	}
+	return nil
+}
+
+func (x *Build) GetAdditionalContexts() map[string]string {
+	if x != nil {
+		return x.AdditionalContexts
+	}
+	return nil
+}
+
+func (x *Build) GetKeepOld() bool {
+	if x != nil {
+		return x.KeepOld
+	}
+	return false
+}
+
 // Ulimit is one resource limit; compose's single number sets both.
 type Ulimit struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2052,7 +2285,7 @@ type Ulimit struct {
 
 func (x *Ulimit) Reset() {
 	*x = Ulimit{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2064,7 +2297,7 @@ func (x *Ulimit) String() string {
 func (*Ulimit) ProtoMessage() {}
 
 func (x *Ulimit) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[13]
+	mi := &file_khepri_v1_expander_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2077,7 +2310,7 @@ func (x *Ulimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ulimit.ProtoReflect.Descriptor instead.
 func (*Ulimit) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{13}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Ulimit) GetSoft() int64 {
@@ -2107,7 +2340,7 @@ type Logging struct {
 
 func (x *Logging) Reset() {
 	*x = Logging{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2119,7 +2352,7 @@ func (x *Logging) String() string {
 func (*Logging) ProtoMessage() {}
 
 func (x *Logging) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[14]
+	mi := &file_khepri_v1_expander_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2132,7 +2365,7 @@ func (x *Logging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Logging.ProtoReflect.Descriptor instead.
 func (*Logging) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{14}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Logging) GetDriver() string {
@@ -2165,7 +2398,7 @@ type BlkioConfig struct {
 
 func (x *BlkioConfig) Reset() {
 	*x = BlkioConfig{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2177,7 +2410,7 @@ func (x *BlkioConfig) String() string {
 func (*BlkioConfig) ProtoMessage() {}
 
 func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[15]
+	mi := &file_khepri_v1_expander_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2190,7 +2423,7 @@ func (x *BlkioConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlkioConfig.ProtoReflect.Descriptor instead.
 func (*BlkioConfig) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{15}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *BlkioConfig) GetWeight() int64 {
@@ -2246,7 +2479,7 @@ type WeightDevice struct {
 
 func (x *WeightDevice) Reset() {
 	*x = WeightDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2258,7 +2491,7 @@ func (x *WeightDevice) String() string {
 func (*WeightDevice) ProtoMessage() {}
 
 func (x *WeightDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[16]
+	mi := &file_khepri_v1_expander_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2271,7 +2504,7 @@ func (x *WeightDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeightDevice.ProtoReflect.Descriptor instead.
 func (*WeightDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{16}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *WeightDevice) GetPath() string {
@@ -2300,7 +2533,7 @@ type ThrottleDevice struct {
 
 func (x *ThrottleDevice) Reset() {
 	*x = ThrottleDevice{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2545,7 @@ func (x *ThrottleDevice) String() string {
 func (*ThrottleDevice) ProtoMessage() {}
 
 func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[17]
+	mi := &file_khepri_v1_expander_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2558,7 @@ func (x *ThrottleDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThrottleDevice.ProtoReflect.Descriptor instead.
 func (*ThrottleDevice) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{17}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ThrottleDevice) GetPath() string {
@@ -2361,7 +2594,7 @@ type DeviceRequest struct {
 
 func (x *DeviceRequest) Reset() {
 	*x = DeviceRequest{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2373,7 +2606,7 @@ func (x *DeviceRequest) String() string {
 func (*DeviceRequest) ProtoMessage() {}
 
 func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[18]
+	mi := &file_khepri_v1_expander_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2386,7 +2619,7 @@ func (x *DeviceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceRequest.ProtoReflect.Descriptor instead.
 func (*DeviceRequest) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{18}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DeviceRequest) GetCapabilities() []string {
@@ -2447,7 +2680,7 @@ type Healthcheck struct {
 
 func (x *Healthcheck) Reset() {
 	*x = Healthcheck{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2459,7 +2692,7 @@ func (x *Healthcheck) String() string {
 func (*Healthcheck) ProtoMessage() {}
 
 func (x *Healthcheck) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[19]
+	mi := &file_khepri_v1_expander_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2472,7 +2705,7 @@ func (x *Healthcheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Healthcheck.ProtoReflect.Descriptor instead.
 func (*Healthcheck) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{19}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Healthcheck) GetTest() *structpb.Value {
@@ -2543,7 +2776,7 @@ type LifecycleHook struct {
 
 func (x *LifecycleHook) Reset() {
 	*x = LifecycleHook{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2555,7 +2788,7 @@ func (x *LifecycleHook) String() string {
 func (*LifecycleHook) ProtoMessage() {}
 
 func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[20]
+	mi := &file_khepri_v1_expander_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2568,7 +2801,7 @@ func (x *LifecycleHook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LifecycleHook.ProtoReflect.Descriptor instead.
 func (*LifecycleHook) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{20}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *LifecycleHook) GetCommand() *structpb.Value {
@@ -2625,7 +2858,7 @@ type Deploy struct {
 
 func (x *Deploy) Reset() {
 	*x = Deploy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2637,7 +2870,7 @@ func (x *Deploy) String() string {
 func (*Deploy) ProtoMessage() {}
 
 func (x *Deploy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[21]
+	mi := &file_khepri_v1_expander_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2650,7 +2883,7 @@ func (x *Deploy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deploy.ProtoReflect.Descriptor instead.
 func (*Deploy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{21}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Deploy) GetResources() *Resources {
@@ -2720,7 +2953,7 @@ type Resources struct {
 
 func (x *Resources) Reset() {
 	*x = Resources{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2732,7 +2965,7 @@ func (x *Resources) String() string {
 func (*Resources) ProtoMessage() {}
 
 func (x *Resources) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[22]
+	mi := &file_khepri_v1_expander_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2745,7 +2978,7 @@ func (x *Resources) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Resources.ProtoReflect.Descriptor instead.
 func (*Resources) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{22}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Resources) GetLimits() *ResourceLimits {
@@ -2777,7 +3010,7 @@ type ResourceLimits struct {
 
 func (x *ResourceLimits) Reset() {
 	*x = ResourceLimits{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2789,7 +3022,7 @@ func (x *ResourceLimits) String() string {
 func (*ResourceLimits) ProtoMessage() {}
 
 func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[23]
+	mi := &file_khepri_v1_expander_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2802,7 +3035,7 @@ func (x *ResourceLimits) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceLimits.ProtoReflect.Descriptor instead.
 func (*ResourceLimits) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{23}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ResourceLimits) GetCpus() *structpb.Value {
@@ -2841,7 +3074,7 @@ type ResourceReservations struct {
 
 func (x *ResourceReservations) Reset() {
 	*x = ResourceReservations{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2853,7 +3086,7 @@ func (x *ResourceReservations) String() string {
 func (*ResourceReservations) ProtoMessage() {}
 
 func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[24]
+	mi := &file_khepri_v1_expander_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2866,7 +3099,7 @@ func (x *ResourceReservations) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResourceReservations.ProtoReflect.Descriptor instead.
 func (*ResourceReservations) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{24}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ResourceReservations) GetCpus() *structpb.Value {
@@ -2907,7 +3140,7 @@ type RestartPolicy struct {
 
 func (x *RestartPolicy) Reset() {
 	*x = RestartPolicy{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2919,7 +3152,7 @@ func (x *RestartPolicy) String() string {
 func (*RestartPolicy) ProtoMessage() {}
 
 func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[25]
+	mi := &file_khepri_v1_expander_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2932,7 +3165,7 @@ func (x *RestartPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestartPolicy.ProtoReflect.Descriptor instead.
 func (*RestartPolicy) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{25}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RestartPolicy) GetCondition() string {
@@ -2990,7 +3223,7 @@ type ServiceNetwork struct {
 
 func (x *ServiceNetwork) Reset() {
 	*x = ServiceNetwork{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3002,7 +3235,7 @@ func (x *ServiceNetwork) String() string {
 func (*ServiceNetwork) ProtoMessage() {}
 
 func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[26]
+	mi := &file_khepri_v1_expander_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3015,7 +3248,7 @@ func (x *ServiceNetwork) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceNetwork.ProtoReflect.Descriptor instead.
 func (*ServiceNetwork) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{26}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ServiceNetwork) GetAliases() []string {
@@ -3104,7 +3337,7 @@ type ServicePort struct {
 
 func (x *ServicePort) Reset() {
 	*x = ServicePort{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3116,7 +3349,7 @@ func (x *ServicePort) String() string {
 func (*ServicePort) ProtoMessage() {}
 
 func (x *ServicePort) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[27]
+	mi := &file_khepri_v1_expander_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3129,7 +3362,7 @@ func (x *ServicePort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServicePort.ProtoReflect.Descriptor instead.
 func (*ServicePort) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{27}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ServicePort) GetTarget() string {
@@ -3208,7 +3441,7 @@ type ServiceVolume struct {
 
 func (x *ServiceVolume) Reset() {
 	*x = ServiceVolume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3220,7 +3453,7 @@ func (x *ServiceVolume) String() string {
 func (*ServiceVolume) ProtoMessage() {}
 
 func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[28]
+	mi := &file_khepri_v1_expander_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3233,7 +3466,7 @@ func (x *ServiceVolume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceVolume.ProtoReflect.Descriptor instead.
 func (*ServiceVolume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{28}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ServiceVolume) GetType() string {
@@ -3315,7 +3548,7 @@ type VolumeBind struct {
 
 func (x *VolumeBind) Reset() {
 	*x = VolumeBind{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3327,7 +3560,7 @@ func (x *VolumeBind) String() string {
 func (*VolumeBind) ProtoMessage() {}
 
 func (x *VolumeBind) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[29]
+	mi := &file_khepri_v1_expander_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3340,7 +3573,7 @@ func (x *VolumeBind) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeBind.ProtoReflect.Descriptor instead.
 func (*VolumeBind) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{29}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *VolumeBind) GetPropagation() string {
@@ -3377,7 +3610,7 @@ type VolumeVolume struct {
 
 func (x *VolumeVolume) Reset() {
 	*x = VolumeVolume{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3389,7 +3622,7 @@ func (x *VolumeVolume) String() string {
 func (*VolumeVolume) ProtoMessage() {}
 
 func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[30]
+	mi := &file_khepri_v1_expander_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3402,7 +3635,7 @@ func (x *VolumeVolume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeVolume.ProtoReflect.Descriptor instead.
 func (*VolumeVolume) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{30}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *VolumeVolume) GetNocopy() bool {
@@ -3432,7 +3665,7 @@ type VolumeTmpfs struct {
 
 func (x *VolumeTmpfs) Reset() {
 	*x = VolumeTmpfs{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3444,7 +3677,7 @@ func (x *VolumeTmpfs) String() string {
 func (*VolumeTmpfs) ProtoMessage() {}
 
 func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[31]
+	mi := &file_khepri_v1_expander_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3457,7 +3690,7 @@ func (x *VolumeTmpfs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeTmpfs.ProtoReflect.Descriptor instead.
 func (*VolumeTmpfs) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{31}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *VolumeTmpfs) GetSize() string {
@@ -3485,7 +3718,7 @@ type VolumeImage struct {
 
 func (x *VolumeImage) Reset() {
 	*x = VolumeImage{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3497,7 +3730,7 @@ func (x *VolumeImage) String() string {
 func (*VolumeImage) ProtoMessage() {}
 
 func (x *VolumeImage) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[32]
+	mi := &file_khepri_v1_expander_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3510,7 +3743,7 @@ func (x *VolumeImage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeImage.ProtoReflect.Descriptor instead.
 func (*VolumeImage) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{32}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *VolumeImage) GetSubpath() string {
@@ -3536,7 +3769,7 @@ type EnvFile struct {
 
 func (x *EnvFile) Reset() {
 	*x = EnvFile{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3548,7 +3781,7 @@ func (x *EnvFile) String() string {
 func (*EnvFile) ProtoMessage() {}
 
 func (x *EnvFile) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[33]
+	mi := &file_khepri_v1_expander_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3561,7 +3794,7 @@ func (x *EnvFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvFile.ProtoReflect.Descriptor instead.
 func (*EnvFile) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{33}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *EnvFile) GetPath() string {
@@ -3605,7 +3838,7 @@ type ServiceFile struct {
 
 func (x *ServiceFile) Reset() {
 	*x = ServiceFile{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3617,7 +3850,7 @@ func (x *ServiceFile) String() string {
 func (*ServiceFile) ProtoMessage() {}
 
 func (x *ServiceFile) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[34]
+	mi := &file_khepri_v1_expander_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3630,7 +3863,7 @@ func (x *ServiceFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceFile.ProtoReflect.Descriptor instead.
 func (*ServiceFile) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{34}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ServiceFile) GetSource() string {
@@ -3683,7 +3916,7 @@ type Dependency struct {
 
 func (x *Dependency) Reset() {
 	*x = Dependency{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3695,7 +3928,7 @@ func (x *Dependency) String() string {
 func (*Dependency) ProtoMessage() {}
 
 func (x *Dependency) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[35]
+	mi := &file_khepri_v1_expander_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3708,7 +3941,7 @@ func (x *Dependency) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dependency.ProtoReflect.Descriptor instead.
 func (*Dependency) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{35}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Dependency) GetCondition() string {
@@ -3759,14 +3992,17 @@ type ExpandResponse struct {
 	// manifest is what the khepri command reads of the host's compositions
 	// (proto/khepri/manifest's format), which the NixOS module writes to
 	// /etc/khepri/manifest.json as it is.
-	Manifest      *structpb.Struct `protobuf:"bytes,8,opt,name=manifest,proto3" json:"manifest,omitempty"`
+	Manifest *structpb.Struct `protobuf:"bytes,8,opt,name=manifest,proto3" json:"manifest,omitempty"`
+	// builds are khepri's units that build services' images (compose `build`), by unit
+	// name without `.service`: like services, with the khepri command on their PATH too.
+	Builds        map[string]*SystemdService `protobuf:"bytes,9,rep,name=builds,proto3" json:"builds,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ExpandResponse) Reset() {
 	*x = ExpandResponse{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3778,7 +4014,7 @@ func (x *ExpandResponse) String() string {
 func (*ExpandResponse) ProtoMessage() {}
 
 func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[36]
+	mi := &file_khepri_v1_expander_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3791,7 +4027,7 @@ func (x *ExpandResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExpandResponse.ProtoReflect.Descriptor instead.
 func (*ExpandResponse) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{36}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ExpandResponse) GetDiagnostics() []*Diagnostic {
@@ -3850,6 +4086,13 @@ func (x *ExpandResponse) GetManifest() *structpb.Struct {
 	return nil
 }
 
+func (x *ExpandResponse) GetBuilds() map[string]*SystemdService {
+	if x != nil {
+		return x.Builds
+	}
+	return nil
+}
+
 // RootlessPort is a host port a rootless container publishes.
 type RootlessPort struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3867,7 +4110,7 @@ type RootlessPort struct {
 
 func (x *RootlessPort) Reset() {
 	*x = RootlessPort{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3879,7 +4122,7 @@ func (x *RootlessPort) String() string {
 func (*RootlessPort) ProtoMessage() {}
 
 func (x *RootlessPort) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[37]
+	mi := &file_khepri_v1_expander_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3892,7 +4135,7 @@ func (x *RootlessPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RootlessPort.ProtoReflect.Descriptor instead.
 func (*RootlessPort) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{37}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RootlessPort) GetPath() string {
@@ -3941,7 +4184,7 @@ type ImageFetch struct {
 
 func (x *ImageFetch) Reset() {
 	*x = ImageFetch{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	mi := &file_khepri_v1_expander_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3953,7 +4196,7 @@ func (x *ImageFetch) String() string {
 func (*ImageFetch) ProtoMessage() {}
 
 func (x *ImageFetch) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[38]
+	mi := &file_khepri_v1_expander_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3966,7 +4209,7 @@ func (x *ImageFetch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageFetch.ProtoReflect.Descriptor instead.
 func (*ImageFetch) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{38}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ImageFetch) GetReference() string {
@@ -4011,7 +4254,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[39]
+	mi := &file_khepri_v1_expander_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4023,7 +4266,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[39]
+	mi := &file_khepri_v1_expander_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4036,7 +4279,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{39}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -4102,7 +4345,7 @@ type Container struct {
 
 func (x *Container) Reset() {
 	*x = Container{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[40]
+	mi := &file_khepri_v1_expander_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4114,7 +4357,7 @@ func (x *Container) String() string {
 func (*Container) ProtoMessage() {}
 
 func (x *Container) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[40]
+	mi := &file_khepri_v1_expander_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4127,7 +4370,7 @@ func (x *Container) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Container.ProtoReflect.Descriptor instead.
 func (*Container) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{40}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *Container) GetImage() string {
@@ -4302,7 +4545,7 @@ type ContainerPodman struct {
 
 func (x *ContainerPodman) Reset() {
 	*x = ContainerPodman{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[41]
+	mi := &file_khepri_v1_expander_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4314,7 +4557,7 @@ func (x *ContainerPodman) String() string {
 func (*ContainerPodman) ProtoMessage() {}
 
 func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[41]
+	mi := &file_khepri_v1_expander_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4327,7 +4570,7 @@ func (x *ContainerPodman) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPodman.ProtoReflect.Descriptor instead.
 func (*ContainerPodman) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{41}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ContainerPodman) GetUser() string {
@@ -4362,7 +4605,7 @@ type SystemdService struct {
 
 func (x *SystemdService) Reset() {
 	*x = SystemdService{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[42]
+	mi := &file_khepri_v1_expander_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4374,7 +4617,7 @@ func (x *SystemdService) String() string {
 func (*SystemdService) ProtoMessage() {}
 
 func (x *SystemdService) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[42]
+	mi := &file_khepri_v1_expander_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4387,7 +4630,7 @@ func (x *SystemdService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdService.ProtoReflect.Descriptor instead.
 func (*SystemdService) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{42}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SystemdService) GetDescription() string {
@@ -4494,7 +4737,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[43]
+	mi := &file_khepri_v1_expander_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4506,7 +4749,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[43]
+	mi := &file_khepri_v1_expander_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4519,7 +4762,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{43}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -4698,7 +4941,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
 	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
 	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
-	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xd1\"\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xd2\"\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -4721,7 +4964,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"depends_on\x18\x11 \x03(\v2!.khepri.v1.Service.DependsOnEntryR\tdependsOn\x12\x18\n" +
 	"\arestart\x18\x12 \x01(\tR\arestart\x12\x1f\n" +
 	"\vimage_fetch\x18\x13 \x01(\tR\n" +
-	"imageFetch\x121\n" +
+	"imageFetch\x12&\n" +
+	"\x05build\x18\x14 \x01(\v2\x10.khepri.v1.BuildR\x05build\x121\n" +
 	"\avolumes\x18\xc8\x01 \x03(\v2\x16.google.protobuf.ValueR\avolumes\x12-\n" +
 	"\x05ports\x18\xc9\x01 \x03(\v2\x16.google.protobuf.ValueR\x05ports\x121\n" +
 	"\asecrets\x18\xca\x01 \x03(\v2\x16.khepri.v1.ServiceFileR\asecrets\x121\n" +
@@ -4811,8 +5055,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06deploy\x18\x9f\x01 \x01(\v2\x11.khepri.v1.DeployR\x06deploy\x12\x1c\n" +
 	"\x06attach\x18\xa0\x01 \x01(\bH\n" +
 	"R\x06attach\x88\x01\x01\x12%\n" +
-	"\x0euse_api_socket\x18\xa1\x01 \x01(\bR\fuseApiSocket\x12-\n" +
-	"\x05build\x18\xaa\x01 \x01(\v2\x16.google.protobuf.ValueR\x05build\x121\n" +
+	"\x0euse_api_socket\x18\xa1\x01 \x01(\bR\fuseApiSocket\x121\n" +
 	"\adevelop\x18\xab\x01 \x01(\v2\x16.google.protobuf.ValueR\adevelop\x121\n" +
 	"\aextends\x18\xac\x01 \x01(\v2\x16.google.protobuf.ValueR\aextends\x123\n" +
 	"\bprovider\x18\xad\x01 \x01(\v2\x16.google.protobuf.ValueR\bprovider\x12/\n" +
@@ -4850,7 +5093,45 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\v_pids_limitB\t\n" +
 	"\a_attachJ\x04\b\b\x10\tJ\x04\b\t\x10\n" +
 	"J\x04\b\n" +
-	"\x10\v\"0\n" +
+	"\x10\vJ\x06\b\xaa\x01\x10\xab\x01\"\xd5\a\n" +
+	"\x05Build\x12\x18\n" +
+	"\acontext\x18\x01 \x01(\tR\acontext\x12\x1e\n" +
+	"\n" +
+	"dockerfile\x18\x02 \x01(\tR\n" +
+	"dockerfile\x12+\n" +
+	"\x11dockerfile_inline\x18\x03 \x01(\tR\x10dockerfileInline\x12*\n" +
+	"\x04args\x18\x04 \x01(\v2\x16.google.protobuf.ValueR\x04args\x12\x16\n" +
+	"\x06target\x18\x05 \x01(\tR\x06target\x124\n" +
+	"\x06labels\x18\x06 \x03(\v2\x1c.khepri.v1.Build.LabelsEntryR\x06labels\x12\x18\n" +
+	"\anetwork\x18\a \x01(\tR\anetwork\x12\x1f\n" +
+	"\vextra_hosts\x18\b \x03(\tR\n" +
+	"extraHosts\x121\n" +
+	"\bshm_size\x18\t \x01(\v2\x16.google.protobuf.ValueR\ashmSize\x127\n" +
+	"\aulimits\x18\n" +
+	" \x03(\v2\x1d.khepri.v1.Build.UlimitsEntryR\aulimits\x12\x19\n" +
+	"\bno_cache\x18\v \x01(\bR\anoCache\x12\x12\n" +
+	"\x04pull\x18\f \x01(\bR\x04pull\x12\x12\n" +
+	"\x04tags\x18\r \x03(\tR\x04tags\x12\x1c\n" +
+	"\tplatforms\x18\x0e \x03(\tR\tplatforms\x12\x1e\n" +
+	"\n" +
+	"privileged\x18\x0f \x01(\bR\n" +
+	"privileged\x120\n" +
+	"\asecrets\x18\x10 \x03(\v2\x16.khepri.v1.ServiceFileR\asecrets\x12\x10\n" +
+	"\x03ssh\x18\x11 \x03(\tR\x03ssh\x12\x1d\n" +
+	"\n" +
+	"cache_from\x18\x12 \x03(\tR\tcacheFrom\x12\x19\n" +
+	"\bcache_to\x18\x13 \x03(\tR\acacheTo\x12Y\n" +
+	"\x13additional_contexts\x18\x14 \x03(\v2(.khepri.v1.Build.AdditionalContextsEntryR\x12additionalContexts\x12\x19\n" +
+	"\bkeep_old\x18d \x01(\bR\akeepOld\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aM\n" +
+	"\fUlimitsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.UlimitR\x05value:\x028\x01\x1aE\n" +
+	"\x17AdditionalContextsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"0\n" +
 	"\x06Ulimit\x12\x12\n" +
 	"\x04soft\x18\x01 \x01(\x03R\x04soft\x12\x12\n" +
 	"\x04hard\x18\x02 \x01(\x03R\x04hard\"\x98\x01\n" +
@@ -4997,7 +5278,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x1f\n" +
 	"\brequired\x18\x02 \x01(\bH\x00R\brequired\x88\x01\x01\x12\x18\n" +
 	"\arestart\x18\x03 \x01(\bR\arestartB\v\n" +
-	"\t_required\"\xf3\a\n" +
+	"\t_required\"\x88\t\n" +
 	"\x0eExpandResponse\x127\n" +
 	"\vdiagnostics\x18\x01 \x03(\v2\x15.khepri.v1.DiagnosticR\vdiagnostics\x12I\n" +
 	"\n" +
@@ -5008,7 +5289,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\atargets\x18\x05 \x03(\v2&.khepri.v1.ExpandResponse.TargetsEntryR\atargets\x12>\n" +
 	"\x0erootless_ports\x18\x06 \x03(\v2\x17.khepri.v1.RootlessPortR\rrootlessPorts\x12P\n" +
 	"\rimage_fetches\x18\a \x03(\v2+.khepri.v1.ExpandResponse.ImageFetchesEntryR\fimageFetches\x123\n" +
-	"\bmanifest\x18\b \x01(\v2\x17.google.protobuf.StructR\bmanifest\x1aS\n" +
+	"\bmanifest\x18\b \x01(\v2\x17.google.protobuf.StructR\bmanifest\x12=\n" +
+	"\x06builds\x18\t \x03(\v2%.khepri.v1.ExpandResponse.BuildsEntryR\x06builds\x1aS\n" +
 	"\x0fContainersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12*\n" +
 	"\x05value\x18\x02 \x01(\v2\x14.khepri.v1.ContainerR\x05value:\x028\x01\x1a\\\n" +
@@ -5023,7 +5305,10 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x18.khepri.v1.SystemdTargetR\x05value:\x028\x01\x1aV\n" +
 	"\x11ImageFetchesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
-	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.ImageFetchR\x05value:\x028\x01\"^\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.ImageFetchR\x05value:\x028\x01\x1aT\n" +
+	"\vBuildsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
+	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.SystemdServiceR\x05value:\x028\x01\"^\n" +
 	"\fRootlessPort\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04spec\x18\x02 \x01(\tR\x04spec\x12\x12\n" +
@@ -5142,7 +5427,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 80)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 85)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -5158,210 +5443,224 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	(*Secret)(nil),               // 11: khepri.v1.Secret
 	(*Config)(nil),               // 12: khepri.v1.Config
 	(*Service)(nil),              // 13: khepri.v1.Service
-	(*Ulimit)(nil),               // 14: khepri.v1.Ulimit
-	(*Logging)(nil),              // 15: khepri.v1.Logging
-	(*BlkioConfig)(nil),          // 16: khepri.v1.BlkioConfig
-	(*WeightDevice)(nil),         // 17: khepri.v1.WeightDevice
-	(*ThrottleDevice)(nil),       // 18: khepri.v1.ThrottleDevice
-	(*DeviceRequest)(nil),        // 19: khepri.v1.DeviceRequest
-	(*Healthcheck)(nil),          // 20: khepri.v1.Healthcheck
-	(*LifecycleHook)(nil),        // 21: khepri.v1.LifecycleHook
-	(*Deploy)(nil),               // 22: khepri.v1.Deploy
-	(*Resources)(nil),            // 23: khepri.v1.Resources
-	(*ResourceLimits)(nil),       // 24: khepri.v1.ResourceLimits
-	(*ResourceReservations)(nil), // 25: khepri.v1.ResourceReservations
-	(*RestartPolicy)(nil),        // 26: khepri.v1.RestartPolicy
-	(*ServiceNetwork)(nil),       // 27: khepri.v1.ServiceNetwork
-	(*ServicePort)(nil),          // 28: khepri.v1.ServicePort
-	(*ServiceVolume)(nil),        // 29: khepri.v1.ServiceVolume
-	(*VolumeBind)(nil),           // 30: khepri.v1.VolumeBind
-	(*VolumeVolume)(nil),         // 31: khepri.v1.VolumeVolume
-	(*VolumeTmpfs)(nil),          // 32: khepri.v1.VolumeTmpfs
-	(*VolumeImage)(nil),          // 33: khepri.v1.VolumeImage
-	(*EnvFile)(nil),              // 34: khepri.v1.EnvFile
-	(*ServiceFile)(nil),          // 35: khepri.v1.ServiceFile
-	(*Dependency)(nil),           // 36: khepri.v1.Dependency
-	(*ExpandResponse)(nil),       // 37: khepri.v1.ExpandResponse
-	(*RootlessPort)(nil),         // 38: khepri.v1.RootlessPort
-	(*ImageFetch)(nil),           // 39: khepri.v1.ImageFetch
-	(*Diagnostic)(nil),           // 40: khepri.v1.Diagnostic
-	(*Container)(nil),            // 41: khepri.v1.Container
-	(*ContainerPodman)(nil),      // 42: khepri.v1.ContainerPodman
-	(*SystemdService)(nil),       // 43: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 44: khepri.v1.SystemdTarget
-	nil,                          // 45: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 46: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 47: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 48: khepri.v1.ImageLock.ImagesEntry
-	nil,                          // 49: khepri.v1.LockedImage.PlatformsEntry
-	nil,                          // 50: khepri.v1.Composition.ServicesEntry
-	nil,                          // 51: khepri.v1.Composition.NetworksEntry
-	nil,                          // 52: khepri.v1.Composition.VolumesEntry
-	nil,                          // 53: khepri.v1.Composition.SecretsEntry
-	nil,                          // 54: khepri.v1.Composition.ConfigsEntry
-	nil,                          // 55: khepri.v1.Composition.ModelsEntry
-	nil,                          // 56: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 57: khepri.v1.Network.LabelsEntry
-	nil,                          // 58: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 59: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 60: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 61: khepri.v1.Volume.LabelsEntry
-	nil,                          // 62: khepri.v1.Service.NetworksEntry
-	nil,                          // 63: khepri.v1.Service.LabelsEntry
-	nil,                          // 64: khepri.v1.Service.DependsOnEntry
-	nil,                          // 65: khepri.v1.Service.UlimitsEntry
-	nil,                          // 66: khepri.v1.Service.StorageOptEntry
-	nil,                          // 67: khepri.v1.Logging.OptionsEntry
-	nil,                          // 68: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 69: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 70: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 71: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 72: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 73: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 74: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 75: khepri.v1.ExpandResponse.ImageFetchesEntry
-	nil,                          // 76: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 77: khepri.v1.Container.LabelsEntry
-	nil,                          // 78: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 79: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 80: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 81: google.protobuf.Value
-	(*structpb.Struct)(nil),      // 82: google.protobuf.Struct
+	(*Build)(nil),                // 14: khepri.v1.Build
+	(*Ulimit)(nil),               // 15: khepri.v1.Ulimit
+	(*Logging)(nil),              // 16: khepri.v1.Logging
+	(*BlkioConfig)(nil),          // 17: khepri.v1.BlkioConfig
+	(*WeightDevice)(nil),         // 18: khepri.v1.WeightDevice
+	(*ThrottleDevice)(nil),       // 19: khepri.v1.ThrottleDevice
+	(*DeviceRequest)(nil),        // 20: khepri.v1.DeviceRequest
+	(*Healthcheck)(nil),          // 21: khepri.v1.Healthcheck
+	(*LifecycleHook)(nil),        // 22: khepri.v1.LifecycleHook
+	(*Deploy)(nil),               // 23: khepri.v1.Deploy
+	(*Resources)(nil),            // 24: khepri.v1.Resources
+	(*ResourceLimits)(nil),       // 25: khepri.v1.ResourceLimits
+	(*ResourceReservations)(nil), // 26: khepri.v1.ResourceReservations
+	(*RestartPolicy)(nil),        // 27: khepri.v1.RestartPolicy
+	(*ServiceNetwork)(nil),       // 28: khepri.v1.ServiceNetwork
+	(*ServicePort)(nil),          // 29: khepri.v1.ServicePort
+	(*ServiceVolume)(nil),        // 30: khepri.v1.ServiceVolume
+	(*VolumeBind)(nil),           // 31: khepri.v1.VolumeBind
+	(*VolumeVolume)(nil),         // 32: khepri.v1.VolumeVolume
+	(*VolumeTmpfs)(nil),          // 33: khepri.v1.VolumeTmpfs
+	(*VolumeImage)(nil),          // 34: khepri.v1.VolumeImage
+	(*EnvFile)(nil),              // 35: khepri.v1.EnvFile
+	(*ServiceFile)(nil),          // 36: khepri.v1.ServiceFile
+	(*Dependency)(nil),           // 37: khepri.v1.Dependency
+	(*ExpandResponse)(nil),       // 38: khepri.v1.ExpandResponse
+	(*RootlessPort)(nil),         // 39: khepri.v1.RootlessPort
+	(*ImageFetch)(nil),           // 40: khepri.v1.ImageFetch
+	(*Diagnostic)(nil),           // 41: khepri.v1.Diagnostic
+	(*Container)(nil),            // 42: khepri.v1.Container
+	(*ContainerPodman)(nil),      // 43: khepri.v1.ContainerPodman
+	(*SystemdService)(nil),       // 44: khepri.v1.SystemdService
+	(*SystemdTarget)(nil),        // 45: khepri.v1.SystemdTarget
+	nil,                          // 46: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 47: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 48: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 49: khepri.v1.ImageLock.ImagesEntry
+	nil,                          // 50: khepri.v1.LockedImage.PlatformsEntry
+	nil,                          // 51: khepri.v1.Composition.ServicesEntry
+	nil,                          // 52: khepri.v1.Composition.NetworksEntry
+	nil,                          // 53: khepri.v1.Composition.VolumesEntry
+	nil,                          // 54: khepri.v1.Composition.SecretsEntry
+	nil,                          // 55: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 56: khepri.v1.Composition.ModelsEntry
+	nil,                          // 57: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 58: khepri.v1.Network.LabelsEntry
+	nil,                          // 59: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 60: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 61: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 62: khepri.v1.Volume.LabelsEntry
+	nil,                          // 63: khepri.v1.Service.NetworksEntry
+	nil,                          // 64: khepri.v1.Service.LabelsEntry
+	nil,                          // 65: khepri.v1.Service.DependsOnEntry
+	nil,                          // 66: khepri.v1.Service.UlimitsEntry
+	nil,                          // 67: khepri.v1.Service.StorageOptEntry
+	nil,                          // 68: khepri.v1.Build.LabelsEntry
+	nil,                          // 69: khepri.v1.Build.UlimitsEntry
+	nil,                          // 70: khepri.v1.Build.AdditionalContextsEntry
+	nil,                          // 71: khepri.v1.Logging.OptionsEntry
+	nil,                          // 72: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 73: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 74: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 75: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 76: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 77: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 78: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 79: khepri.v1.ExpandResponse.ImageFetchesEntry
+	nil,                          // 80: khepri.v1.ExpandResponse.BuildsEntry
+	nil,                          // 81: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 82: khepri.v1.Container.LabelsEntry
+	nil,                          // 83: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 84: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 85: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 86: google.protobuf.Value
+	(*structpb.Struct)(nil),      // 87: google.protobuf.Struct
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	45,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	46,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	47,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	46,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	47,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	48,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
 	2,   // 3: khepri.v1.ExpandRequest.image_lock:type_name -> khepri.v1.ImageLock
-	48,  // 4: khepri.v1.ImageLock.images:type_name -> khepri.v1.ImageLock.ImagesEntry
-	49,  // 5: khepri.v1.LockedImage.platforms:type_name -> khepri.v1.LockedImage.PlatformsEntry
-	50,  // 6: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	51,  // 7: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	52,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	53,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
-	54,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	81,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
-	55,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	49,  // 4: khepri.v1.ImageLock.images:type_name -> khepri.v1.ImageLock.ImagesEntry
+	50,  // 5: khepri.v1.LockedImage.platforms:type_name -> khepri.v1.LockedImage.PlatformsEntry
+	51,  // 6: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	52,  // 7: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	53,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	54,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	55,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	86,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	56,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
 	6,   // 13: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
-	56,  // 14: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	57,  // 14: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
 	8,   // 15: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	57,  // 16: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	58,  // 16: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
 	9,   // 17: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	58,  // 18: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	59,  // 19: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	60,  // 20: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	61,  // 21: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	81,  // 22: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	81,  // 23: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	81,  // 24: khepri.v1.Service.environment:type_name -> google.protobuf.Value
-	62,  // 25: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	63,  // 26: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	64,  // 27: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	81,  // 28: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	81,  // 29: khepri.v1.Service.ports:type_name -> google.protobuf.Value
-	35,  // 30: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
-	35,  // 31: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	81,  // 32: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
-	81,  // 33: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	81,  // 34: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	65,  // 35: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
-	15,  // 36: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	81,  // 37: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	81,  // 38: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	81,  // 39: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	81,  // 40: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	81,  // 41: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	81,  // 42: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
-	16,  // 43: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
-	19,  // 44: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	81,  // 45: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	66,  // 46: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
-	20,  // 47: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
-	21,  // 48: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
-	21,  // 49: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
-	22,  // 50: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	81,  // 51: khepri.v1.Service.build:type_name -> google.protobuf.Value
-	81,  // 52: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	81,  // 53: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	81,  // 54: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	81,  // 55: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	81,  // 56: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	81,  // 57: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	81,  // 58: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	81,  // 59: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	67,  // 60: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	17,  // 61: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	18,  // 62: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	18,  // 63: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	18,  // 64: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	18,  // 65: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	81,  // 66: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	81,  // 67: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	68,  // 68: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	81,  // 69: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	81,  // 70: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	69,  // 71: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	23,  // 72: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	26,  // 73: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	81,  // 74: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	81,  // 75: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	81,  // 76: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	81,  // 77: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	81,  // 78: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	81,  // 79: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	24,  // 80: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	25,  // 81: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	81,  // 82: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	81,  // 83: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	81,  // 84: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	81,  // 85: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	19,  // 86: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	70,  // 87: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	30,  // 88: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	31,  // 89: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	32,  // 90: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	33,  // 91: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	40,  // 92: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	71,  // 93: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	72,  // 94: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	73,  // 95: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	74,  // 96: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	38,  // 97: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	75,  // 98: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	82,  // 99: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
-	0,   // 100: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	76,  // 101: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	77,  // 102: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	78,  // 103: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	42,  // 104: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	79,  // 105: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	80,  // 106: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	5,   // 107: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 108: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 109: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 110: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 111: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 112: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 113: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 114: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 115: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 116: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	81,  // 117: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	27,  // 118: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	36,  // 119: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	14,  // 120: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	41,  // 121: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	43,  // 122: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	43,  // 123: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 124: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	39,  // 125: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	1,   // 126: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	37,  // 127: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	127, // [127:128] is the sub-list for method output_type
-	126, // [126:127] is the sub-list for method input_type
-	126, // [126:126] is the sub-list for extension type_name
-	126, // [126:126] is the sub-list for extension extendee
-	0,   // [0:126] is the sub-list for field type_name
+	59,  // 18: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	60,  // 19: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	61,  // 20: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	62,  // 21: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	86,  // 22: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	86,  // 23: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	86,  // 24: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	63,  // 25: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	64,  // 26: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	65,  // 27: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	14,  // 28: khepri.v1.Service.build:type_name -> khepri.v1.Build
+	86,  // 29: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	86,  // 30: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	36,  // 31: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
+	36,  // 32: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
+	86,  // 33: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
+	86,  // 34: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	86,  // 35: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	66,  // 36: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	16,  // 37: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	86,  // 38: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	86,  // 39: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	86,  // 40: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	86,  // 41: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	86,  // 42: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	86,  // 43: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	17,  // 44: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	20,  // 45: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	86,  // 46: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	67,  // 47: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	21,  // 48: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	22,  // 49: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	22,  // 50: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	23,  // 51: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	86,  // 52: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	86,  // 53: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	86,  // 54: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	86,  // 55: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	86,  // 56: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	86,  // 57: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	86,  // 58: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	86,  // 59: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	86,  // 60: khepri.v1.Build.args:type_name -> google.protobuf.Value
+	68,  // 61: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
+	86,  // 62: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
+	69,  // 63: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
+	36,  // 64: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
+	70,  // 65: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
+	71,  // 66: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	18,  // 67: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	19,  // 68: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 69: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 70: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	19,  // 71: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	86,  // 72: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	86,  // 73: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	72,  // 74: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	86,  // 75: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	86,  // 76: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	73,  // 77: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	24,  // 78: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	27,  // 79: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	86,  // 80: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	86,  // 81: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	86,  // 82: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	86,  // 83: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	86,  // 84: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	86,  // 85: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	25,  // 86: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	26,  // 87: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	86,  // 88: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	86,  // 89: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	86,  // 90: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	86,  // 91: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	20,  // 92: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	74,  // 93: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	31,  // 94: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	32,  // 95: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	33,  // 96: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	34,  // 97: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	41,  // 98: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	75,  // 99: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	76,  // 100: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	77,  // 101: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	78,  // 102: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	39,  // 103: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	79,  // 104: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	87,  // 105: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	80,  // 106: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
+	0,   // 107: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	81,  // 108: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	82,  // 109: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	83,  // 110: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	43,  // 111: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	84,  // 112: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	85,  // 113: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	5,   // 114: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 115: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 116: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 117: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 118: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 119: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 120: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 121: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 122: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 123: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	86,  // 124: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	28,  // 125: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	37,  // 126: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	15,  // 127: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	15,  // 128: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	42,  // 129: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	44,  // 130: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 131: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	45,  // 132: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	40,  // 133: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	44,  // 134: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
+	1,   // 135: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	38,  // 136: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	136, // [136:137] is the sub-list for method output_type
+	135, // [135:136] is the sub-list for method input_type
+	135, // [135:135] is the sub-list for extension type_name
+	135, // [135:135] is the sub-list for extension extendee
+	0,   // [0:135] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -5372,21 +5671,21 @@ func file_khepri_v1_expander_proto_init() {
 	file_khepri_v1_expander_proto_msgTypes[4].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[6].OneofWrappers = []any{}
 	file_khepri_v1_expander_proto_msgTypes[12].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[15].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[19].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[23].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[25].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[29].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[33].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[35].OneofWrappers = []any{}
-	file_khepri_v1_expander_proto_msgTypes[40].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[16].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[20].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[24].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[26].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[30].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[34].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[36].OneofWrappers = []any{}
+	file_khepri_v1_expander_proto_msgTypes[41].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   80,
+			NumMessages:   85,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
