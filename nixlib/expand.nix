@@ -194,6 +194,8 @@ in
   ) (response.containers or { });
   containerUnits = response.containerUnits or { };
   services = response.services or { };
+  # Units building services' images (compose build): they run `khepri build-image`.
+  builds = response.builds or { };
   targets = response.targets or { };
   # The host ports rootless containers publish, for the host to check (nixos.nix).
   rootlessPorts = response.rootlessPorts or [ ];

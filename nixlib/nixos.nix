@@ -49,6 +49,17 @@ in
   systemd.services = lib.mkMerge [
     # khepri's own units run the engine's command line.
     (lib.mapAttrs (_: unit: unit // { path = [ engine ]; }) expansion.services)
+    # Build units run `khepri build-image`, which runs the engine's build.
+    (lib.mapAttrs (
+      _: unit:
+      unit
+      // {
+        path = [
+          engine
+          cli.package
+        ];
+      }
+    ) (expansion.builds or { }))
     # oci-containers sets Restart=always as a plain definition; the composition's restart
     # policy must win, while mkForce in the user's configuration still wins over it. The
     # commands (Exec*) keep their priority: raised, they would drop NixOS's own, such as

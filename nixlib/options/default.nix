@@ -95,7 +95,8 @@ in
           _: c:
           lib.concatMap (
             s:
-            lib.optional (c.enable && s.enable && builtins.isString s.image) {
+            # A built image is this host's own: there is no registry to lock it from.
+            lib.optional (c.enable && s.enable && builtins.isString s.image && s.build == null) {
               inherit (s) image;
               nix = fetchOf c s == "nix";
             }

@@ -12,7 +12,6 @@ let
   # Keys khepri never runs: an option each, so that using one gives the reason (from the
   # plugin's error diagnostic) instead of "option does not exist".
   rejected = {
-    build = "khepri runs images and builds none: use a dockerTools image derivation as `image`";
     develop = "compose watch is a development tool, not a way to run a service";
     extends = "Nix merging replaces it: `//`, `lib.recursiveUpdate` or a shared let binding";
     provider = "service providers are a Docker Desktop feature";

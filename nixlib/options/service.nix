@@ -43,6 +43,7 @@ in
       level = "service";
     })
     (import ./service-secrets.nix { inherit lib khepriLib; })
+    (import ./service-build.nix { inherit lib khepriLib; })
   ]
   ++ map (file: import file { inherit lib khepriLib; }) [
     ./service-runtime.nix

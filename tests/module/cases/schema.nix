@@ -144,6 +144,10 @@ lib.mapAttrs' (
       "IpamPool"
     ];
   };
+  "test: build options are the Build message's fields" = {
+    expr = names (service.build.type.nestedTypes.elemType.nestedTypes.finalType.getSubOptions [ ]);
+    expected = fieldsOf "Build";
+  };
   "test: dependsOn options are the Dependency message's fields" = {
     expr = resourceNames service.dependsOn;
     expected = fieldsOf "Dependency";
