@@ -39,7 +39,6 @@ var notWritten = map[string]string{
 	"cmd":              "another spelling of command",
 	"environmentFiles": "another spelling of envFile",
 	"extends":          "resolved by compose-go while loading",
-	"build":            "rejected",
 	"develop":          "rejected",
 	"provider":         "rejected",
 	"models":           "rejected",

@@ -29,6 +29,7 @@ var serviceKeys = []field{
 	{"labels", "labels", (*converter).labels},
 	{"depends_on", "dependsOn", (*converter).dependsOn},
 	{"restart", "restart", (*converter).str},
+	{"build", "build", (*converter).build},
 
 	{"hostname", "hostname", (*converter).str},
 	{"domainname", "domainname", (*converter).str},
@@ -109,7 +110,6 @@ var consumedKeys = map[string]bool{"extends": true}
 // rejectedKeys are the service keys khepri refuses, with its reasons
 // (nixlib/options/service-runtime.nix): writing them would only fail the evaluation.
 var rejectedKeys = map[string]string{
-	"build":           "khepri runs images and builds none: build one with dockerTools (pkgs.dockerTools.buildLayeredImage) and set image to it",
 	"develop":         "compose watch is a development tool, not a way to run a service",
 	"provider":        "service providers are a Docker Desktop feature",
 	"models":          "models need Docker Model Runner",

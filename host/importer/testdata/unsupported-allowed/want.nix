@@ -10,6 +10,7 @@
           mode = "host";
         }
       ];
+      build = ./web;
       healthcheck = {
         test = [
           "CMD"
@@ -20,7 +21,6 @@
         interval = "30s";
       };
       secrets = [ "token" ];
-      # services.web.build: not supported by khepri: khepri runs images and builds none: build one with dockerTools (pkgs.dockerTools.buildLayeredImage) and set image to it: {"context":"@DIR@/web"}
       # services.web.cpu_count: not supported by khepri: CPU counts are for Windows containers: use cpus: 2
     };
     secrets = {

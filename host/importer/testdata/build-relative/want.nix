@@ -1,0 +1,4 @@
+{ ... }:
+{
+  khepri.compositions.build-relative.services.web.build = ./web;
+}
