@@ -41,7 +41,9 @@ import (
 //     response, such as docker.service or a rootless user's user@<uid>.service, are taken
 //     as running). Ties break by unit name, so a run is repeatable. Stop is the reverse
 //     order, as systemd stops a target.
-//   - khepri's own units (network and volume creation) run their `script`, and on stop
+//   - khepri's own units (network and volume creation, and image builds, which have the
+//     khepri command first on their PATH as nixlib/nixos.nix puts it there) run their
+//     `script`, and on stop
 //     their `preStop`, with bash after `set -e`: NixOS's makeJobScript. Every command
 //     runs in /, as systemd runs a unit's; a unit whose serviceConfig has User= runs
 //     them as that user, with the ids, groups, HOME, USER and LOGNAME systemd gives it,
@@ -158,12 +160,17 @@ type unit struct {
 	name      string
 	svc       *khepriv1.SystemdService
 	container string // container name, for a container unit
+	// build: a unit building an image, which has the khepri command on its PATH.
+	build bool
 }
 
 func (r *Runner) units() map[string]unit {
 	us := map[string]unit{}
 	for name, s := range r.Resp.GetServices() {
 		us[name] = unit{name: name, svc: s}
+	}
+	for name, s := range r.Resp.GetBuilds() {
+		us[name] = unit{name: name, svc: s, build: true}
 	}
 	for name := range r.Resp.GetContainers() {
 		u := r.backend() + "-" + name
@@ -342,7 +349,7 @@ func (r *Runner) identity(u unit) (identity, error) {
 		id.user = r.Resp.GetContainers()[u.container].GetPodman().GetUser()
 		id.env = append(id.env, "PODMAN_SYSTEMD_UNIT="+u.name+".service")
 	}
-	if len(r.Resp.GetContainers()[u.container].GetEnvironmentFiles()) > 0 {
+	if len(r.Resp.GetContainers()[u.container].GetEnvironmentFiles()) > 0 || u.build {
 		id.env = append(id.env, "PATH="+r.Khepri+":"+os.Getenv("PATH"))
 	}
 	if v, ok := cfg["User"]; ok {
