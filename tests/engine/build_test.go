@@ -170,3 +170,49 @@ func buildContextOf(t *testing.T, resp *khepriv1.ExpandResponse) string {
 	t.Fatal("the response has no build unit")
 	return ""
 }
+
+// On podman, root's and a rootless user's: the build unit builds the image in the
+// composition's podman (as its user), the container runs it, and a second start builds
+// nothing.
+func TestPodmanBuiltImage(t *testing.T) {
+	requireNix(t)
+	for _, rootless := range []bool{false, true} {
+		t.Run(map[bool]string{false: "rootful", true: "rootless"}[rootless], func(t *testing.T) {
+			h := usePodman(t)
+			owner := ""
+			if rootless {
+				h = useRootless(t)
+				owner = h.user
+			}
+			dir := buildContext(t, "1\n")
+			name := h.uniqueName(t)
+			var req struct {
+				Compositions map[string]map[string]any `json:"compositions"`
+			}
+			if err := json.Unmarshal([]byte(builtRequest(t, dir, name)), &req); err != nil {
+				t.Fatal(err)
+			}
+			if rootless {
+				req.Compositions[name]["podman"] = map[string]any{"user": h.user, "uid": h.uid}
+			}
+			s := h.expand(t, name, mustJSON(t, req.Compositions))
+			ctr := s.ctr("web")
+			tag := s.resp.GetContainers()[ctr].GetImage()
+			t.Cleanup(func() { _, _ = h.run(owner, "image", "rm", tag) })
+			if unit := s.resp.GetBuilds()["khepri-"+name+"-build-web"]; unit.GetServiceConfig()["User"] != map[bool]string{false: "", true: owner}[rootless] {
+				t.Errorf("the build unit runs as %q", unit.GetServiceConfig()["User"])
+			}
+
+			s.start()
+			first := h.podman(t, owner, "image", "inspect", "--format", "{{.Id}} {{.Created}}", tag)
+			if got := h.probe(t, owner, ctr, "read", "/version.txt"); got != "1" {
+				t.Errorf("the container reads version %q from its image, want 1", got)
+			}
+			s.stop()
+			s.start()
+			if again := h.podman(t, owner, "image", "inspect", "--format", "{{.Id}} {{.Created}}", tag); again != first {
+				t.Errorf("the second start built the image again: %s, then %s", first, again)
+			}
+		})
+	}
+}
