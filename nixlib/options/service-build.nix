@@ -313,7 +313,7 @@ in
       them builds and runs a new image, and none never builds again. The unit
       `khepri-<composition>-build-<service>.service` builds it, when the tag is missing,
       before the container starts; a failed build keeps the container from starting.
-      ${doc "build"}
+      ${khepriLib.composeDoc "services" "build"}
     '';
   };
 }
