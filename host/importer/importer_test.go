@@ -85,3 +85,14 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// Without --relative a build context is an absolute Nix path, which Nix copies to the
+// store as it copies a relative one; a string would be refused as not reproducible.
+func TestBuildContextIsAnAbsoluteNixPath(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "build"))
+	require.NoError(t, err)
+	res, err := Import(context.Background(), Options{Files: []string{filepath.Join(dir, "compose.yaml")}, Env: []string{}})
+	require.NoError(t, err)
+	assert.Contains(t, string(res.Nix), "web.build = "+dir+"/web;\n")
+	assert.Equal(t, "(/. + \"/srv/my app\")", absNixPath("/srv/my app"))
+}

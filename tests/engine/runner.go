@@ -43,8 +43,8 @@ import (
 //     order, as systemd stops a target.
 //   - khepri's own units (network and volume creation, and image builds, which have the
 //     khepri command first on their PATH as nixlib/nixos.nix puts it there) run their
-//     `script`, and on stop
-//     their `preStop`, with bash after `set -e`: NixOS's makeJobScript. Every command
+//     `script`, and on stop their `preStop`, with bash after `set -e`: NixOS's
+//     makeJobScript. Every command
 //     runs in /, as systemd runs a unit's; a unit whose serviceConfig has User= runs
 //     them as that user, with the ids, groups, HOME, USER and LOGNAME systemd gives it,
 //     and its serviceConfig Environment= in the environment.

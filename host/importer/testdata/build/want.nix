@@ -5,7 +5,7 @@
       api = {
         image = "registry.example/acme/api:2";
         build = {
-          context = @DIR@/api;
+          context = ./api;
           dockerfile = "docker/Dockerfile";
           args.VERSION = "2.1";
           target = "runtime";
@@ -20,14 +20,14 @@
           secrets = [ "npmrc" ];
           ssh = [ "deploy=/run/keys/deploy" ];
           cacheFrom = [ "registry.example/acme/api:cache" ];
-          additionalContexts.assets = @DIR@/web;
+          additionalContexts.assets = ./web;
         };
       };
       inline.build = {
-        context = @DIR@;
+        context = ./.;
         dockerfileInline = "FROM scratch\nCOPY web /web\n";
       };
-      web.build = @DIR@/web;
+      web.build = ./web;
     };
     secrets.npmrc.file = "/run/secrets/npmrc";
   };

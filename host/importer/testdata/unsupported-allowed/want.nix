@@ -10,7 +10,6 @@
           mode = "host";
         }
       ];
-      build = ./web;
       healthcheck = {
         test = [
           "CMD"

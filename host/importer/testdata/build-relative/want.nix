@@ -1,4 +1,0 @@
-{ ... }:
-{
-  khepri.compositions.build-relative.services.web.build = ./web;
-}
