@@ -44,10 +44,10 @@ import (
 //   - khepri's own units (network and volume creation, and image builds, which have the
 //     khepri command first on their PATH as nixlib/nixos.nix puts it there) run their
 //     `script`, and on stop their `preStop`, with bash after `set -e`: NixOS's
-//     makeJobScript. Every command
-//     runs in /, as systemd runs a unit's; a unit whose serviceConfig has User= runs
-//     them as that user, with the ids, groups, HOME, USER and LOGNAME systemd gives it,
-//     and its serviceConfig Environment= in the environment.
+//     makeJobScript. Every command runs in /, as systemd runs a unit's; a unit whose
+//     serviceConfig has User= runs them as that user, with the ids, groups, HOME, USER
+//     and LOGNAME systemd gives it, and its serviceConfig Environment= in the
+//     environment.
 //   - A container's unit is `docker-NAME` or `podman-NAME`, and its commands are those of
 //     nixpkgs' oci-containers.nix (mkService) for the backend. Its ExecStartPre is the
 //     unit's `preStart`, then the module's pre-start, `BACKEND rm -f NAME || true`
