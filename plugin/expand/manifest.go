@@ -3,7 +3,6 @@ package expand
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/service"
 	"github.com/khepri-nix/khepri/proto/khepri/manifest"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // manifestService records one service of a composition for the khepri command's
@@ -62,16 +62,19 @@ func (h *host) manifestComposition(st *compState) manifest.Composition {
 	return m
 }
 
-// manifestStruct completes the manifest with each composition's own units (those part of
-// its target) and renders it for the response.
+// manifestStruct completes the manifest with each composition's own units (network,
+// volume and build units, those part of its target) and renders it for the response.
 func (h *host) manifestStruct() (*structpb.Struct, error) {
 	for name, m := range h.manifest.Compositions {
 		m.Units = nil
-		for _, u := range slices.Sorted(maps.Keys(h.resp.GetServices())) {
-			if slices.Contains(h.resp.GetServices()[u].GetPartOf(), m.Target) {
-				m.Units = append(m.Units, naming.Service(u))
+		for _, units := range []map[string]*khepriv1.SystemdService{h.resp.GetServices(), h.resp.GetBuilds()} {
+			for u, unit := range units {
+				if slices.Contains(unit.GetPartOf(), m.Target) {
+					m.Units = append(m.Units, naming.Service(u))
+				}
 			}
 		}
+		slices.Sort(m.Units)
 		slices.Sort(m.Networks)
 		m.Networks = slices.Compact(m.Networks)
 		slices.Sort(m.Volumes)
