@@ -1,7 +1,11 @@
-# A generated host of `services` services (compositions of ten, each service with
-# environment, volumes, a port, networks and a dependency), expanded through the NixOS
-# module or through lib.expand. `salt` changes the request, so the expansion is rebuilt.
+# A generated host of `services` services (compositions of ten, each service with an
+# image, two environment variables, a label, a named volume, a port, two networks, a
+# dependency and a restart policy), expanded through the NixOS module or through
+# lib.expand and its nixosModule. The result forces what a NixOS host reads of it, typed
+# by NixOS's options (the module tier's fixture): containers, systemd units and targets,
+# assertions, warnings and /etc. `salt` changes the request, so the expansion is rebuilt.
 {
+  # bin/khepri and bin/khepri-expander: a store path (scripts/bench adds them once).
   khepri,
   lib ? import <nixpkgs/lib>,
   services,
@@ -51,34 +55,30 @@ let
     )
   );
 
-  viaModule =
-    let
-      config = evalHost [
-        {
-          khepri = { inherit compositions; };
-          virtualisation.oci-containers.backend = "docker";
-        }
-      ];
-    in
-    {
-      inherit (config.virtualisation.oci-containers) containers;
-      units = config.systemd.services;
-      inherit (config.systemd) targets;
-    };
+  backend = {
+    virtualisation.oci-containers.backend = "docker";
+  };
 
-  viaLib =
-    let
-      expansion = (import ../nixlib { inherit lib; }).expand {
-        inherit pkgs compositions;
-        backend = "docker";
-        inherit package;
-      };
-    in
-    {
-      inherit (expansion) containers targets;
-      units = expansion.services // expansion.containerUnits;
-    };
+  viaModule = evalHost [
+    backend
+    { khepri = { inherit compositions; }; }
+  ];
 
-  result = if via == "module" then viaModule else viaLib;
+  viaLib = evalHost [
+    backend
+    ((import ../nixlib { inherit lib; }).expand {
+      inherit pkgs compositions package;
+      backend = "docker";
+    }).nixosModule
+  ];
+
+  config = if via == "module" then viaModule else viaLib;
+  result = {
+    inherit (config.virtualisation.oci-containers) containers;
+    inherit (config.systemd) services targets;
+    inherit (config) warnings;
+    assertions = map (a: a.message) (builtins.filter (a: !a.assertion) config.assertions);
+    etc = lib.mapAttrs (_: f: f.text) config.environment.etc;
+  };
 in
 builtins.deepSeq result (builtins.length (builtins.attrNames result.containers))

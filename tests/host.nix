@@ -2,16 +2,21 @@
 # module/nixos-fixture.nix, with stub packages. The module tier, scripts/bench and
 # scripts/expand-examples evaluate their hosts through it.
 {
-  # A directory with bin/khepri and bin/khepri-expander.
+  # A directory with bin/khepri and bin/khepri-expander, or such a directory already in
+  # the store (scripts/bench adds it once, so that no evaluation hashes the binaries).
   khepri,
   lib,
 }:
 let
   pkgs = import ./stub-pkgs.nix { };
-  package = builtins.path {
-    path = khepri;
-    name = "khepri";
-  };
+  package =
+    if lib.hasPrefix "${builtins.storeDir}/" khepri then
+      builtins.storePath khepri
+    else
+      builtins.path {
+        path = khepri;
+        name = "khepri";
+      };
 in
 {
   inherit pkgs package;
