@@ -2,8 +2,11 @@
 { lib }:
 let
   specBase = "https://docs.docker.com/reference/compose-file";
+  sparse = import ./options/sparse-submodule.nix { inherit lib; };
 in
 rec {
+  inherit (sparse) sparseSubmodule sparseSubmoduleWith khepriCoercedTo;
+
   # composeDoc "services" "cap_add" links the compose key an option maps to, so every
   # option's description names its upstream key the same way.
   composeDoc =
@@ -13,7 +16,7 @@ rec {
   # (`volumes = [ "pgdata" ]` is `volumes.pgdata = { }`).
   namesOrAttrsOf =
     elemType:
-    lib.types.coercedTo (lib.types.listOf lib.types.str) (
+    khepriCoercedTo (lib.types.listOf lib.types.str) (
       names: lib.genAttrs names (_: { })
     ) (lib.types.attrsOf elemType);
 
@@ -73,13 +76,13 @@ rec {
   ];
 
   # Compose writes port numbers and octal modes as numbers or strings.
-  numberOrStr = lib.types.coercedTo lib.types.int toString lib.types.str;
+  numberOrStr = khepriCoercedTo lib.types.int toString lib.types.str;
 
   # A string or a list of strings, as compose allows for `dns`, `env_file`, `tmpfs`, ...
-  strOrList = lib.types.coercedTo lib.types.str lib.toList (lib.types.listOf lib.types.str);
+  strOrList = khepriCoercedTo lib.types.str lib.toList (lib.types.listOf lib.types.str);
 
   # Compose turns numbers and booleans in `environment` and `labels` into strings.
-  composeScalar = lib.types.coercedTo (lib.types.either lib.types.int lib.types.bool) (
+  composeScalar = khepriCoercedTo (lib.types.either lib.types.int lib.types.bool) (
     v: if builtins.isBool v then lib.boolToString v else toString v
   ) lib.types.str;
 }

@@ -14,7 +14,7 @@ let
   # A rootless composition's uid is its user's, unless set.
   withUids = lib.mapAttrs (
     _: c:
-    if c.podman.user != null && c.podman.uid == null then
+    if c.podman.user or null != null && c.podman.uid or null == null then
       lib.recursiveUpdate c { podman.uid = config.users.users.${c.podman.user}.uid or null; }
     else
       c

@@ -33,7 +33,7 @@ let
       ${khepriLib.composeDoc section "environment"}
     '' null;
   };
-  secret = types.submodule {
+  secret = khepriLib.sparseSubmodule {
     options = swarmOnly "secrets" // {
       file = optional types.str ''
         The absolute path of the secret's file on the host, read when a container starts:
@@ -44,7 +44,7 @@ let
       '' "/run/secrets/db_password";
     };
   };
-  config = types.submodule {
+  config = khepriLib.sparseSubmodule {
     options = swarmOnly "configs" // {
       file = optional (types.either types.path types.str) ''
         The config's file: a Nix path (copied to the store) or an absolute path on the host.

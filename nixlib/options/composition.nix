@@ -5,7 +5,7 @@ let
   inherit (khepriLib) namesOrAttrsOf;
   resource =
     kind: example:
-    types.submodule (import ./resource.nix { inherit lib khepriLib kind example; });
+    khepriLib.sparseSubmodule (import ./resource.nix { inherit lib khepriLib kind example; });
 in
 {
   imports = [
@@ -24,7 +24,16 @@ in
       khepri's own option; compose has none.
     '' "nix";
     services = mkOption {
-      type = types.attrsOf (types.submodule (import ./service.nix { inherit lib khepriLib; }));
+      type = types.attrsOf (
+        khepriLib.sparseSubmoduleWith {
+          module = import ./service.nix { inherit lib khepriLib; };
+          # The names NixOS's oci-containers uses, for users who know those.
+          aliases = {
+            cmd = "command";
+            environmentFiles = "envFile";
+          };
+        }
+      );
       default = { };
       description = ''
         The services, one container each.

@@ -6,7 +6,7 @@ let
     kind: example:
     lib.mkOption {
       type = khepriLib.namesOrAttrsOf (
-        lib.types.submodule (import ./resource.nix { inherit lib khepriLib kind example; })
+        khepriLib.sparseSubmodule (import ./resource.nix { inherit lib khepriLib kind example; })
       );
       default = { };
       example = [ example ];
@@ -23,7 +23,7 @@ in
 {
   compositions = lib.mkOption {
     type = lib.types.attrsOf (
-      lib.types.submodule (import ./composition.nix { inherit lib khepriLib; })
+      khepriLib.sparseSubmodule (import ./composition.nix { inherit lib khepriLib; })
     );
     default = { };
     description = ''
@@ -84,9 +84,9 @@ in
     let
       fetchOf =
         c: s:
-        if s.imageFetch != null then
+        if s.imageFetch or null != null then
           s.imageFetch
-        else if c.imageFetch != null then
+        else if c.imageFetch or null != null then
           c.imageFetch
         else
           imageFetch;
@@ -96,11 +96,13 @@ in
           lib.concatMap (
             s:
             # A built image is this host's own: there is no registry to lock it from.
-            lib.optional (c.enable && s.enable && builtins.isString s.image && s.build == null) {
+            lib.optional (
+              c.enable or true && s.enable or true && builtins.isString (s.image or null) && s.build or null == null
+            ) {
               inherit (s) image;
               nix = fetchOf c s == "nix";
             }
-          ) (builtins.attrValues c.services)
+          ) (builtins.attrValues (c.services or { }))
         ) compositions
       );
       nixFetched = builtins.foldl' (
@@ -111,33 +113,28 @@ in
       image: nix: { inherit image; } // lib.optionalAttrs nix { archive = platform; }
     ) nixFetched;
 
-  # toRequest drops what the option tree has beyond the request schema: the aliases
-  # `cmd` and `environmentFiles`, whose values are already in `command` and `envFile`.
-  # A config's lone `content` is written to the store and passed as its `file` (both set
-  # is the plugin's error to report).
+  # toRequest writes a config's lone `content` to the store and passes it as its `file`
+  # (both set is the plugin's error to report). The values hold only what is set
+  # (sparse-submodule.nix): the plugin applies the defaults.
   toRequest = builtins.mapAttrs (
     _: composition:
-    composition
-    // {
-      configs = builtins.mapAttrs (
-        name: config:
-        if config.content != null && config.file == null then
-          config
-          // {
-            # The key is no part of the store name: any key is a valid config name.
-            file = builtins.toFile "khepri-config" config.content;
-            content = null;
-          }
-        else
-          config
-      ) composition.configs;
-      services = builtins.mapAttrs (
-        _: service:
-        builtins.removeAttrs service [
-          "cmd"
-          "environmentFiles"
-        ]
-      ) composition.services;
-    }
+    if composition ? configs then
+      composition
+      // {
+        configs = builtins.mapAttrs (
+          name: config:
+          if config.content or null != null && config.file or null == null then
+            config
+            // {
+              # The key is no part of the store name: any key is a valid config name.
+              file = builtins.toFile "khepri-config" config.content;
+              content = null;
+            }
+          else
+            config
+        ) composition.configs;
+      }
+    else
+      composition
   );
 }

@@ -12,7 +12,7 @@ in
   # ones (types.either alone shows none in the options reference).
   shortOrLong = short: long: types.either short long // { inherit (long) getSubOptions; };
 
-  port = types.submodule {
+  port = khepriLib.sparseSubmodule {
     options = {
       target = mkOption {
         type = numberOrStr;
@@ -37,7 +37,7 @@ in
     };
   };
 
-  volume = types.submodule {
+  volume = khepriLib.sparseSubmodule {
     options = {
       type = mkOption {
         type = types.str;
@@ -63,7 +63,7 @@ in
         default = false;
         description = "Whether the mount is read-only.";
       };
-      bind = optional (types.submodule {
+      bind = optional (khepriLib.sparseSubmodule {
         options = {
           propagation = optional types.str "`shared`, `slave`, `private`, `rshared`, `rslave` or `rprivate`." "rslave";
           createHostPath = optional types.bool ''
@@ -77,7 +77,7 @@ in
           '' "z";
         };
       }) "Options of a `bind` mount." { propagation = "rslave"; };
-      volume = optional (types.submodule {
+      volume = optional (khepriLib.sparseSubmodule {
         options = {
           nocopy = mkOption {
             type = types.bool;
@@ -87,7 +87,7 @@ in
           subpath = optional types.str "A relative path inside the volume to mount instead of the whole volume." "media";
         };
       }) "Options of a `volume` mount." { nocopy = true; };
-      tmpfs = optional (types.submodule {
+      tmpfs = optional (khepriLib.sparseSubmodule {
         options = {
           size = optional numberOrStr "The size: bytes, or with a unit (`64m`, `1g`)." "64m";
           mode = optional numberOrStr ''
@@ -96,7 +96,7 @@ in
           '' "1777";
         };
       }) "Options of a `tmpfs` mount." { size = "64m"; };
-      image = optional (types.submodule {
+      image = optional (khepriLib.sparseSubmodule {
         options.subpath = optional types.str "A path inside the image to mount instead of its whole file system." "usr/share/nginx/html";
       }) "Options of an `image` mount." { subpath = "etc"; };
       consistency = optional types.str ''
@@ -108,7 +108,7 @@ in
   # An env file's path: a runtime path, or a Nix path, which is copied to the store.
   envFilePath = types.either types.path types.str;
 
-  envFile = types.submodule {
+  envFile = khepriLib.sparseSubmodule {
     options = {
       path = mkOption {
         type = types.either types.path types.str;

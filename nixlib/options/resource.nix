@@ -55,7 +55,7 @@ in
       '';
     };
     labels = mkOption {
-      type = types.coercedTo (types.listOf types.str) (entriesToAttrs "") (types.attrsOf types.str);
+      type = khepriLib.khepriCoercedTo (types.listOf types.str) (entriesToAttrs "") (types.attrsOf types.str);
       default = { };
       example = {
         "com.example.backup" = "daily";
@@ -105,12 +105,12 @@ in
     };
     ipam = mkOption {
       type = types.nullOr (
-        types.submodule {
+        khepriLib.sparseSubmodule {
           options = {
             driver = optional types.str "The IPAM driver (`--ipam-driver`)." "default";
             config = mkOption {
               type = types.listOf (
-                types.submodule {
+                khepriLib.sparseSubmodule {
                   options = {
                     subnet =
                       optional types.str

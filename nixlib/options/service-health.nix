@@ -9,7 +9,7 @@ let
     example: description:
     optional types.str "${description}, a compose duration such as `30s` or `1m30s`." example;
 
-  hook = types.submodule {
+  hook = khepriLib.sparseSubmodule {
     options = {
       command = mkOption {
         type = types.either types.str (types.listOf types.str);
@@ -46,7 +46,7 @@ in
   options = {
     healthcheck = mkOption {
       type = types.nullOr (
-        types.submodule {
+        khepriLib.sparseSubmodule {
           options = {
             test = mkOption {
               type = types.nullOr (types.either types.str (types.listOf types.str));

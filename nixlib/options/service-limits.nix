@@ -16,9 +16,9 @@ let
     types.float
     types.str
   ];
-  sub = options: types.nullOr (types.submodule { inherit options; });
+  sub = options: types.nullOr (khepriLib.sparseSubmodule { inherit options; });
 
-  deviceRequest = types.submodule {
+  deviceRequest = khepriLib.sparseSubmodule {
     options = {
       capabilities = mkOption {
         type = types.listOf types.str;
@@ -49,7 +49,7 @@ let
     unit:
     mkOption {
       type = types.listOf (
-        types.submodule {
+        khepriLib.sparseSubmodule {
           options = {
             path = mkOption {
               type = types.str;
@@ -123,7 +123,7 @@ in
         weight = optional types.int "The block IO weight, 10 to 1000 (`--blkio-weight`)." 300;
         weightDevice = mkOption {
           type = types.listOf (
-            types.submodule {
+            khepriLib.sparseSubmodule {
               options = {
                 path = mkOption {
                   type = types.str;
@@ -160,7 +160,7 @@ in
       '';
     };
     gpus = mkOption {
-      type = types.coercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (
+      type = khepriLib.khepriCoercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (
         types.listOf deviceRequest
       );
       default = [ ];

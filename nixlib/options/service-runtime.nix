@@ -113,13 +113,13 @@ in
     };
     ulimits = mkOption {
       type = types.attrsOf (
-        types.coercedTo types.int
+        khepriLib.khepriCoercedTo types.int
           (n: {
             soft = n;
             hard = n;
           })
           (
-            types.submodule {
+            khepriLib.sparseSubmodule {
               options = {
                 soft = mkOption {
                   type = types.int;
@@ -235,7 +235,7 @@ in
     '';
     logging = mkOption {
       type = types.nullOr (
-        types.submodule {
+        khepriLib.sparseSubmodule {
           options = {
             driver =
               optional types.str

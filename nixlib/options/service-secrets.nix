@@ -7,8 +7,8 @@ let
   # A name is the short syntax of `{ source = name; }`.
   fileUse =
     kind: defaultTarget:
-    types.coercedTo types.str (source: { inherit source; }) (
-      types.submodule {
+    khepriLib.khepriCoercedTo types.str (source: { inherit source; }) (
+      khepriLib.sparseSubmodule {
         options = {
           source = mkOption {
             type = types.str;

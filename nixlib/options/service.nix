@@ -34,10 +34,7 @@ let
   };
 in
 {
-  # The names NixOS's oci-containers uses, for users who know those.
   imports = [
-    (lib.mkAliasOptionModule [ "cmd" ] [ "command" ])
-    (lib.mkAliasOptionModule [ "environmentFiles" ] [ "envFile" ])
     (import ./lifecycle.nix {
       inherit lib khepriLib;
       level = "service";
@@ -124,7 +121,7 @@ in
     environment = mkOption {
       # A bare `KEY` (or a null value) would take its value from the shell running
       # compose, which an evaluation has not: null, which the plugin reports.
-      type = types.coercedTo (types.listOf types.str) (entriesToAttrs null) (
+      type = khepriLib.khepriCoercedTo (types.listOf types.str) (entriesToAttrs null) (
         types.attrsOf (types.nullOr composeScalar)
       );
       default = { };
@@ -142,7 +139,7 @@ in
       '';
     };
     envFile = mkOption {
-      type = types.coercedTo long.envFilePath lib.toList (
+      type = khepriLib.khepriCoercedTo long.envFilePath lib.toList (
         types.listOf (long.shortOrLong long.envFilePath long.envFile)
       );
       default = [ ];
@@ -236,7 +233,7 @@ in
       '';
     };
     networks = mkOption {
-      type = namesOrAttrsOf (types.submodule long.network);
+      type = namesOrAttrsOf (khepriLib.sparseSubmodule long.network);
       default = { };
       example = [
         "paperless"
@@ -250,7 +247,7 @@ in
       '';
     };
     extraHosts = mkOption {
-      type = types.coercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
+      type = khepriLib.khepriCoercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
         hosts:
         lib.concatLists (
           lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts
@@ -265,7 +262,7 @@ in
       '';
     };
     labels = mkOption {
-      type = types.coercedTo (types.listOf types.str) (entriesToAttrs "") (
+      type = khepriLib.khepriCoercedTo (types.listOf types.str) (entriesToAttrs "") (
         types.attrsOf composeScalar
       );
       default = { };
@@ -280,7 +277,7 @@ in
       '';
     };
     dependsOn = mkOption {
-      type = namesOrAttrsOf (types.submodule dependency);
+      type = namesOrAttrsOf (khepriLib.sparseSubmodule dependency);
       default = { };
       example = [
         "db"
