@@ -3,7 +3,7 @@
 { lib }:
 let
   khepriOptions = import ./options { inherit lib; };
-  khepriLib = import ./lib.nix { inherit lib; };
+  expandConfig = (import ./expand-config.nix { inherit lib; }).expand;
 in
 {
   expand =
@@ -26,58 +26,41 @@ in
     }:
     let
       # The same option types as the NixOS module, so both read compositions alike.
-      checked = lib.evalModules {
-        modules = [
-          {
-            options.khepri = {
-              inherit (khepriOptions)
-                compositions
-                networks
-                volumes
-                imageLock
-                requireLockedImages
-                imageFetch
-                ;
-            };
-          }
-          {
-            khepri = {
-              inherit
-                compositions
-                networks
-                volumes
-                imageLock
-                requireLockedImages
-                imageFetch
-                ;
-            };
-          }
-        ];
-      };
-      expansion = import ./expand.nix {
-        khepri = package;
-        inherit plugin backend expansionFile;
-        inherit (checked.config.khepri)
-          networks
-          volumes
-          imageLock
-          requireLockedImages
-          imageFetch
+      checked =
+        (lib.evalModules {
+          modules = [
+            { options.khepri = khepriOptions; }
+            {
+              khepri = {
+                inherit
+                  compositions
+                  networks
+                  volumes
+                  imageLock
+                  requireLockedImages
+                  imageFetch
+                  ;
+              };
+            }
+          ];
+        }).config.khepri;
+      expanded = expandConfig {
+        cfg = checked // {
+          inherit expansionFile;
+        };
+        inherit
+          pkgs
+          backend
+          package
+          plugin
           ;
-        inherit imagePlatform;
-        cacert = pkgs.buildPackages.cacert;
-        system = pkgs.stdenv.buildPlatform.system;
-        compositions = khepriOptions.toRequest checked.config.khepri.compositions;
       };
-      imagePlatform = khepriLib.dockerPlatform pkgs.stdenv.hostPlatform;
+      inherit (expanded) expansion;
     in
     expansion
     // {
       # The image references to lock, as the module's khepri.images lists them.
-      images = khepriOptions.imagesOf {
-        inherit (checked.config.khepri) compositions imageFetch;
-        platform = imagePlatform;
-      };
+      inherit (expanded) images;
       # nixosModule applies this expansion to a NixOS configuration.
       nixosModule =
         {
@@ -89,7 +72,7 @@ in
         {
           config = import ./nixos.nix {
             inherit config lib expansion;
-            inherit (checked.config.khepri) compositions;
+            inherit (checked) compositions;
             # Each host's own build of khepri, which its container units run.
             cli = {
               enable = false;

@@ -21,7 +21,7 @@
   system,
   # "docker" or "podman".
   backend,
-  # Compositions in request form (see nixlib/options/default.nix: toRequest).
+  # Compositions in request form (nixlib/expand-config.nix: toRequest).
   compositions,
   # Host-level networks and volumes (`khepri.networks`, `khepri.volumes`).
   networks ? { },

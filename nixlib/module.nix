@@ -10,51 +10,20 @@ let
   inherit (lib) mkIf mkOption types;
   cfg = config.khepri;
   khepriOptions = import ./options { inherit lib; };
-  khepriLib = import ./lib.nix { inherit lib; };
-  # A rootless composition's uid is its user's, unless set.
-  withUids = lib.mapAttrs (
-    _: c:
-    if c.podman.user or null != null && c.podman.uid or null == null then
-      lib.recursiveUpdate c { podman.uid = config.users.users.${c.podman.user}.uid or null; }
-    else
-      c
-  ) cfg.compositions;
-  expansion = import ./expand.nix {
-    khepri = cfg.package;
-    inherit (cfg) plugin;
-    system = pkgs.stdenv.buildPlatform.system;
+  expanded = (import ./expand-config.nix { inherit lib; }).expand {
+    inherit cfg pkgs;
     inherit (config.virtualisation.oci-containers) backend;
-    inherit (cfg)
-      networks
-      volumes
-      expansionFile
-      imageLock
-      requireLockedImages
-      imageFetch
-      ;
-    imagePlatform = khepriLib.dockerPlatform pkgs.stdenv.hostPlatform;
-    cacert = pkgs.buildPackages.cacert;
-    compositions = khepriOptions.toRequest withUids;
+    inherit (cfg) package plugin;
+    uidOf = user: if user == null then null else config.users.users.${user}.uid or null;
   };
+  inherit (expanded) expansion;
 in
 {
-  options.khepri = {
-    inherit (khepriOptions)
-      compositions
-      networks
-      volumes
-      imageLock
-      requireLockedImages
-      imageFetch
-      ;
-
+  options.khepri = khepriOptions // {
     images = mkOption {
       type = types.listOf (types.attrsOf types.str);
       readOnly = true;
-      default = khepriOptions.imagesOf {
-        inherit (cfg) compositions imageFetch;
-        platform = khepriLib.dockerPlatform pkgs.stdenv.hostPlatform;
-      };
+      default = expanded.images;
       defaultText = lib.literalMD "the image references of the enabled compositions and services";
       example = [
         { image = "docker.io/library/postgres:15"; }

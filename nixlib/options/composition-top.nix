@@ -1,9 +1,9 @@
 # A composition's top-level compose keys besides services, networks and volumes:
 # secrets and configs (files mounted into services), and the keys khepri diagnoses.
-{ lib, khepriLib }:
+{ lib, helpers }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) optional;
+  inherit (helpers) optional;
   # Swarm's stores of secret and config objects, which a single engine does not have.
   swarmOnly = section: {
     external = mkOption {
@@ -11,50 +11,72 @@ let
       default = false;
       description = ''
         A swarm ${section} object created outside compose: an error, khepri mounts files.
-        ${khepriLib.composeDoc section "external"}
       '';
     };
-    driver = optional types.str ''
-      A swarm ${section} store driver: an error.
-      ${khepriLib.composeDoc section "driver"}
-    '' null;
-    templateDriver = optional types.str ''
-      A swarm templating driver: an error.
-      ${khepriLib.composeDoc section "template_driver"}
-    '' null;
-    name = optional types.str ''
-      The name of the swarm ${section} object: a warning, as khepri mounts the file and
-      creates no object.
-      ${khepriLib.composeDoc section "name"}
-    '' null;
-    environment = optional types.str ''
-      The environment variable of compose's shell holding the value: an error, khepri has
-      no such shell; write the value to a file instead.
-      ${khepriLib.composeDoc section "environment"}
-    '' null;
-  };
-  secret = khepriLib.sparseSubmodule {
-    options = swarmOnly "secrets" // {
-      file = optional types.str ''
-        The absolute path of the secret's file on the host, read when a container starts:
-        a runtime path such as sops-nix's or agenix's `/run/secrets/<name>`. A string, not
-        a Nix path, so that the secret never enters the world-readable Nix store; khepri
-        warns about a store path.
-        ${khepriLib.composeDoc "secrets" "file"}
-      '' "/run/secrets/db_password";
+    driver = optional {
+      type = types.str;
+      description = ''
+        A swarm ${section} store driver: an error.
+      '';
+    };
+    templateDriver = optional {
+      type = types.str;
+      description = ''
+        A swarm templating driver: an error.
+      '';
+    };
+    name = optional {
+      type = types.str;
+      description = ''
+        The name of the swarm ${section} object: a warning, as khepri mounts the file and
+        creates no object.
+      '';
+    };
+    environment = optional {
+      type = types.str;
+      description = ''
+        The environment variable of compose's shell holding the value: an error, khepri has
+        no such shell; write the value to a file instead.
+      '';
     };
   };
-  config = khepriLib.sparseSubmodule {
-    options = swarmOnly "configs" // {
-      file = optional (types.either types.path types.str) ''
-        The config's file: a Nix path (copied to the store) or an absolute path on the host.
-        ${khepriLib.composeDoc "configs" "file"}
-      '' "./Caddyfile";
-      content = optional types.str ''
-        The config's content, written to the Nix store (world-readable: never a secret).
-        ${khepriLib.composeDoc "configs" "content"}
-      '' ":80 { respond \"hello\" }";
-    };
+  secret = helpers.sparseSubmodule {
+    options = helpers.composeOptions { section = "secrets"; } (
+      swarmOnly "secrets"
+      // {
+        file = optional {
+          type = types.str;
+          example = "/run/secrets/db_password";
+          description = ''
+            The absolute path of the secret's file on the host, read when a container starts:
+            a runtime path such as sops-nix's or agenix's `/run/secrets/<name>`. A string, not
+            a Nix path, so that the secret never enters the world-readable Nix store; khepri
+            warns about a store path.
+          '';
+        };
+      }
+    );
+  };
+  config = helpers.sparseSubmodule {
+    options = helpers.composeOptions { section = "configs"; } (
+      swarmOnly "configs"
+      // {
+        file = optional {
+          type = types.either types.path types.str;
+          example = "./Caddyfile";
+          description = ''
+            The config's file: a Nix path (copied to the store) or an absolute path on the host.
+          '';
+        };
+        content = optional {
+          type = types.str;
+          example = ":80 { respond \"hello\" }";
+          description = ''
+            The config's content, written to the Nix store (world-readable: never a secret).
+          '';
+        };
+      }
+    );
   };
 in
 {
@@ -68,7 +90,7 @@ in
       description = ''
         Secrets the services can mount (service {option}`secrets`): files of the host,
         mounted read-only at `/run/secrets/<name>`.
-        ${khepriLib.composeDoc "secrets" "secrets"}
+        ${helpers.composeDoc "secrets" "secrets"}
       '';
     };
     configs = mkOption {
@@ -77,25 +99,33 @@ in
       example = lib.literalExpression ''{ caddyfile.file = ./Caddyfile; }'';
       description = ''
         Configs the services can mount (service {option}`configs`), read-only at `/<name>`.
-        ${khepriLib.composeDoc "configs" "configs"}
+        ${helpers.composeDoc "configs" "configs"}
       '';
     };
-    version = optional types.str ''
-      Compose's obsolete file format version: ignored by compose, and a warning here.
-      ${khepriLib.composeDoc "version-and-name-top-level-elements" "version-top-level-element-obsolete"}
-    '' "3.8";
-    name = optional types.str ''
-      Compose's project name. A composition's name is its attribute name in
-      `khepri.compositions`; a different `name` is an error (rename the attribute).
-      ${khepriLib.composeDoc "version-and-name-top-level-elements" "name-top-level-element"}
-    '' "paperless";
+    version = optional {
+      type = types.str;
+      example = "3.8";
+      description = ''
+        Compose's obsolete file format version: ignored by compose, and a warning here.
+        ${helpers.composeDoc "version-and-name-top-level-elements" "version-top-level-element-obsolete"}
+      '';
+    };
+    name = optional {
+      type = types.str;
+      example = "paperless";
+      description = ''
+        Compose's project name. A composition's name is its attribute name in
+        `khepri.compositions`; a different `name` is an error (rename the attribute).
+        ${helpers.composeDoc "version-and-name-top-level-elements" "name-top-level-element"}
+      '';
+    };
     include = mkOption {
       type = types.listOf types.anything;
       default = [ ];
       description = ''
         Compose's inclusion of other compose files: an error. In Nix, import the other
         composition's file and merge it (`imports`, `//`, `lib.recursiveUpdate`).
-        ${khepriLib.composeDoc "include" "include"}
+        ${helpers.composeDoc "include" "include"}
       '';
     };
     models = mkOption {
@@ -103,7 +133,7 @@ in
       default = { };
       description = ''
         AI models for Docker Model Runner: an error, as neither engine runs them.
-        ${khepriLib.composeDoc "models" "models"}
+        ${helpers.composeDoc "models" "models"}
       '';
     };
   };

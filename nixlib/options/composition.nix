@@ -1,32 +1,37 @@
 # One composition: compose's project, `khepri.compositions.<name>`.
-{ lib, khepriLib }:
+{ lib, helpers }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) namesOrAttrsOf;
+  inherit (helpers) namesOrAttrsOf;
+  # resource { kind, example }: the type of a composition's network or volume.
   resource =
-    kind: example:
-    khepriLib.sparseSubmodule (import ./resource.nix { inherit lib khepriLib kind example; });
+    { kind, example }:
+    helpers.sparseSubmodule (import ./resource.nix { inherit lib helpers kind example; });
 in
 {
   imports = [
     (import ./lifecycle.nix {
-      inherit lib khepriLib;
+      inherit lib helpers;
       level = "composition";
     })
-    (import ./composition-top.nix { inherit lib khepriLib; })
-    (import ./rootless.nix { inherit lib khepriLib; })
+    (import ./composition-top.nix { inherit lib helpers; })
+    (import ./rootless.nix { inherit lib helpers; })
   ];
 
   options = {
-    imageFetch = khepriLib.optional khepriLib.imageFetchType ''
-      How the composition's locked images reach the host, `"registry"` or `"nix"` (see
-      the services' {option}`imageFetch`); unset takes {option}`khepri.imageFetch`.
-      khepri's own option; compose has none.
-    '' "nix";
+    imageFetch = helpers.optional {
+      type = helpers.imageFetchType;
+      example = "nix";
+      description = ''
+        How the composition's locked images reach the host, `"registry"` or `"nix"` (see
+        the services' {option}`imageFetch`); unset takes {option}`khepri.imageFetch`.
+        khepri's own option; compose has none.
+      '';
+    };
     services = mkOption {
       type = types.attrsOf (
-        khepriLib.sparseSubmoduleWith {
-          module = import ./service.nix { inherit lib khepriLib; };
+        helpers.sparseSubmoduleWith {
+          module = import ./service.nix { inherit lib helpers; };
           # The names NixOS's oci-containers uses, for users who know those.
           aliases = {
             cmd = "command";
@@ -37,11 +42,14 @@ in
       default = { };
       description = ''
         The services, one container each.
-        ${khepriLib.composeDoc "services" "services"}
+        ${helpers.composeDoc "services" "services"}
       '';
     };
     networks = mkOption {
-      type = namesOrAttrsOf (resource "network" "proxy");
+      type = namesOrAttrsOf (resource {
+        kind = "network";
+        example = "proxy";
+      });
       default = { };
       example = {
         paperless = { };
@@ -50,11 +58,14 @@ in
       description = ''
         The networks, as a list of names or an attribute set of settings. Each is created
         as `<composition>_<name>` when the composition starts and removed when it stops.
-        ${khepriLib.composeDoc "networks" "networks"}
+        ${helpers.composeDoc "networks" "networks"}
       '';
     };
     volumes = mkOption {
-      type = namesOrAttrsOf (resource "volume" "pgdata");
+      type = namesOrAttrsOf (resource {
+        kind = "volume";
+        example = "pgdata";
+      });
       default = { };
       example = [
         "pgdata"
@@ -63,7 +74,7 @@ in
       description = ''
         The named volumes, as a list of names or an attribute set of settings. Each is
         created as `<composition>_<name>` before a container uses it, and never removed.
-        ${khepriLib.composeDoc "volumes" "volumes"}
+        ${helpers.composeDoc "volumes" "volumes"}
       '';
     };
   };

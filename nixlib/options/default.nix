@@ -1,12 +1,15 @@
-# The `khepri.compositions` option tree, shared by the NixOS module and `lib.expand`.
+# The options whose values are expanded (nixlib/expand-config.nix): khepri.compositions,
+# the host-level networks and volumes, and the image settings. Shared by the NixOS module
+# and `lib.expand`.
 { lib }:
 let
-  khepriLib = import ../lib.nix { inherit lib; };
+  helpers = import ./helpers.nix { inherit lib; };
+  # hostResources { kind, example }: khepri.networks or khepri.volumes.
   hostResources =
-    kind: example:
+    { kind, example }:
     lib.mkOption {
-      type = khepriLib.namesOrAttrsOf (
-        khepriLib.sparseSubmodule (import ./resource.nix { inherit lib khepriLib kind example; })
+      type = helpers.namesOrAttrsOf (
+        helpers.sparseSubmodule (import ./resource.nix { inherit lib helpers kind example; })
       );
       default = { };
       example = [ example ];
@@ -23,7 +26,7 @@ in
 {
   compositions = lib.mkOption {
     type = lib.types.attrsOf (
-      khepriLib.sparseSubmodule (import ./composition.nix { inherit lib khepriLib; })
+      helpers.sparseSubmodule (import ./composition.nix { inherit lib helpers; })
     );
     default = { };
     description = ''
@@ -32,8 +35,14 @@ in
     '';
   };
 
-  networks = hostResources "network" "proxy_net";
-  volumes = hostResources "volume" "backups";
+  networks = hostResources {
+    kind = "network";
+    example = "proxy_net";
+  };
+  volumes = hostResources {
+    kind = "volume";
+    example = "backups";
+  };
 
   imageLock = lib.mkOption {
     type = lib.types.nullOr lib.types.path;
@@ -60,7 +69,7 @@ in
   };
 
   imageFetch = lib.mkOption {
-    type = khepriLib.imageFetchType;
+    type = helpers.imageFetchType;
     default = "registry";
     description = ''
       How locked images reach the host, unless a composition or service sets its own
@@ -71,70 +80,4 @@ in
       store and never pulls, so that it starts without the registry.
     '';
   };
-
-  # imagesOf lists the image references of the compositions and services that are
-  # enabled, for `khepri lock --images -`; those fetched by Nix (image fetch "nix")
-  # carry the platform whose archive the lock must record.
-  imagesOf =
-    {
-      compositions,
-      imageFetch,
-      platform,
-    }:
-    let
-      fetchOf =
-        c: s:
-        if s.imageFetch or null != null then
-          s.imageFetch
-        else if c.imageFetch or null != null then
-          c.imageFetch
-        else
-          imageFetch;
-      uses = lib.concatLists (
-        lib.mapAttrsToList (
-          _: c:
-          lib.concatMap (
-            s:
-            # A built image is this host's own: there is no registry to lock it from.
-            lib.optional (
-              c.enable or true && s.enable or true && builtins.isString (s.image or null) && s.build or null == null
-            ) {
-              inherit (s) image;
-              nix = fetchOf c s == "nix";
-            }
-          ) (builtins.attrValues (c.services or { }))
-        ) compositions
-      );
-      nixFetched = builtins.foldl' (
-        acc: use: acc // { ${use.image} = acc.${use.image} or false || use.nix; }
-      ) { } uses;
-    in
-    lib.mapAttrsToList (
-      image: nix: { inherit image; } // lib.optionalAttrs nix { archive = platform; }
-    ) nixFetched;
-
-  # toRequest writes a config's lone `content` to the store and passes it as its `file`
-  # (both set is the plugin's error to report). The values hold only what is set
-  # (sparse-submodule.nix): the plugin applies the defaults.
-  toRequest = builtins.mapAttrs (
-    _: composition:
-    if composition ? configs then
-      composition
-      // {
-        configs = builtins.mapAttrs (
-          name: config:
-          if config.content or null != null && config.file or null == null then
-            config
-            // {
-              # The key is no part of the store name: any key is a valid config name.
-              file = builtins.toFile "khepri-config" config.content;
-              content = null;
-            }
-          else
-            config
-        ) composition.configs;
-      }
-    else
-      composition
-  );
 }

@@ -2,12 +2,12 @@
 # levels, with a meaning for each.
 {
   lib,
-  khepriLib,
+  helpers,
   level,
 }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) optional;
+  inherit (helpers) optional;
   isComposition = level == "composition";
 in
 {
@@ -45,18 +45,22 @@ in
           ''
             The profiles the service belongs to: it runs only when its composition's
             {option}`profiles` selects one of them. A service without profiles always runs.
-            ${khepriLib.composeDoc "services" "profiles"}
+            ${helpers.composeDoc "services" "profiles"}
           '';
     };
   }
   // lib.optionalAttrs (!isComposition) {
-    scale = optional types.int ''
-      The number of containers. With more than one they are
-      `<composition>-<service>-1` to `-<scale>`, each answering to the service name; a
-      fixed host port cannot be published by several, and `containerName` names one
-      container only. `0` defines the service without running it; at most 100, since every
-      container is a unit that NixOS evaluates.
-      ${khepriLib.composeDoc "services" "scale"}
-    '' 3;
+    scale = optional {
+      type = types.int;
+      example = 3;
+      description = ''
+        The number of containers. With more than one they are
+        `<composition>-<service>-1` to `-<scale>`, each answering to the service name; a
+        fixed host port cannot be published by several, and `containerName` names one
+        container only. `0` defines the service without running it; at most 100, since every
+        container is a unit that NixOS evaluates.
+        ${helpers.composeDoc "services" "scale"}
+      '';
+    };
   };
 }

@@ -1,11 +1,11 @@
 # A service's build: compose's `build`, the image built on the host from a context in the
 # Nix store. A context path is copied to the store here, filtered by its .dockerignore;
 # everything else is the plugin's to check.
-{ lib, khepriLib }:
+{ lib, helpers }:
 { options, ... }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar entriesToAttrs numberOrStr optional;
+  inherit (helpers) composeScalar entriesToAttrs numberOrStr optional;
   doc = key: "Compose: [`${key}`](https://docs.docker.com/reference/compose-file/build/#${key}).";
   dockerignore = import ../dockerignore.nix { inherit lib; };
   where = lib.showOption options.build.loc;
@@ -86,14 +86,22 @@ let
           ${doc "context"}
         '';
       };
-      dockerfile = optional types.str ''
-        The Dockerfile's path in the context; by default `Dockerfile`.
-        ${doc "dockerfile"}
-      '' "docker/Dockerfile";
-      dockerfileInline = optional types.str ''
-        The Dockerfile itself, instead of a file of the context.
-        ${doc "dockerfile_inline"}
-      '' "FROM scratch\nCOPY app /app\n";
+      dockerfile = optional {
+        type = types.str;
+        example = "docker/Dockerfile";
+        description = ''
+          The Dockerfile's path in the context; by default `Dockerfile`.
+          ${doc "dockerfile"}
+        '';
+      };
+      dockerfileInline = optional {
+        type = types.str;
+        example = "FROM scratch\nCOPY app /app\n";
+        description = ''
+          The Dockerfile itself, instead of a file of the context.
+          ${doc "dockerfile_inline"}
+        '';
+      };
       args = mkOption {
         type = types.coercedTo strList (entriesToAttrs null) (types.attrsOf (types.nullOr composeScalar));
         default = { };
@@ -107,10 +115,14 @@ let
           ${doc "args"}
         '';
       };
-      target = optional types.str ''
-        The Dockerfile stage to build (`--target`).
-        ${doc "target"}
-      '' "runtime";
+      target = optional {
+        type = types.str;
+        example = "runtime";
+        description = ''
+          The Dockerfile stage to build (`--target`).
+          ${doc "target"}
+        '';
+      };
       labels = mkOption {
         type = types.coercedTo strList (entriesToAttrs "") (types.attrsOf composeScalar);
         default = { };
@@ -120,10 +132,14 @@ let
           ${doc "labels"}
         '';
       };
-      network = optional types.str ''
-        The network of the build's RUN steps: `default`, `host` or `none` (`--network`).
-        ${doc "network"}
-      '' "host";
+      network = optional {
+        type = types.str;
+        example = "host";
+        description = ''
+          The network of the build's RUN steps: `default`, `host` or `none` (`--network`).
+          ${doc "network"}
+        '';
+      };
       extraHosts = mkOption {
         type = types.coercedTo (types.attrsOf (types.either types.str strList)) (
           hosts:
@@ -138,10 +154,14 @@ let
           ${doc "extra_hosts"}
         '';
       };
-      shmSize = optional (types.either types.int types.str) ''
-        The size of the RUN steps' `/dev/shm`, bytes or a size such as `64m` (`--shm-size`).
-        ${doc "shm_size"}
-      '' "64m";
+      shmSize = optional {
+        type = (types.either types.int types.str);
+        example = "64m";
+        description = ''
+          The size of the RUN steps' `/dev/shm`, bytes or a size such as `64m` (`--shm-size`).
+          ${doc "shm_size"}
+        '';
+      };
       ulimits = mkOption {
         type = types.attrsOf (
           types.coercedTo types.int
@@ -226,10 +246,23 @@ let
                   type = types.str;
                   description = "The name of one of the composition's {option}`secrets`.";
                 };
-                target = optional types.str "The id the Dockerfile mounts it by; by default its name." "npm";
-                uid = optional numberOrStr "Not for builds: the Dockerfile's mount sets it (an error)." null;
-                gid = optional numberOrStr "Not for builds: the Dockerfile's mount sets it (an error)." null;
-                mode = optional numberOrStr "Not for builds: the Dockerfile's mount sets it (an error)." null;
+                target = optional {
+                  type = types.str;
+                  description = "The id the Dockerfile mounts it by; by default its name.";
+                  example = "npm";
+                };
+                uid = optional {
+                  type = numberOrStr;
+                  description = "Not for builds: the Dockerfile's mount sets it (an error).";
+                };
+                gid = optional {
+                  type = numberOrStr;
+                  description = "Not for builds: the Dockerfile's mount sets it (an error).";
+                };
+                mode = optional {
+                  type = numberOrStr;
+                  description = "Not for builds: the Dockerfile's mount sets it (an error).";
+                };
               };
             }
           )
@@ -313,7 +346,7 @@ in
       them builds and runs a new image, and none never builds again. The unit
       `khepri-<composition>-build-<service>.service` builds it, when the tag is missing,
       before the container starts; a failed build keeps the container from starting.
-      ${khepriLib.composeDoc "services" "build"}
+      ${helpers.composeDoc "services" "build"}
     '';
   };
 }

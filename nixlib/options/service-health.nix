@@ -1,15 +1,19 @@
 # A service's healthcheck and its lifecycle hooks: commands the engine or systemd runs
 # inside the container.
-{ lib, khepriLib }:
+{ lib, helpers }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar optional;
-  doc = khepriLib.composeDoc "services";
+  inherit (helpers) composeScalar optional;
+  # duration { example, description }: an optional compose duration.
   duration =
-    example: description:
-    optional types.str "${description}, a compose duration such as `30s` or `1m30s`." example;
+    { example, description }:
+    optional {
+      type = types.str;
+      inherit example;
+      description = "${description}, a compose duration such as `30s` or `1m30s`.";
+    };
 
-  hook = khepriLib.sparseSubmodule {
+  hook = helpers.sparseSubmodule {
     options = {
       command = mkOption {
         type = types.either types.str (types.listOf types.str);
@@ -43,10 +47,10 @@ let
   };
 in
 {
-  options = {
+  options = helpers.composeOptions { section = "services"; } {
     healthcheck = mkOption {
       type = types.nullOr (
-        khepriLib.sparseSubmodule {
+        helpers.sparseSubmodule {
           options = {
             test = mkOption {
               type = types.nullOr (types.either types.str (types.listOf types.str));
@@ -65,17 +69,30 @@ in
                 command: the image needs a shell. Podman runs the `CMD` form directly.
               '';
             };
-            interval = duration "1m" "The time between checks (default 30s)";
-            timeout = duration "10s" "How long one check may take (default 30s)";
-            retries =
-              optional types.int
-                "Consecutive failures that make the container unhealthy (default 3)."
-                5;
-            startPeriod = duration "40s" "The start-up time during which failures do not count (default 0s)";
-            startInterval = duration "5s" ''
-              The time between checks during the start period (default 5s). It needs docker
-              25 or newer; podman has no such setting, so khepri warns and checks at the
-              interval there'';
+            interval = duration {
+              example = "1m";
+              description = "The time between checks (default 30s)";
+            };
+            timeout = duration {
+              example = "10s";
+              description = "How long one check may take (default 30s)";
+            };
+            retries = optional {
+              type = types.int;
+              example = 5;
+              description = "Consecutive failures that make the container unhealthy (default 3).";
+            };
+            startPeriod = duration {
+              example = "40s";
+              description = "The start-up time during which failures do not count (default 0s)";
+            };
+            startInterval = duration {
+              example = "5s";
+              description = ''
+                The time between checks during the start period (default 5s). It needs docker
+                25 or newer; podman has no such setting, so khepri warns and checks at the
+                interval there'';
+            };
             disable = mkOption {
               type = types.bool;
               default = false;
@@ -97,7 +114,6 @@ in
         How the engine checks that the container is healthy (`--health-cmd`,
         `--health-interval`, `--health-timeout`, `--health-retries`,
         `--health-start-period`, `--health-start-interval`, `--no-healthcheck`).
-        ${doc "healthcheck"}
       '';
     };
     postStart = mkOption {
@@ -112,7 +128,6 @@ in
       description = ''
         Commands run inside the container once it runs, in order, by the container's
         unit (`ExecStartPost=` running `<backend> exec`). A failing command fails the unit.
-        ${doc "post_start"}
       '';
     };
     preStop = mkOption {
@@ -123,7 +138,6 @@ in
         Commands run inside the container, in order, before the unit stops it
         (`<backend> exec` ahead of the stop). Unlike compose, a failing command does not
         keep the container from stopping.
-        ${doc "pre_stop"}
       '';
     };
   };

@@ -1,14 +1,9 @@
 # A service's resource limits: compose's cpu, memory, block IO and GPU keys, and
 # `deploy`, whose resources and restart policy run here while its swarm keys do not.
-{ lib, khepriLib }:
+{ lib, helpers }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar optional;
-  doc = khepriLib.composeDoc "services";
-  option = khepriLib.composeOptional "services";
-  deployDoc = khepriLib.composeDoc "deploy";
-
-  int = option types.int;
+  inherit (helpers) composeScalar optional;
   # Compose's byte sizes: a number of bytes, or a string such as "512m" or "1gb".
   bytes = types.either types.int types.str;
   cpus = types.oneOf [
@@ -16,9 +11,9 @@ let
     types.float
     types.str
   ];
-  sub = options: types.nullOr (khepriLib.sparseSubmodule { inherit options; });
+  sub = options: types.nullOr (helpers.sparseSubmodule { inherit options; });
 
-  deviceRequest = khepriLib.sparseSubmodule {
+  deviceRequest = helpers.sparseSubmodule {
     options = {
       capabilities = mkOption {
         type = types.listOf types.str;
@@ -26,17 +21,22 @@ let
         example = [ "gpu" ];
         description = "The capabilities the devices must have, such as `gpu`.";
       };
-      count =
-        optional (types.either types.int (types.enum [ "all" ]))
-          "How many devices, or `all`; exclusive with {option}`deviceIds`."
-          "all";
+      count = optional {
+        type = (types.either types.int (types.enum [ "all" ]));
+        example = "all";
+        description = "How many devices, or `all`; exclusive with {option}`deviceIds`.";
+      };
       deviceIds = mkOption {
         type = types.listOf types.str;
         default = [ ];
         example = [ "0" ];
         description = "The devices, by id.";
       };
-      driver = optional types.str "The device driver." "nvidia";
+      driver = optional {
+        type = types.str;
+        example = "nvidia";
+        description = "The device driver.";
+      };
       options = mkOption {
         type = types.attrsOf composeScalar;
         default = { };
@@ -49,7 +49,7 @@ let
     unit:
     mkOption {
       type = types.listOf (
-        khepriLib.sparseSubmodule {
+        helpers.sparseSubmodule {
           options = {
             path = mkOption {
               type = types.str;
@@ -66,64 +66,110 @@ let
       description = "Limits per device, ${unit}.";
     };
 
-  swarmOnly =
-    key:
-    mkOption {
-      type = types.nullOr types.anything;
-      default = null;
-      description = ''
-        Swarm only: khepri warns that it has no effect.
-        ${deployDoc key}
-      '';
-    };
+  swarmOnly = mkOption {
+    type = types.nullOr types.anything;
+    default = null;
+    description = "Swarm only: khepri warns that it has no effect.";
+  };
 in
 {
-  options = {
-    cpus = optional cpus ''
-      How many CPUs the container may use, as a number or a string (`--cpus`).
-      ${doc "cpus"}
-    '' 1.5;
-    cpuShares = int 512 "cpu_shares" "The container's relative CPU weight (`--cpu-shares`).";
-    cpuPeriod = int 100000 "cpu_period" "The CFS scheduler period in microseconds (`--cpu-period`).";
-    cpuQuota = int 50000 "cpu_quota" "The CFS scheduler quota in microseconds (`--cpu-quota`).";
-    cpuRtPeriod = option (types.either types.int types.str) "1s" "cpu_rt_period" ''
-      The real-time scheduler period: microseconds, or a compose duration
-      (`--cpu-rt-period`).
-    '';
-    cpuRtRuntime = option (types.either types.int types.str) "950ms" "cpu_rt_runtime" ''
-      The real-time scheduler runtime: microseconds, or a compose duration
-      (`--cpu-rt-runtime`).
-    '';
-    cpuset = option types.str "0-3" "cpuset" "The CPUs the container may run on (`--cpuset-cpus`).";
-    memLimit = optional bytes ''
-      The memory limit: bytes, or a compose byte size such as `512m` (`--memory`).
-      ${doc "mem_limit"}
-    '' "1g";
-    memReservation = optional bytes ''
-      The memory soft limit (`--memory-reservation`).
-      ${doc "mem_reservation"}
-    '' "256m";
-    memSwappiness = int 0 "mem_swappiness" "How readily the kernel swaps the container's memory, 0 to 100 (`--memory-swappiness`).";
-    memswapLimit = optional bytes ''
-      Memory plus swap; `-1` is unlimited (`--memory-swap`).
-      ${doc "memswap_limit"}
-    '' "2g";
+  options = helpers.composeOptions { section = "services"; } {
+    cpus = optional {
+      type = cpus;
+      example = 1.5;
+      description = ''
+        How many CPUs the container may use, as a number or a string (`--cpus`).
+      '';
+    };
+    cpuShares = optional {
+      type = types.int;
+      example = 512;
+      description = "The container's relative CPU weight (`--cpu-shares`).";
+    };
+    cpuPeriod = optional {
+      type = types.int;
+      example = 100000;
+      description = "The CFS scheduler period in microseconds (`--cpu-period`).";
+    };
+    cpuQuota = optional {
+      type = types.int;
+      example = 50000;
+      description = "The CFS scheduler quota in microseconds (`--cpu-quota`).";
+    };
+    cpuRtPeriod = optional {
+      type = (types.either types.int types.str);
+      example = "1s";
+      description = ''
+        The real-time scheduler period: microseconds, or a compose duration
+        (`--cpu-rt-period`).
+      '';
+    };
+    cpuRtRuntime = optional {
+      type = (types.either types.int types.str);
+      example = "950ms";
+      description = ''
+        The real-time scheduler runtime: microseconds, or a compose duration
+        (`--cpu-rt-runtime`).
+      '';
+    };
+    cpuset = optional {
+      type = types.str;
+      example = "0-3";
+      description = "The CPUs the container may run on (`--cpuset-cpus`).";
+    };
+    memLimit = optional {
+      type = bytes;
+      example = "1g";
+      description = ''
+        The memory limit: bytes, or a compose byte size such as `512m` (`--memory`).
+      '';
+    };
+    memReservation = optional {
+      type = bytes;
+      example = "256m";
+      description = ''
+        The memory soft limit (`--memory-reservation`).
+      '';
+    };
+    memSwappiness = optional {
+      type = types.int;
+      example = 0;
+      description = "How readily the kernel swaps the container's memory, 0 to 100 (`--memory-swappiness`).";
+    };
+    memswapLimit = optional {
+      type = bytes;
+      example = "2g";
+      description = ''
+        Memory plus swap; `-1` is unlimited (`--memory-swap`).
+      '';
+    };
     oomKillDisable = mkOption {
       type = types.bool;
       default = false;
       description = ''
         Whether the OOM killer spares the container (`--oom-kill-disable`).
-        ${doc "oom_kill_disable"}
       '';
     };
-    oomScoreAdj = int 500 "oom_score_adj" "The container's OOM score adjustment, -1000 to 1000 (`--oom-score-adj`).";
-    pidsLimit = int 200 "pids_limit" "The maximum number of processes; `-1` is unlimited (`--pids-limit`).";
+    oomScoreAdj = optional {
+      type = types.int;
+      example = 500;
+      description = "The container's OOM score adjustment, -1000 to 1000 (`--oom-score-adj`).";
+    };
+    pidsLimit = optional {
+      type = types.int;
+      example = 200;
+      description = "The maximum number of processes; `-1` is unlimited (`--pids-limit`).";
+    };
     blkioConfig = mkOption {
       type = sub {
-        weight = optional types.int "The block IO weight, 10 to 1000 (`--blkio-weight`)." 300;
+        weight = optional {
+          type = types.int;
+          example = 300;
+          description = "The block IO weight, 10 to 1000 (`--blkio-weight`).";
+        };
         weightDevice = mkOption {
           type = types.listOf (
-            khepriLib.sparseSubmodule {
+            helpers.sparseSubmodule {
               options = {
                 path = mkOption {
                   type = types.str;
@@ -156,11 +202,10 @@ in
       };
       description = ''
         Block IO weights and limits.
-        ${doc "blkio_config"}
       '';
     };
     gpus = mkOption {
-      type = khepriLib.khepriCoercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (
+      type = helpers.coercedTo (types.enum [ "all" ]) (_: [ { count = "all"; } ]) (
         types.listOf deviceRequest
       );
       default = [ ];
@@ -169,18 +214,29 @@ in
         GPUs: `"all"`, or a list of device requests. Docker gets `--gpus`; podman gets
         CDI devices (`nvidia.com/gpu=all`, `nvidia.com/gpu=<id>`), which need the NVIDIA
         container toolkit's CDI specification (`hardware.nvidia-container-toolkit.enable`).
-        ${doc "gpus"}
       '';
     };
     deploy = mkOption {
-      type = sub {
+      type = sub (helpers.composeOptions { section = "deploy"; } {
         resources = mkOption {
           type = sub {
             limits = mkOption {
               type = sub {
-                cpus = optional cpus "How many CPUs the container may use (`--cpus`)." "0.5";
-                memory = optional bytes "The memory limit (`--memory`)." "1g";
-                pids = optional types.int "The maximum number of processes (`--pids-limit`)." 200;
+                cpus = optional {
+                  type = cpus;
+                  example = "0.5";
+                  description = "How many CPUs the container may use (`--cpus`).";
+                };
+                memory = optional {
+                  type = bytes;
+                  example = "1g";
+                  description = "The memory limit (`--memory`).";
+                };
+                pids = optional {
+                  type = types.int;
+                  example = 200;
+                  description = "The maximum number of processes (`--pids-limit`).";
+                };
               };
               default = null;
               description = "What the container may use at most.";
@@ -195,7 +251,11 @@ in
                     container: khepri warns that it has no effect.
                   '';
                 };
-                memory = optional bytes "The memory soft limit (`--memory-reservation`)." "256m";
+                memory = optional {
+                  type = bytes;
+                  example = "256m";
+                  description = "The memory soft limit (`--memory-reservation`).";
+                };
                 devices = mkOption {
                   type = types.listOf deviceRequest;
                   default = [ ];
@@ -220,43 +280,51 @@ in
             Resource limits and reservations, the same settings as {option}`cpus`,
             {option}`memLimit`, {option}`pidsLimit`, {option}`memReservation` and
             {option}`gpus`; setting one in both places is an error.
-            ${deployDoc "resources"}
           '';
         };
         restartPolicy = mkOption {
           type = sub {
-            condition = optional types.str ''
-              `none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure`
-              or `always`. Compose also takes the engines' `no`, `always` and
-              `unless-stopped`, which is `always` under systemd, as for {option}`restart`.
-            '' "on-failure";
-            delay =
-              optional types.str
-                "The wait between restarts, a compose duration (`RestartSec=`)."
-                "5s";
-            maxAttempts =
-              optional types.int
-                "Restarts before giving up (`StartLimitBurst=`, the first start included)."
-                3;
-            window = optional types.str ''
-              The time over which {option}`maxAttempts` are counted
-              (`StartLimitIntervalSec=`); unset counts over the unit's life.
-            '' "2m";
+            condition = optional {
+              type = types.str;
+              example = "on-failure";
+              description = ''
+                `none`, `on-failure` or `any` (default): systemd `Restart=` `no`, `on-failure`
+                or `always`. Compose also takes the engines' `no`, `always` and
+                `unless-stopped`, which is `always` under systemd, as for {option}`restart`.
+              '';
+            };
+            delay = optional {
+              type = types.str;
+              example = "5s";
+              description = "The wait between restarts, a compose duration (`RestartSec=`).";
+            };
+            maxAttempts = optional {
+              type = types.int;
+              example = 3;
+              description = "Restarts before giving up (`StartLimitBurst=`, the first start included).";
+            };
+            window = optional {
+              type = types.str;
+              example = "2m";
+              description = ''
+                The time over which {option}`maxAttempts` are counted
+                (`StartLimitIntervalSec=`); unset counts over the unit's life.
+              '';
+            };
           };
           default = null;
           description = ''
             The restart policy, applied by systemd like {option}`restart`, which it replaces
             when both are set, as in compose (with a warning).
-            ${deployDoc "restart_policy"}
           '';
         };
-        mode = swarmOnly "mode";
-        labels = swarmOnly "labels";
-        placement = swarmOnly "placement";
-        updateConfig = swarmOnly "update_config";
-        rollbackConfig = swarmOnly "rollback_config";
-        endpointMode = swarmOnly "endpoint_mode";
-      };
+        mode = swarmOnly;
+        labels = swarmOnly;
+        placement = swarmOnly;
+        updateConfig = swarmOnly;
+        rollbackConfig = swarmOnly;
+        endpointMode = swarmOnly;
+      });
       default = null;
       example = {
         resources.limits.memory = "1g";
@@ -265,7 +333,6 @@ in
       description = ''
         Deployment settings. `resources` and `restartPolicy` apply to the container;
         swarm's settings give a warning.
-        ${doc "deploy"}
       '';
     };
   };

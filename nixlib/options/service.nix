@@ -1,10 +1,16 @@
 # A composition's service: compose's `services.<name>`, one container.
-{ lib, khepriLib }:
+{ lib, helpers }:
 let
   inherit (lib) mkOption types;
-  inherit (khepriLib) composeScalar entriesToAttrs namesOrAttrsOf numberOrStr optional strOrList;
-  doc = khepriLib.composeDoc "services";
-  long = import ./long-syntax.nix { inherit lib khepriLib; };
+  inherit (helpers)
+    composeScalar
+    entriesToAttrs
+    namesOrAttrsOf
+    numberOrStr
+    optional
+    strOrList
+    ;
+  long = import ./long-syntax.nix { inherit lib helpers; };
   commandType = types.nullOr (types.either types.str (types.listOf types.str));
 
   dependency = {
@@ -36,19 +42,19 @@ in
 {
   imports = [
     (import ./lifecycle.nix {
-      inherit lib khepriLib;
+      inherit lib helpers;
       level = "service";
     })
-    (import ./service-secrets.nix { inherit lib khepriLib; })
-    (import ./service-build.nix { inherit lib khepriLib; })
+    (import ./service-secrets.nix { inherit lib helpers; })
+    (import ./service-build.nix { inherit lib helpers; })
   ]
-  ++ map (file: import file { inherit lib khepriLib; }) [
+  ++ map (file: import file { inherit lib helpers; }) [
     ./service-runtime.nix
     ./service-limits.nix
     ./service-health.nix
   ];
 
-  options = {
+  options = helpers.composeOptions { section = "services"; } {
     image = mkOption {
       type = types.nullOr (types.either types.str types.package);
       default = null;
@@ -57,39 +63,16 @@ in
         The image: a reference to pull, or a `dockerTools` image derivation (`pullImage`,
         `buildImage`, `buildLayeredImage`, `streamLayeredImage`), which is loaded from the
         store instead of pulled.
-        ${doc "image"}
       '';
     };
-    imageFile = mkOption {
-      type = types.nullOr types.package;
-      default = null;
+    containerName = optional {
+      type = types.str;
+      example = "paperless_web";
       description = ''
-        An image archive to load before the container starts; {option}`image` must name
-        the image inside it. Set for you when {option}`image` is a derivation.
-        NixOS: `virtualisation.oci-containers.containers.<name>.imageFile`.
+        The container's name; by default `<composition>-<service>`. The container's unit is
+        `<backend>-<containerName>.service`.
       '';
     };
-    imageStream = mkOption {
-      type = types.nullOr types.package;
-      default = null;
-      description = ''
-        A script that streams an image archive (`dockerTools.streamLayeredImage`). Set for
-        you when {option}`image` is such a derivation.
-        NixOS: `virtualisation.oci-containers.containers.<name>.imageStream`.
-      '';
-    };
-    imageFetch = optional khepriLib.imageFetchType ''
-      How the image reaches the host when {option}`khepri.imageLock` locks it: `"registry"`
-      pulls it by digest when the container starts, `"nix"` fetches it by digest into the
-      Nix store while the system is built, and the container loads it from there and
-      never pulls. Unset takes the composition's {option}`imageFetch`. A derivation
-      image is loaded from the store either way. khepri's own option; compose has none.
-    '' "nix";
-    containerName = optional types.str ''
-      The container's name; by default `<composition>-<service>`. The container's unit is
-      `<backend>-<containerName>.service`.
-      ${doc "container_name"}
-    '' "paperless_web";
     command = mkOption {
       type = commandType;
       default = null;
@@ -102,7 +85,6 @@ in
         a shell would (without expanding variables). Also settable as `cmd`. `[ ]` is no
         command, which the engines (like docker compose) take as unset, running the image's
         (a warning): an {option}`entrypoint` of its own drops the image's command.
-        ${doc "command"}
       '';
     };
     entrypoint = mkOption {
@@ -115,13 +97,12 @@ in
       description = ''
         Overrides the image's entrypoint, as a list or a string; `[ ]` clears it. Setting it
         also clears the image's command, as in compose.
-        ${doc "entrypoint"}
       '';
     };
     environment = mkOption {
       # A bare `KEY` (or a null value) would take its value from the shell running
       # compose, which an evaluation has not: null, which the plugin reports.
-      type = khepriLib.khepriCoercedTo (types.listOf types.str) (entriesToAttrs null) (
+      type = helpers.coercedTo (types.listOf types.str) (entriesToAttrs null) (
         types.attrsOf (types.nullOr composeScalar)
       );
       default = { };
@@ -135,11 +116,10 @@ in
         compose. A bare `KEY` (or `KEY = null`), which compose takes from its shell, is an
         error: give the value, or set it in {option}`envFile`. The values are
         world-readable in the Nix store: keep secrets in {option}`envFile`.
-        ${doc "environment"}
       '';
     };
     envFile = mkOption {
-      type = khepriLib.khepriCoercedTo long.envFilePath lib.toList (
+      type = helpers.coercedTo long.envFilePath lib.toList (
         types.listOf (long.shortOrLong long.envFilePath long.envFile)
       );
       default = [ ];
@@ -162,7 +142,6 @@ in
         engines' `--env-file` cannot pass. A Nix path (`./app.env`) is copied to the
         world-readable store, and khepri warns: write `toString ./app.env` or a runtime
         path. Also settable as `environmentFiles`.
-        ${doc "env_file"}
       '';
     };
     volumes = mkOption {
@@ -183,7 +162,6 @@ in
         attribute set, which becomes a `--mount` flag). A source that names one of the
         composition's {option}`volumes` becomes that volume (`<composition>_<name>`); an
         absolute path (a host or store path) is bind-mounted.
-        ${doc "volumes"}
       '';
     };
     ports = mkOption {
@@ -202,7 +180,6 @@ in
         Published ports, in the short syntax `[ip:][hostPort:]containerPort[/protocol]` or
         the long syntax (an attribute set). Publishing bypasses
         the NixOS firewall, as with oci-containers: bind to `127.0.0.1` what must stay local.
-        ${doc "ports"}
       '';
     };
     capAdd = mkOption {
@@ -211,7 +188,6 @@ in
       example = [ "NET_ADMIN" ];
       description = ''
         Capabilities to add.
-        ${doc "cap_add"}
       '';
     };
     capDrop = mkOption {
@@ -220,7 +196,6 @@ in
       example = [ "ALL" ];
       description = ''
         Capabilities to drop.
-        ${doc "cap_drop"}
       '';
     };
     devices = mkOption {
@@ -229,11 +204,10 @@ in
       example = [ "/dev/dri:/dev/dri" ];
       description = ''
         Devices, `host[:container[:permissions]]`, or CDI names such as `nvidia.com/gpu=all`.
-        ${doc "devices"}
       '';
     };
     networks = mkOption {
-      type = namesOrAttrsOf (khepriLib.sparseSubmodule long.network);
+      type = namesOrAttrsOf (helpers.sparseSubmodule long.network);
       default = { };
       example = [
         "paperless"
@@ -243,11 +217,10 @@ in
         The composition networks the service joins, as a list of names or an attribute set
         of settings. A service that names none joins `<composition>_default`. On every
         network the service answers to its service name.
-        ${doc "networks"}
       '';
     };
     extraHosts = mkOption {
-      type = khepriLib.khepriCoercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
+      type = helpers.coercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
         hosts:
         lib.concatLists (
           lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts
@@ -258,11 +231,10 @@ in
       description = ''
         Entries for the container's `/etc/hosts`: a list of `host:ip` or `host=ip`, or an
         attribute set of host names to an address or a list of addresses.
-        ${doc "extra_hosts"}
       '';
     };
     labels = mkOption {
-      type = khepriLib.khepriCoercedTo (types.listOf types.str) (entriesToAttrs "") (
+      type = helpers.coercedTo (types.listOf types.str) (entriesToAttrs "") (
         types.attrsOf composeScalar
       );
       default = { };
@@ -273,11 +245,10 @@ in
         Container labels, as an attribute set or a list of `name=value` (a bare `name` has
         an empty value, the last of a repeated `name` wins, as in compose). khepri adds
         `com.docker.compose.project` and `com.docker.compose.service`, as compose does.
-        ${doc "labels"}
       '';
     };
     dependsOn = mkOption {
-      type = namesOrAttrsOf (khepriLib.sparseSubmodule dependency);
+      type = namesOrAttrsOf (helpers.sparseSubmodule dependency);
       default = { };
       example = [
         "db"
@@ -287,7 +258,6 @@ in
         Services of the same composition that start first, as a list of names or an
         attribute set of settings. The container's unit is ordered after theirs and
         requires them.
-        ${doc "depends_on"}
       '';
     };
     restart = mkOption {
@@ -298,7 +268,38 @@ in
         `no`, `always`, `on-failure`, `on-failure:N` or `unless-stopped`, applied by systemd
         (`Restart=`) in place of oci-containers' `always`. `unless-stopped` is `always`: a
         stopped unit stays stopped until started.
-        ${doc "restart"}
+      '';
+    };
+  }
+  # khepri's own options, which compose has not.
+  // {
+    imageFile = mkOption {
+      type = types.nullOr types.package;
+      default = null;
+      description = ''
+        An image archive to load before the container starts; {option}`image` must name
+        the image inside it. Set for you when {option}`image` is a derivation.
+        NixOS: `virtualisation.oci-containers.containers.<name>.imageFile`.
+      '';
+    };
+    imageStream = mkOption {
+      type = types.nullOr types.package;
+      default = null;
+      description = ''
+        A script that streams an image archive (`dockerTools.streamLayeredImage`). Set for
+        you when {option}`image` is such a derivation.
+        NixOS: `virtualisation.oci-containers.containers.<name>.imageStream`.
+      '';
+    };
+    imageFetch = optional {
+      type = helpers.imageFetchType;
+      example = "nix";
+      description = ''
+        How the image reaches the host when {option}`khepri.imageLock` locks it: `"registry"`
+        pulls it by digest when the container starts, `"nix"` fetches it by digest into the
+        Nix store while the system is built, and the container loads it from there and
+        never pulls. Unset takes the composition's {option}`imageFetch`. A derivation
+        image is loaded from the store either way. khepri's own option; compose has none.
       '';
     };
   };

@@ -2,12 +2,12 @@
 # value holds only the options its definitions set.
 #
 # A service declares about 95 options, the whole compose specification. As a
-# types.submodule every service was a module evaluation that merged all of them, defaults
-# included, and the request carried every key: some 10,000 thunks for a service that sets
-# only `image`. This type checks and merges only the keys that are defined, each with its
-# option's declared type, and leaves the others out; the plugin applies their defaults,
-# which are the options' (docs/options.md shows them). So an unset option is no attribute
-# of the value: read it with `or` and the documented default.
+# types.submodule, every service would be a module evaluation that merges all of them,
+# defaults included, and the request would carry every key: some 10,000 thunks for a
+# service that sets only `image`. This type checks and merges only the keys that are
+# defined, each with its option's declared type, and leaves the others out; the plugin
+# applies their defaults, which are the options' (docs/options.md shows them). So an
+# unset option is no attribute of the value: read it with `or` and the documented default.
 #
 # What the module system checks is still checked, in its words: a key that is no option
 # fails as "The option `…' does not exist", a value of another type as "A definition for
@@ -17,7 +17,7 @@
 # several places, a value the fast path refuses) is merged by the module system's own
 # mergeDefinitions, which gives its exact result or error. A definition in module syntax
 # (a function, a path, or `imports`, `config` or `options` where no option has that name)
-# is evaluated as the submodule it is, as before.
+# is evaluated by types.submodule, whole.
 #
 # getSubOptions is the submodule's: the documentation and the schema test see every
 # declaration.
@@ -64,7 +64,8 @@ let
 
   # compile type: the fast path for values of `type`, or none (the module system merges).
   # Each type chooses as the module system does: either by its left type's check,
-  # coercedTo by its coerced type's check (see khepriCoercedTo).
+  # coercedTo by its coerced type's check, then the coercion (only this file's coercedTo
+  # shows it).
   compile =
     type:
     let
@@ -305,7 +306,9 @@ let
 
       unsetError =
         loc: n:
-        throw "The option `${lib.showOption (loc ++ [ n ])}' was accessed but has no value defined. Try setting the option.";
+        throw "The option `${
+          lib.showOption (loc ++ [ n ])
+        }' was accessed but has no value defined. Try setting the option.";
 
       # The merge of one name's definitions, or `failed` when none is left (mkIf false).
       mergeKey =
@@ -362,7 +365,9 @@ let
               }) def.value
             ) defs
           );
-          merged = mapAttrs (n: es: mergeKey (loc ++ [ n ]) set.entries.${n} (map (e: e.def) es)) byName;
+          merged = mapAttrs (
+            n: es: mergeKey (loc ++ [ n ]) set.entries.${n} (map (e: e.def) es)
+          ) byName;
           result = removeAttrs merged (filter (n: isFailed merged.${n}) (attrNames merged));
           unset = filter (n: !(result ? ${n})) set.required;
         in
@@ -476,7 +481,9 @@ in
   inherit sparseSubmoduleWith;
   sparseSubmodule = module: sparseSubmoduleWith { inherit module; };
 
-  # khepriCoercedTo from coerce to: lib.types.coercedTo whose coercion the fast path can
-  # apply (coercedTo keeps it to itself).
-  khepriCoercedTo = from: coerce: to: lib.types.coercedTo from coerce to // { khepriCoerce = coerce; };
+  # coercedTo from coerce to: lib.types.coercedTo, with its coercion where the fast path
+  # can apply it (lib's keeps it to itself).
+  coercedTo =
+    from: coerce: to:
+    lib.types.coercedTo from coerce to // { khepriCoerce = coerce; };
 }

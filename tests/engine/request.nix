@@ -11,12 +11,9 @@
 }:
 let
   lib = import <nixpkgs/lib>;
-  khepriOptions = import ../../nixlib/options { inherit lib; };
   checked = lib.evalModules {
     modules = [
-      {
-        options.khepri = { inherit (khepriOptions) compositions networks volumes; };
-      }
+      { options.khepri = import ../../nixlib/options { inherit lib; }; }
       {
         khepri.compositions.${name} = import (/. + file);
       }
@@ -27,7 +24,9 @@ let
     system = builtins.currentSystem;
     inherit backend;
     inherit (checked.config.khepri) networks volumes;
-    compositions = khepriOptions.toRequest checked.config.khepri.compositions;
+    compositions =
+      (import ../../nixlib/expand-config.nix { inherit lib; }).toRequest
+        checked.config.khepri.compositions;
   };
 in
 expansion.request

@@ -4,7 +4,9 @@
 { lib, evalHost, ... }:
 let
   dir = ../eval-errors;
-  files = builtins.attrNames (lib.filterAttrs (n: _: lib.hasSuffix ".nix" n) (builtins.readDir dir));
+  files = builtins.attrNames (
+    lib.filterAttrs (n: _: lib.hasSuffix ".nix" n) (builtins.readDir dir)
+  );
   fails =
     file:
     !(builtins.tryEval (import ../eval-error.nix { inherit lib evalHost file; })).success;

@@ -6,7 +6,7 @@ let
   inherit (lib) mkOption types;
   inherit (import ../../../nixlib/options/sparse-submodule.nix { inherit lib; })
     sparseSubmodule
-    khepriCoercedTo
+    coercedTo
     ;
   item = sparseSubmodule {
     options = {
@@ -15,7 +15,7 @@ let
         apply = lib.toUpper;
       };
       tags = mkOption {
-        type = khepriCoercedTo types.str lib.toList (types.listOf types.str);
+        type = coercedTo types.str lib.toList (types.listOf types.str);
         default = [ ];
       };
       port = mkOption {

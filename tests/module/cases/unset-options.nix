@@ -21,7 +21,15 @@ let
   defaultsOf =
     opts:
     lib.mapAttrs (_: o: o.default) (
-      lib.filterAttrs (n: o: lib.isOption o && o ? default && !builtins.elem n [ "cmd" "environmentFiles" ]) opts
+      lib.filterAttrs (
+        n: o:
+        lib.isOption o
+        && o ? default
+        && !builtins.elem n [
+          "cmd"
+          "environmentFiles"
+        ]
+      ) opts
     );
 
   stack = {
@@ -56,7 +64,10 @@ let
   # system's; tests/module/eval-errors checks it).
   fails =
     composition:
-    !(builtins.tryEval (builtins.deepSeq (hostOf [ { khepri.compositions.app = composition; } ]).khepri.request true)).success;
+    let
+      inherit ((hostOf [ { khepri.compositions.app = composition; } ]).khepri) request;
+    in
+    !(builtins.tryEval (builtins.deepSeq request true)).success;
 in
 {
   "test: the request carries only the keys a service sets" = {
