@@ -239,12 +239,13 @@ let
             if lib.isOption o then
               let
                 apply = o.apply or lib.id;
-                run = runOf (compile o.type);
+                fast = compile o.type;
+                run = runOf fast;
               in
               {
                 option = o;
                 inherit apply;
-                pure = !(o ? apply) && (compile o.type).pure;
+                pure = !(o ? apply) && fast.pure;
                 run =
                   if o ? apply then
                     v:
