@@ -386,7 +386,6 @@ let
             definitions inside that are not matched. Please check how to properly define
             this option by e.g. referring to `man 5 configuration.nix'!
           ''
-
         else if unknown != [ ] then
           let
             u = head unknown;
