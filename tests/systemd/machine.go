@@ -1,0 +1,221 @@
+//go:build systemd
+
+// Package systemd is the systemd tier of scripts/test: expanded stacks run under a real
+// systemd (Debian's, as PID 1 of a container), their units rendered as NixOS renders
+// them (nixunits), and the khepri command drives them over D-Bus.
+//
+// A test boots a machine: a container of an image built at test time from Debian's
+// packages (image.go), running /lib/systemd/systemd, with the host's Docker socket and
+// docker command mounted in, so its units drive the host's engine as a NixOS host's
+// drive its own. The docker command is the `docker` package of the units' PATH
+// (/opt/docker); coreutils, findutils, gnugrep, gnused and systemd are prefixes holding
+// only those Debian packages' programs, so a unit finds what NixOS would give it.
+//
+// What differs from a NixOS host, and why:
+//
+//   - The engine runs outside the machine: docker.service is not one of its units
+//     (After= on it is a no-op), and a bind mount's source is a path on the engine's
+//     host, not in the machine.
+//   - An engine whose host has no journald refuses --log-driver=journald; there the
+//     containers that set no log driver get json-file (nixunits.Host.LogDriver), which
+//     `docker logs` reads. The unit's journal still holds what the container prints:
+//     `docker run`, the unit's main process, is attached to it.
+//   - Debian bookworm's systemd is 252; NixOS ships a newer one. What 252 lacks is
+//     said by the test that meets it (RestartSteps and RestartMaxDelaySec are 254's).
+//   - switch-to-configuration is reduced to what the tests need (switchTo).
+package systemd
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/khepri-nix/khepri/tests/systemd/nixunits"
+)
+
+// Where the machine finds what NixOS would put on the host.
+const (
+	// engineDir stands for the engine's package: its bin/docker is the host's docker.
+	engineDir = "/opt/docker"
+	// khepriBin is the khepri command, as khepri.cli installs it.
+	khepriBin = "/usr/local/bin/khepri"
+)
+
+// machine is one booted systemd container.
+type machine struct {
+	t    *testing.T
+	name string
+}
+
+// boot starts a machine named name and waits until systemd has booted it. It is
+// removed when the test ends, before the engine objects of the test are (t.Cleanup
+// runs last-registered first: register those before booting).
+func boot(t *testing.T, name string) *machine {
+	t.Helper()
+	m := &machine{t: t, name: name}
+	args := []string{"run", "-d", "--name", name,
+		"--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+		"-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock", "-e", "container=docker",
+		"-v", dockerSocket + ":/var/run/docker.sock",
+		"-v", dockerCLI + ":" + engineDir + "/bin/docker:ro",
+		"-v", binDir + "/khepri:" + khepriBin + ":ro",
+		machineImg, "/lib/systemd/systemd"}
+	if out, err := exec.Command("docker", args...).CombinedOutput(); err != nil {
+		t.Fatalf("boot %s: %v: %s", name, err, out)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			out, _ := m.run("journalctl", "--no-pager", "-n", "150")
+			t.Logf("journal of %s:\n%s", name, out)
+		}
+		if out, err := exec.Command("docker", "rm", "-f", name).CombinedOutput(); err != nil {
+			t.Errorf("remove %s: %v: %s", name, err, out)
+		}
+	})
+	var state string
+	poll(t, 2*time.Minute, "systemd in "+name+" to boot", func() bool {
+		state, _ = m.run("systemctl", "is-system-running")
+		return state == "running" || state == "degraded"
+	})
+	if state == "degraded" {
+		failed, _ := m.run("systemctl", "--failed", "--no-legend")
+		t.Logf("%s booted degraded: %s", name, failed)
+	}
+	return m
+}
+
+// run runs a command in the machine and returns its trimmed output (stdout and stderr).
+func (m *machine) run(argv ...string) (string, error) {
+	return m.runEnv(nil, argv...)
+}
+
+// runEnv runs a command with the environment of a root shell on the host, plus env.
+func (m *machine) runEnv(env []string, argv ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	args := []string{"exec", "-e", "PATH=" + engineDir + "/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	args = append(append(args, m.name), argv...)
+	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
+	s := strings.TrimSpace(string(out))
+	if err != nil {
+		return s, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, s)
+	}
+	return s, nil
+}
+
+// must runs a command in the machine, failing the test on error.
+func (m *machine) must(argv ...string) string {
+	m.t.Helper()
+	out, err := m.run(argv...)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return out
+}
+
+// show returns unit properties as `systemctl show` gives them.
+func (m *machine) show(unit string, props ...string) map[string]string {
+	m.t.Helper()
+	args := []string{"systemctl", "show", unit}
+	for _, p := range props {
+		args = append(args, "-p", p)
+	}
+	out := m.must(args...)
+	got := map[string]string{}
+	for _, l := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(l, "="); ok {
+			got[k] = v
+		}
+	}
+	return got
+}
+
+// active is a unit's ActiveState.
+func (m *machine) active(unit string) string {
+	m.t.Helper()
+	return m.show(unit, "ActiveState")["ActiveState"]
+}
+
+// write copies files into the machine (one tar stream through docker cp).
+func (m *machine) write(files []nixunits.File) {
+	m.t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	dirs := map[string]bool{}
+	for _, f := range files {
+		for d := path.Dir(f.Path); d != "/" && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	// Parents first, so that docker cp makes each directory before its files.
+	var sorted []string
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sortByDepth(sorted)
+	for _, d := range sorted {
+		must(m.t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: strings.TrimPrefix(d, "/") + "/", Mode: 0o755}))
+	}
+	for _, f := range files {
+		name := strings.TrimPrefix(f.Path, "/")
+		if f.Link != "" {
+			must(m.t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: name, Linkname: f.Link}))
+			continue
+		}
+		must(m.t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: f.Mode, Size: int64(len(f.Content))}))
+		_, err := tw.Write([]byte(f.Content))
+		must(m.t, err)
+	}
+	must(m.t, tw.Close())
+	cmd := exec.Command("docker", "cp", "-", m.name+":/")
+	cmd.Stdin = &buf
+	if out, err := cmd.CombinedOutput(); err != nil {
+		m.t.Fatalf("docker cp into %s: %v: %s", m.name, err, out)
+	}
+}
+
+// remove deletes files of the machine.
+func (m *machine) remove(paths []string) {
+	m.t.Helper()
+	if len(paths) > 0 {
+		m.must(append([]string{"rm", "-f", "--"}, paths...)...)
+	}
+}
+
+func sortByDepth(ds []string) {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && strings.Count(ds[j], "/") < strings.Count(ds[j-1], "/"); j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// poll checks cond every 200 ms until it holds, failing the test after limit: a
+// bound generous enough for a busy machine, never a measurement.
+func poll(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); ; time.Sleep(200 * time.Millisecond) {
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", limit, what)
+		}
+	}
+}

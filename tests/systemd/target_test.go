@@ -1,0 +1,109 @@
+//go:build systemd
+
+package systemd
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+// twoTier is a composition of a network, a volume and a service depending on another.
+const twoTier = `{
+  "networks": { "back": {} },
+  "volumes": { "data": {} },
+  "services": {
+    "db": { "image": "PROBE", "networks": { "back": {} }, "volumes": ["data:/data"] },
+    "web": { "image": "PROBE", "networks": { "back": {} }, "dependsOn": { "db": { "condition": "service_started", "required": true } } }
+  }
+}`
+
+// at is a unit's transition time (systemd's monotonic clock, µs) of a property such as
+// ActiveEnterTimestampMonotonic: ordering, not duration, is what the tests read.
+func (m *machine) at(unit, prop string) int64 {
+	m.t.Helper()
+	v := m.show(unit, prop)[prop]
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n == 0 {
+		m.t.Fatalf("%s %s = %q: the unit never made that transition", unit, prop, v)
+	}
+	return n
+}
+
+// settled waits until no unit is active or changing state.
+func (m *machine) settled(limit time.Duration, units ...string) {
+	m.t.Helper()
+	for _, u := range units {
+		poll(m.t, limit, u+" to stop", func() bool {
+			st := m.active(u)
+			return st == "inactive" || st == "failed"
+		})
+	}
+}
+
+// Starting the composition's target brings up its network and volume units first, then
+// the containers in dependency order; stopping it stops the containers in reverse
+// order, then removes the network, and leaves the volume.
+func TestTargetStartAndStop(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, twoTier)
+	m := s.m
+	network, volume := "khepri-"+s.name+"-network-back.service", "khepri-"+s.name+"-volume-data.service"
+	for _, u := range []string{s.target(), network, volume, s.unit("db"), s.unit("web")} {
+		if st := m.active(u); st != "inactive" {
+			t.Fatalf("%s is %s before the target starts: nothing may start on install", u, st)
+		}
+	}
+
+	m.must("systemctl", "start", s.target())
+	for _, u := range []string{s.target(), network, volume, s.unit("db"), s.unit("web")} {
+		if st := m.active(u); st != "active" {
+			t.Errorf("after starting %s: %s is %s, want active", s.target(), u, st)
+		}
+	}
+	for _, c := range []string{"db", "web"} {
+		poll(t, time.Minute, s.ctr(c)+" to run", func() bool {
+			out, _ := dockerErr("inspect", "--format", "{{.State.Running}}", s.ctr(c))
+			return out == "true"
+		})
+	}
+	if !exists("network", s.name+"_back") || !exists("volume", s.name+"_data") {
+		t.Fatalf("network %s_back or volume %s_data missing after start", s.name, s.name)
+	}
+	// Each unit began to start only once what it is ordered after had started.
+	for _, o := range []struct{ first, then string }{
+		{network, s.unit("db")}, {volume, s.unit("db")}, {network, s.unit("web")}, {s.unit("db"), s.unit("web")},
+	} {
+		if started, begins := m.at(o.first, "ActiveEnterTimestampMonotonic"), m.at(o.then, "InactiveExitTimestampMonotonic"); begins < started {
+			t.Errorf("%s began to start (%d) before %s had started (%d)", o.then, begins, o.first, started)
+		}
+	}
+
+	// The target's stop job ends at once (a target is ordered after its members, so it
+	// stops first); its members' stop jobs go on after systemctl returns.
+	m.must("systemctl", "stop", s.target())
+	m.settled(time.Minute, s.target(), network, volume, s.unit("db"), s.unit("web"))
+	// Stop runs in reverse: web was down before db began to stop, both before the network.
+	for _, o := range []struct{ first, then string }{
+		{s.unit("web"), s.unit("db")}, {s.unit("db"), network}, {s.unit("web"), network},
+	} {
+		if stopped, begins := m.at(o.first, "InactiveEnterTimestampMonotonic"), m.at(o.then, "ActiveExitTimestampMonotonic"); begins < stopped {
+			t.Errorf("%s began to stop (%d) before %s had stopped (%d)", o.then, begins, o.first, stopped)
+		}
+	}
+	for _, c := range []string{"db", "web"} {
+		if exists("container", s.ctr(c)) {
+			t.Errorf("container %s survives the stop of %s (oci-containers removes it)", s.ctr(c), s.target())
+		}
+	}
+	if exists("network", s.name+"_back") {
+		t.Errorf("network %s_back survives the stop of its composition", s.name)
+	}
+	if !exists("volume", s.name+"_data") {
+		t.Errorf("volume %s_data was removed with its composition; volumes are never removed", s.name)
+	}
+	for _, c := range []string{"db", "web"} {
+		r := m.show(s.unit(c), "ActiveState", "Result", "ExecMainStatus")
+		t.Logf("%s after stop: %s (result %s, docker run exited %s)", s.unit(c), r["ActiveState"], r["Result"], r["ExecMainStatus"])
+	}
+}
