@@ -143,13 +143,20 @@ type stack struct {
 // composition's is removed when the test ends, after the machine.
 func newStack(t *testing.T, composition string) *stack {
 	t.Helper()
+	s := bareStack(t)
+	s.install(composition)
+	return s
+}
+
+// bareStack is newStack without units yet.
+func bareStack(t *testing.T) *stack {
+	t.Helper()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	name := "ks" + hex.EncodeToString(b)
 	t.Cleanup(func() { removeAll(t, name) })
 	s := &stack{t: t, name: name}
 	s.m = boot(t, name+"-machine")
-	s.install(composition)
 	return s
 }
 
