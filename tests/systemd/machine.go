@@ -28,10 +28,13 @@ package systemd
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"os/exec"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,19 +56,24 @@ type machine struct {
 	name string
 }
 
+// machineFlags are what systemd needs of the engine to run as a container's PID 1
+// (--privileged is more, and some hosts refuse it).
+func machineFlags() []string {
+	return []string{"--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+		"-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock", "-e", "container=docker"}
+}
+
 // boot starts a machine named name and waits until systemd has booted it. It is
 // removed when the test ends, before the engine objects of the test are (t.Cleanup
 // runs last-registered first: register those before booting).
 func boot(t *testing.T, name string) *machine {
 	t.Helper()
 	m := &machine{t: t, name: name}
-	args := []string{"run", "-d", "--name", name,
-		"--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
-		"-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock", "-e", "container=docker",
-		"-v", dockerSocket + ":/var/run/docker.sock",
-		"-v", dockerCLI + ":" + engineDir + "/bin/docker:ro",
-		"-v", binDir + "/khepri:" + khepriBin + ":ro",
-		machineImg, "/lib/systemd/systemd"}
+	args := append(append([]string{"run", "-d", "--name", name}, machineFlags()...),
+		"-v", dockerSocket+":/var/run/docker.sock",
+		"-v", dockerCLI+":"+engineDir+"/bin/docker:ro",
+		"-v", binDir+"/khepri:"+khepriBin+":ro",
+		machineImg, "/lib/systemd/systemd")
 	if out, err := exec.Command("docker", args...).CombinedOutput(); err != nil {
 		t.Fatalf("boot %s: %v: %s", name, err, out)
 	}
@@ -157,11 +165,9 @@ func (m *machine) write(files []nixunits.File) {
 		}
 	}
 	// Parents first, so that docker cp makes each directory before its files.
-	var sorted []string
-	for d := range dirs {
-		sorted = append(sorted, d)
-	}
-	sortByDepth(sorted)
+	sorted := slices.SortedFunc(maps.Keys(dirs), func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), strings.Compare(a, b))
+	})
 	for _, d := range sorted {
 		must(m.t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: strings.TrimPrefix(d, "/") + "/", Mode: 0o755}))
 	}
@@ -188,14 +194,6 @@ func (m *machine) remove(paths []string) {
 	m.t.Helper()
 	if len(paths) > 0 {
 		m.must(append([]string{"rm", "-f", "--"}, paths...)...)
-	}
-}
-
-func sortByDepth(ds []string) {
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && strings.Count(ds[j], "/") < strings.Count(ds[j-1], "/"); j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
-		}
 	}
 }
 
