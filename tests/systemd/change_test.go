@@ -24,13 +24,16 @@ func withValue(v string) string {
 // container runs with the new value and finds the named volume's data; the units that
 // did not change keep running.
 func TestChangedDefinitionRestarts(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, withValue("one"))
+	eachBackend(t, testChangedDefinitionRestarts)
+}
+
+func testChangedDefinitionRestarts(t *testing.T, backend string) {
+	s := newStack(t, backend, withValue("one"))
 	m := s.m
 	m.must("systemctl", "start", s.target())
 	first := s.running("app", "")
 	other := s.running("other", "")
-	docker(t, "exec", s.ctr("app"), "/probe", "write", "/data/kept", "written by one")
+	s.probe("app", "write", "/data/kept", "written by one")
 	volumeUnit := "khepri-" + s.name + "-volume-data.service"
 	since := m.at(volumeUnit, "ActiveEnterTimestampMonotonic")
 
@@ -45,11 +48,11 @@ func TestChangedDefinitionRestarts(t *testing.T) {
 		t.Errorf("the switch restarted %v, want only %s, the unit whose definition changed", restarted, s.unit("app"))
 	}
 	s.running("app", first)
-	env := docker(t, "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", s.ctr("app"))
+	env := s.mustEngine("container", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", s.ctr("app"))
 	if !slices.Contains(strings.Split(env, "\n"), "VALUE=two") {
 		t.Errorf("after the switch %s has environment %q, want VALUE=two", s.ctr("app"), env)
 	}
-	if got := docker(t, "exec", s.ctr("app"), "/probe", "read", "/data/kept"); got != "written by one" {
+	if got := s.probe("app", "read", "/data/kept"); got != "written by one" {
 		t.Errorf("after the switch /data/kept = %q, want the volume's data kept", got)
 	}
 	if id := s.running("other", ""); id != other {

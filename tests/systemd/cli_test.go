@@ -34,17 +34,17 @@ func (s *stack) installManifest() {
 	resp := filepath.Join(s.t.TempDir(), "response.json")
 	must(s.t, os.WriteFile(resp, b, 0o644))
 	// nixlib/expand.nix's fields, with its defaults for the ones protojson leaves out.
-	expr := `{ resp, root }:
+	expr := `{ resp, root, backend }:
 	  let r = builtins.fromJSON (builtins.readFile resp); in
 	  import (root + "/nixlib/manifest.nix") { lib = import <nixpkgs/lib>; } {
-	    backend = "docker";
+	    backend = "${backend}";
 	    containers = r.containers or { };
 	    containerUnits = r.containerUnits or { };
 	    services = r.services or { };
 	    targets = r.targets or { };
 	  }`
 	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "--option", "substituters", "",
-		"--argstr", "resp", resp, "--argstr", "root", moduleRoot, "-E", expr).Output()
+		"--argstr", "resp", resp, "--argstr", "root", moduleRoot, "--argstr", "backend", s.backend, "-E", expr).Output()
 	if err != nil {
 		s.t.Fatalf("nixlib/manifest.nix: %v: %s", err, errOutput(err))
 	}
@@ -120,8 +120,11 @@ const cliStack = `{
 // The khepri command drives the composition's units through systemd's D-Bus API and
 // waits for them: up, ps, logs, exec, stop, start, restart and down.
 func TestKhepriCommand(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, cliStack)
+	eachBackend(t, testKhepriCommand)
+}
+
+func testKhepriCommand(t *testing.T, backend string) {
+	s := newStack(t, backend, cliStack)
 	s.installManifest()
 	m := s.m
 
@@ -145,7 +148,7 @@ func TestKhepriCommand(t *testing.T) {
 	}
 
 	t.Run("logs", func(t *testing.T) {
-		if logDriver != "" {
+		if backend == "docker" && logDriver != "" {
 			t.Logf("this engine refuses journald as a log driver (%s); the containers log with %s, which docker logs reads", logDriverWhy, logDriver)
 		}
 		logs := s.mustKhepri("logs", s.name, "db", "--tail", "5")
@@ -161,7 +164,7 @@ func TestKhepriCommand(t *testing.T) {
 
 	t.Run("exec", func(t *testing.T) {
 		s.mustKhepri("exec", "--no-tty", s.name, "db", "--", "/probe", "write", "/data/note", "from exec")
-		if got := docker(t, "exec", s.ctr("db"), "/probe", "read", "/data/note"); got != "from exec" {
+		if got := s.probe("db", "read", "/data/note"); got != "from exec" {
 			t.Errorf("khepri exec wrote %q into %s", got, s.ctr("db"))
 		}
 	})
@@ -171,8 +174,8 @@ func TestKhepriCommand(t *testing.T) {
 		if st := m.active(s.unit("web")); st != "inactive" && st != "failed" {
 			t.Errorf("after khepri stop web: its unit is %s", st)
 		}
-		if exists("container", s.ctr("web")) || m.active(s.unit("db")) != "active" {
-			t.Errorf("after khepri stop web: web's container exists %v, db's unit %s", exists("container", s.ctr("web")), m.active(s.unit("db")))
+		if s.exists("container", s.ctr("web")) || m.active(s.unit("db")) != "active" {
+			t.Errorf("after khepri stop web: web's container exists %v, db's unit %s", s.exists("container", s.ctr("web")), m.active(s.unit("db")))
 		}
 		s.mustKhepri("start", s.name, "web")
 		if r := s.ps()["web"]; r.UnitState != "active" || r.State != "running" {
@@ -197,13 +200,13 @@ func TestKhepriCommand(t *testing.T) {
 			if st := m.active(s.unit(svc)); st != "inactive" && st != "failed" {
 				t.Errorf("after khepri down: %s is %s", s.unit(svc), st)
 			}
-			if exists("container", s.ctr(svc)) {
+			if s.exists("container", s.ctr(svc)) {
 				t.Errorf("after khepri down: container %s exists", s.ctr(svc))
 			}
 		}
-		if exists("network", s.name+"_default") || !exists("volume", s.name+"_data") {
+		if s.exists("network", s.name+"_default") || !s.exists("volume", s.name+"_data") {
 			t.Errorf("after khepri down: network %s_default exists %v (want removed), volume exists %v (want kept)",
-				s.name, exists("network", s.name+"_default"), exists("volume", s.name+"_data"))
+				s.name, s.exists("network", s.name+"_default"), s.exists("volume", s.name+"_data"))
 		}
 		if r := s.ps()["db"]; r.State != "missing" {
 			t.Errorf("khepri ps after down: db is %+v", r)
@@ -214,8 +217,11 @@ func TestKhepriCommand(t *testing.T) {
 // A unit that fails makes khepri up exit non-zero, naming the unit and showing the
 // last lines of its journal.
 func TestKhepriUpFailure(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, failingInit)
+	eachBackend(t, testKhepriUpFailure)
+}
+
+func testKhepriUpFailure(t *testing.T, backend string) {
+	s := newStack(t, backend, failingInit)
 	s.installManifest()
 	out, errOut, err := s.khepri("up", s.name)
 	if err == nil {

@@ -18,7 +18,7 @@ import (
 func (s *stack) observe(service string, deps ...string) {
 	s.t.Helper()
 	script := "#!/bin/sh\n: > /run/observed\nfor c in \"$@\"; do\n" +
-		"  state=$(docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}} {{.State.ExitCode}}' \"$c\" 2>/dev/null) || state=missing\n" +
+		"  state=$(" + s.backend + " container inspect --format '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.ExitCode}}' \"$c\" 2>/dev/null) || state=missing\n" +
 		"  echo \"$c $state\" >> /run/observed\n" +
 		"done\n"
 	var ctrs []string
@@ -32,13 +32,18 @@ func (s *stack) observe(service string, deps ...string) {
 	s.m.must("systemctl", "daemon-reload")
 }
 
-// observed returns what observe recorded, by service: "running healthy 0".
+// observed returns what observe recorded, by service: "running healthy 0", with "-"
+// for no health, or "missing".
 func (s *stack) observed() map[string]string {
 	s.t.Helper()
 	got := map[string]string{}
 	for _, l := range strings.Split(s.m.must("cat", "/run/observed"), "\n") {
 		if c, state, ok := strings.Cut(l, " "); ok {
-			got[strings.TrimPrefix(c, s.name+"-")] = state
+			f := strings.Split(state, "|")
+			if len(f) == 3 && f[1] == "" {
+				f[1] = "-"
+			}
+			got[strings.TrimPrefix(c, s.name+"-")] = strings.Join(f, " ")
 		}
 	}
 	return got
@@ -48,8 +53,11 @@ func (s *stack) observed() map[string]string {
 // other dependency has exited 0 (service_completed_successfully), both slow to get
 // there; the completed one's unit stays active and is not restarted.
 func TestDependsOnHealthyAndCompleted(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, `{
+	eachBackend(t, testDependsOnHealthyAndCompleted)
+}
+
+func testDependsOnHealthyAndCompleted(t *testing.T, backend string) {
+	s := newStack(t, backend, `{
 	  "services": {
 	    "db": {
 	      "image": "PROBE", "command": ["sleep", "3", "then", "serve", "8080"],
@@ -85,8 +93,11 @@ func TestDependsOnHealthyAndCompleted(t *testing.T) {
 // with khepri's message naming the container and status, and the dependent's start
 // fails as a dependency, its container never created.
 func TestDependsOnCompletedFailure(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, failingInit)
+	eachBackend(t, testDependsOnCompletedFailure)
+}
+
+func testDependsOnCompletedFailure(t *testing.T, backend string) {
+	s := newStack(t, backend, failingInit)
 	s.m.must("systemctl", "start", s.target())
 	init := s.unit("init")
 	poll(t, time.Minute, init+" to fail", func() bool { return s.m.active(init) == "failed" })
@@ -95,8 +106,8 @@ func TestDependsOnCompletedFailure(t *testing.T) {
 		t.Errorf("journal of %s lacks %q", init, want)
 	}
 	s.m.settled(time.Minute, s.unit("web"))
-	if r := s.m.show(s.unit("web"), "ActiveState", "Result"); r["ActiveState"] != "inactive" || exists("container", s.ctr("web")) {
-		t.Errorf("web after init failed: unit %v, container exists %v; it must not start", r, exists("container", s.ctr("web")))
+	if r := s.m.show(s.unit("web"), "ActiveState", "Result"); r["ActiveState"] != "inactive" || s.exists("container", s.ctr("web")) {
+		t.Errorf("web after init failed: unit %v, container exists %v; it must not start", r, s.exists("container", s.ctr("web")))
 	}
 	if s.m.journalCount(s.unit("web"), "Dependency failed") != 1 {
 		t.Errorf("journal of %s does not say its dependency failed", s.unit("web"))
@@ -111,23 +122,27 @@ const failingInit = `{
   }
 }`
 
-// slowEngine stands for the engine's package with a docker command whose `run` of
-// container takes seconds before the container exists, as an image pull would.
+// slowEngine stands for the engine's package with a command whose `run` of container
+// takes seconds before the container exists, as an image pull would.
 func (s *stack) slowEngine(container string) string {
 	s.t.Helper()
-	dir := "/opt/slow-docker"
-	s.m.write([]nixunits.File{{Path: dir + "/bin/docker", Mode: 0o755, Content: "#!/bin/sh\n" +
+	dir := "/opt/slow-" + s.backend
+	s.m.write([]nixunits.File{{Path: dir + "/bin/" + s.backend, Mode: 0o755, Content: "#!/bin/sh\n" +
 		"for a in \"$@\"; do\n  if [ \"$a\" = --name=" + container + " ]; then sleep 3; fi\ndone\n" +
-		"exec " + engineDir + "/bin/docker \"$@\"\n"}})
+		"exec " + s.enginePkg() + "/bin/" + s.backend + " \"$@\"\n"}})
 	return dir
 }
 
 // A dependent of service_started starts only once its dependency's container runs,
-// even when `docker run` takes a while to create it: docker's unit is started when
-// `docker run` is spawned (Type=simple), so the dependency's unit must wait for it.
+// even when `run` takes a while to create it. docker's unit is started when `docker
+// run` is spawned (Type=simple), so the dependency's unit must wait for it; podman's
+// is started when conmon reports the container running (Type=notify).
 func TestDependsOnStartedWaitsForRunning(t *testing.T) {
-	t.Parallel()
-	s := bareStack(t)
+	eachBackend(t, testDependsOnStartedWaitsForRunning)
+}
+
+func testDependsOnStartedWaitsForRunning(t *testing.T, backend string) {
+	s := bareStack(t, backend)
 	comp := `{
 	  "services": {
 	    "db": { "image": "PROBE" },
@@ -135,7 +150,7 @@ func TestDependsOnStartedWaitsForRunning(t *testing.T) {
 	  }
 	}`
 	s.installWith(comp, s.slowEngine(s.ctr("db")))
-	if s.resp.GetContainerUnits()["docker-"+s.ctr("db")].GetPostStart() == "" {
+	if backend == "docker" && s.resp.GetContainerUnits()["docker-"+s.ctr("db")].GetPostStart() == "" {
 		// The wait is plugin/service/readiness.go's, on the docker readiness branch.
 		t.Skip("not run: this expansion has no wait for a running container in the dependency's unit yet")
 	}

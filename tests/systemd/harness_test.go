@@ -3,7 +3,6 @@
 package systemd
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,11 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"google.golang.org/protobuf/encoding/protojson"
-
-	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
-	"github.com/khepri-nix/khepri/tests/systemd/nixunits"
 )
 
 // Set by TestMain.
@@ -32,8 +26,9 @@ var (
 	dockerCLI    string // the host's docker command, mounted into machines
 	// logDriver replaces oci-containers' journald where the engine refuses it, with why.
 	logDriver, logDriverWhy string
-	// notRun says why this machine cannot run the tier: every test skips with it.
-	notRun string
+	// notRun says why this machine cannot run the tier: every test skips with it;
+	// podmanNotRun why podman cannot run in a machine: the podman tests skip with it.
+	notRun, podmanNotRun string
 )
 
 func TestMain(m *testing.M) {
@@ -87,7 +82,7 @@ func setup(m *testing.M) (int, error) {
 	if machineImg, err = machineImage(func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }); err != nil {
 		return 1, err
 	}
-	notRun = canBoot()
+	notRun, podmanNotRun = canBoot()
 	// oci-containers' default log driver needs the engine's host to run journald.
 	if out, err := exec.Command("docker", "run", "--rm", "--log-driver=journald", probeImage, "exit", "0").CombinedOutput(); err != nil {
 		logDriver = "json-file"
@@ -98,24 +93,55 @@ func setup(m *testing.M) (int, error) {
 
 // canBoot boots a machine without units and says why it cannot, if it cannot: the
 // engine refuses what systemd needs (the capabilities, the cgroup mount), which is this
-// host's, not khepri's, doing.
-func canBoot() string {
+// host's, not khepri's, doing. It says too why podman cannot run a container in it.
+func canBoot() (why, podmanWhy string) {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	name := "ks" + hex.EncodeToString(b) + "-machine"
 	defer exec.Command("docker", "rm", "-f", name).Run()
 	if out, err := exec.Command("docker", append([]string{"run", "-d", "--name", name}, append(machineFlags(), machineImg, "/lib/systemd/systemd")...)...).CombinedOutput(); err != nil {
-		return fmt.Sprintf("the engine does not run systemd in a container: %s", firstLine(string(out)))
+		return fmt.Sprintf("the engine does not run systemd in a container: %s", firstLine(string(out))), ""
 	}
 	var state string
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
 		out, err := exec.Command("docker", "exec", name, "systemctl", "is-system-running").Output()
 		if state = strings.TrimSpace(string(out)); err == nil || state == "degraded" {
-			return ""
+			break
+		}
+		if time.Now().After(deadline) {
+			logs, _ := exec.Command("docker", "logs", "--tail", "5", name).CombinedOutput()
+			return fmt.Sprintf("systemd does not boot in a container on this engine (state %q): %s", state, strings.TrimSpace(string(logs))), ""
 		}
 	}
-	logs, _ := exec.Command("docker", "logs", "--tail", "5", name).CombinedOutput()
-	return fmt.Sprintf("systemd does not boot in a container on this engine (state %q): %s", state, strings.TrimSpace(string(logs)))
+	if err := loadProbe(name); err != nil {
+		return "", err.Error()
+	}
+	if out, err := exec.Command("docker", "exec", name, "podman", "run", "--rm", probeImage, "exit", "0").CombinedOutput(); err != nil {
+		return "", fmt.Sprintf("podman does not run a container in the machine: %s", firstLine(string(out)))
+	}
+	return "", ""
+}
+
+// loadProbe loads the probe image into a machine's podman.
+func loadProbe(machine string) error {
+	save := exec.Command("docker", "save", probeImage)
+	load := exec.Command("docker", "exec", "-i", machine, "podman", "load", "-q")
+	pipe, err := save.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	load.Stdin = pipe
+	if err := save.Start(); err != nil {
+		return err
+	}
+	out, err := load.CombinedOutput()
+	if werr := save.Wait(); err == nil && werr != nil {
+		err = werr
+	}
+	if err != nil {
+		return fmt.Errorf("podman load of %s in the machine: %v: %s", probeImage, err, out)
+	}
+	return nil
 }
 
 // goBuild and buildProbeImage are the engine tier's (tests/engine/harness_test.go),
@@ -159,138 +185,6 @@ func buildProbeImage(bin string) (string, error) {
 	return tag, nil
 }
 
-// stack is one composition of a test, on its own machine.
-type stack struct {
-	t    *testing.T
-	name string
-	m    *machine
-	resp *khepriv1.ExpandResponse
-	tree *nixunits.Tree
-}
-
-// newStack names a composition no other run uses, boots a machine for it, and installs
-// the composition's units, given as the JSON of khepri.compositions.<name> with PROBE
-// standing for the probe image. Everything the engine holds whose name starts with the
-// composition's is removed when the test ends, after the machine.
-func newStack(t *testing.T, composition string) *stack {
-	t.Helper()
-	s := bareStack(t)
-	s.install(composition)
-	return s
-}
-
-// bareStack is newStack without units yet.
-func bareStack(t *testing.T) *stack {
-	t.Helper()
-	if notRun != "" {
-		t.Skip("not run: " + notRun)
-	}
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "ks" + hex.EncodeToString(b)
-	t.Cleanup(func() { removeAll(t, name) })
-	s := &stack{t: t, name: name}
-	s.m = boot(t, name+"-machine")
-	return s
-}
-
-// expand expands the composition with the real host and plugin, as the IFD builder does.
-func (s *stack) expand(composition string) *khepriv1.ExpandResponse {
-	s.t.Helper()
-	req := fmt.Sprintf(`{"backend": "docker", "compositions": {%q: %s}}`, s.name, strings.ReplaceAll(composition, "PROBE", probeImage))
-	dir := s.t.TempDir()
-	reqFile, outFile := filepath.Join(dir, "request.json"), filepath.Join(dir, "response.json")
-	must(s.t, os.WriteFile(reqFile, []byte(req), 0o644))
-	out, err := exec.Command(filepath.Join(binDir, "khepri"), "expand",
-		"--plugin", filepath.Join(binDir, "khepri-expander"), "--request", reqFile, "--out", outFile).CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("khepri expand: %v: %s", err, out)
-	}
-	b, err := os.ReadFile(outFile)
-	must(s.t, err)
-	resp := &khepriv1.ExpandResponse{}
-	must(s.t, protojson.Unmarshal(b, resp))
-	for _, d := range resp.GetDiagnostics() {
-		if d.GetSeverity() == khepriv1.Severity_SEVERITY_ERROR {
-			s.t.Fatalf("expansion error: %s: %s", d.GetPath(), d.GetMessage())
-		}
-		s.t.Logf("expansion warning: %s: %s", d.GetPath(), d.GetMessage())
-	}
-	return resp
-}
-
-// render renders an expansion for the machine.
-func (s *stack) render(resp *khepriv1.ExpandResponse, engine string) *nixunits.Tree {
-	s.t.Helper()
-	tree, err := nixunits.Render(resp, nixunits.Host{Backend: "docker", Engine: engine, BasePath: basePath, LogDriver: logDriver})
-	must(s.t, err)
-	return tree
-}
-
-// install expands a composition and installs its units as a first boot of the
-// configuration would: files in place, systemd reloaded, nothing started.
-func (s *stack) install(composition string) {
-	s.t.Helper()
-	s.installWith(composition, engineDir)
-}
-
-// installWith installs with another prefix standing for the engine's package.
-func (s *stack) installWith(composition, engine string) {
-	s.t.Helper()
-	s.resp = s.expand(composition)
-	s.tree = s.render(s.resp, engine)
-	s.m.write(s.tree.Files)
-	s.m.must("systemctl", "daemon-reload")
-}
-
-// switchTo does what switch-to-configuration does for the stack's units when the
-// composition changes: a running unit whose file changed is stopped with its old
-// definition, the new files replace the old, systemd reloads, and the stopped units
-// start again (restartIfChanged and stopIfChanged, both true by default). It returns
-// the units it restarted.
-func (s *stack) switchTo(composition string) []string {
-	s.t.Helper()
-	resp := s.expand(composition)
-	tree := s.render(resp, engineDir)
-	var changed []string
-	for _, u := range sortedKeys(s.tree.Units) {
-		if tree.Units[u] != s.tree.Units[u] && s.m.active(u) == "active" {
-			changed = append(changed, u)
-		}
-	}
-	if len(changed) > 0 {
-		s.m.must(append([]string{"systemctl", "stop"}, changed...)...)
-	}
-	var gone []string
-	for _, f := range s.tree.Files {
-		if !hasPath(tree.Files, f.Path) {
-			gone = append(gone, f.Path)
-		}
-	}
-	s.m.remove(gone)
-	s.m.write(tree.Files)
-	s.m.must("systemctl", "daemon-reload")
-	if len(changed) > 0 {
-		s.m.must(append([]string{"systemctl", "start"}, changed...)...)
-	}
-	s.resp, s.tree = resp, tree
-	return changed
-}
-
-func hasPath(fs []nixunits.File, p string) bool {
-	for _, f := range fs {
-		if f.Path == p {
-			return true
-		}
-	}
-	return false
-}
-
-// ctr is the container name of a service; unit its unit.
-func (s *stack) ctr(service string) string  { return s.name + "-" + service }
-func (s *stack) unit(service string) string { return "docker-" + s.ctr(service) + ".service" }
-func (s *stack) target() string             { return "khepri-" + s.name + ".target" }
-
 // removeAll removes every container, network and volume whose name starts with prefix:
 // what a test made, whether it passed or not.
 func removeAll(t *testing.T, prefix string) {
@@ -321,31 +215,6 @@ func removeAll(t *testing.T, prefix string) {
 			t.Errorf("cleanup: docker %s: %v: %s", strings.Join(rm, " "), err, out)
 		}
 	}
-}
-
-// docker runs a docker command on the host and returns its trimmed output.
-func docker(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := dockerErr(args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func dockerErr(args ...string) (string, error) {
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("docker", args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("docker %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return strings.TrimSpace(stdout.String()), nil
-}
-
-// exists tells whether the engine has a container, network or volume of that name.
-func exists(kind, name string) bool {
-	return exec.Command("docker", kind, "inspect", name).Run() == nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

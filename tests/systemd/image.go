@@ -12,17 +12,39 @@ import (
 	"strings"
 )
 
-// The machine image: Debian's systemd from Debian's packages, nothing pulled.
+// The machine image: Debian's systemd and podman from Debian's packages, nothing pulled.
 const (
 	suite    = "bookworm"
-	packages = "systemd,systemd-sysv,dbus"
+	packages = "systemd,systemd-sysv,dbus,podman,netavark,aardvark-dns,iptables"
 )
 
-// nixPath lays out, for each package NixOS puts on every unit's PATH, a prefix holding
-// only that package's programs (/nix-path/<nixpkgs name>/bin and sbin, links to the
-// Debian package's files), so that a unit finds exactly what it would find on NixOS.
+// podmanConfig is the machine's podman configuration, what a NixOS host's
+// virtualisation.containers settings would hold: the vfs storage driver, since overlay
+// cannot be mounted on the engine's own storage from an unprivileged container, and no
+// default sysctls, since /proc/sys is read-only there.
+const podmanConfig = `set -e
+mkdir -p /etc/containers
+cat > /etc/containers/storage.conf <<EOF
+[storage]
+driver = "vfs"
+runroot = "/run/containers/storage"
+graphroot = "/var/lib/containers/storage"
+EOF
+cat > /etc/containers/containers.conf <<EOF
+[containers]
+default_sysctls = []
+
+[network]
+network_backend = "netavark"
+EOF
+`
+
+// nixPath lays out, for each package NixOS puts on every unit's PATH and for podman, a
+// prefix holding only that package's programs (/nix-path/<nixpkgs name>/bin and sbin,
+// links to the Debian package's files), so that a unit finds what it would on NixOS.
+// nixpkgs wraps podman with its helpers (iptables, ip, …) on its PATH; so does this.
 const nixPath = `set -e
-for spec in coreutils:coreutils findutils:findutils gnugrep:grep gnused:sed systemd:systemd; do
+for spec in coreutils:coreutils findutils:findutils gnugrep:grep gnused:sed systemd:systemd podman:podman; do
   nix=${spec%%:*}
   deb=${spec#*:}
   mkdir -p /nix-path/$nix/bin /nix-path/$nix/sbin
@@ -35,7 +57,16 @@ for spec in coreutils:coreutils findutils:findutils gnugrep:grep gnused:sed syst
     if [ -f "$f" ] && [ -x "$f" ]; then ln -sf "$f" /nix-path/$nix/$dir/; fi
   done
 done
+rm /nix-path/podman/bin/podman
+cat > /nix-path/podman/bin/podman <<EOF
+#!/bin/sh
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:\$PATH exec /usr/bin/podman "\$@"
+EOF
+chmod 755 /nix-path/podman/bin/podman
 `
+
+// podmanDir stands for the podman package.
+const podmanDir = "/nix-path/podman"
 
 // basePath are the prefixes standing for coreutils, findutils, gnugrep, gnused and
 // systemd, in NixOS's order.
@@ -74,7 +105,11 @@ func machineImage(logf func(string, ...any)) (string, error) {
 	if len(sources) == 0 {
 		return "", fmt.Errorf("no apt sources in /etc/apt to build the machine image from")
 	}
-	args := []string{"--variant=minbase", "--include=" + packages, "--customize-hook=chroot \"$1\" /bin/sh -c '" + nixPath + "'", suite}
+	args := []string{"--variant=minbase", "--include=" + packages}
+	for _, script := range []string{nixPath, podmanConfig} {
+		args = append(args, "--customize-hook=chroot \"$1\" /bin/sh -c '"+script+"'")
+	}
+	args = append(args, suite)
 	h := sha256.New()
 	fmt.Fprintf(h, "%q\n", args)
 	for _, f := range sources {

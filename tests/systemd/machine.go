@@ -57,9 +57,9 @@ type machine struct {
 }
 
 // machineFlags are what systemd needs of the engine to run as a container's PID 1
-// (--privileged is more, and some hosts refuse it).
+// (--privileged is more, and some hosts refuse it), and NET_ADMIN for podman's networks.
 func machineFlags() []string {
-	return []string{"--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+	return []string{"--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
 		"-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock", "-e", "container=docker"}
 }
 

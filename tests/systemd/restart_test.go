@@ -20,25 +20,6 @@ const restarts = `{
   }
 }`
 
-// running waits until a container other than the one of id runs for service, and
-// returns its id.
-func (s *stack) running(service, id string) string {
-	s.t.Helper()
-	var now string
-	poll(s.t, 2*time.Minute, s.ctr(service)+" to run (again)", func() bool {
-		out, err := dockerErr("inspect", "--format", "{{.Id}} {{.State.Running}}", s.ctr(service))
-		now, _, _ = strings.Cut(out, " ")
-		return err == nil && strings.HasSuffix(out, " true") && now != id
-	})
-	return now
-}
-
-// kill kills a container's process, as a crash would.
-func (s *stack) kill(service string) {
-	s.t.Helper()
-	docker(s.t, "kill", "--signal", "KILL", s.ctr(service))
-}
-
 func (m *machine) restarts(unit string) int {
 	m.t.Helper()
 	n, err := strconv.Atoi(m.show(unit, "NRestarts")["NRestarts"])
@@ -54,8 +35,11 @@ const quiet = 3 * time.Second
 // always and unless-stopped every time, on-failure:2 twice and then no more, no never;
 // a unit stopped with systemctl stays stopped whatever its policy.
 func TestRestartPolicies(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, restarts)
+	eachBackend(t, testRestartPolicies)
+}
+
+func testRestartPolicies(t *testing.T, backend string) {
+	s := newStack(t, backend, restarts)
 	m := s.m
 	m.must("systemctl", "start", s.target())
 	ids := map[string]string{}
@@ -85,7 +69,7 @@ func TestRestartPolicies(t *testing.T) {
 		time.Sleep(quiet)
 		// systemd 252 leaves Result=exit-code, from the last run, and says why it did
 		// not restart in the journal.
-		if starts := m.journalCount(u, "Started "); starts != 3 || exists("container", s.ctr("on-failure")) || m.active(u) != "failed" {
+		if starts := m.journalCount(u, "Started "); starts != 3 || s.exists("container", s.ctr("on-failure")) || m.active(u) != "failed" {
 			t.Errorf("%s started %d times, now %s: on-failure:2 starts once and restarts twice", u, starts, m.active(u))
 		}
 		if m.journalCount(u, "Start request repeated too quickly") != 1 {
@@ -98,8 +82,8 @@ func TestRestartPolicies(t *testing.T) {
 		s.kill("no")
 		poll(t, time.Minute, u+" to fail", func() bool { return m.active(u) == "failed" })
 		time.Sleep(quiet)
-		if n := m.restarts(u); n != 0 || m.active(u) != "failed" || exists("container", s.ctr("no")) {
-			t.Errorf("%s: %d restarts, %s, container left: %v; restart no never restarts", u, n, m.active(u), exists("container", s.ctr("no")))
+		if n := m.restarts(u); n != 0 || m.active(u) != "failed" || s.exists("container", s.ctr("no")) {
+			t.Errorf("%s: %d restarts, %s, container left: %v; restart no never restarts", u, n, m.active(u), s.exists("container", s.ctr("no")))
 		}
 	})
 
@@ -112,7 +96,7 @@ func TestRestartPolicies(t *testing.T) {
 		if st := m.active(u); st == "active" || st == "activating" || m.restarts(u) != before {
 			t.Errorf("%s is %s with %d restarts after systemctl stop (had %d): restart always fought the stop", u, st, m.restarts(u), before)
 		}
-		if exists("container", s.ctr("always")) {
+		if s.exists("container", s.ctr("always")) {
 			t.Errorf("container %s is back after systemctl stop", s.ctr("always"))
 		}
 	})

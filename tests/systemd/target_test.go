@@ -45,8 +45,11 @@ func (m *machine) settled(limit time.Duration, units ...string) {
 // the containers in dependency order; stopping it stops the containers in reverse
 // order, then removes the network, and leaves the volume.
 func TestTargetStartAndStop(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, twoTier)
+	eachBackend(t, testTargetStartAndStop)
+}
+
+func testTargetStartAndStop(t *testing.T, backend string) {
+	s := newStack(t, backend, twoTier)
 	m := s.m
 	network, volume := "khepri-"+s.name+"-network-back.service", "khepri-"+s.name+"-volume-data.service"
 	for _, u := range []string{s.target(), network, volume, s.unit("db"), s.unit("web")} {
@@ -63,11 +66,11 @@ func TestTargetStartAndStop(t *testing.T) {
 	}
 	for _, c := range []string{"db", "web"} {
 		poll(t, time.Minute, s.ctr(c)+" to run", func() bool {
-			out, _ := dockerErr("inspect", "--format", "{{.State.Running}}", s.ctr(c))
+			out, _ := s.engine("container", "inspect", "--format", "{{.State.Running}}", s.ctr(c))
 			return out == "true"
 		})
 	}
-	if !exists("network", s.name+"_back") || !exists("volume", s.name+"_data") {
+	if !s.exists("network", s.name+"_back") || !s.exists("volume", s.name+"_data") {
 		t.Fatalf("network %s_back or volume %s_data missing after start", s.name, s.name)
 	}
 	// Each unit began to start only once what it is ordered after had started.
@@ -92,18 +95,18 @@ func TestTargetStartAndStop(t *testing.T) {
 		}
 	}
 	for _, c := range []string{"db", "web"} {
-		if exists("container", s.ctr(c)) {
+		if s.exists("container", s.ctr(c)) {
 			t.Errorf("container %s survives the stop of %s (oci-containers removes it)", s.ctr(c), s.target())
 		}
 	}
-	if exists("network", s.name+"_back") {
+	if s.exists("network", s.name+"_back") {
 		t.Errorf("network %s_back survives the stop of its composition", s.name)
 	}
-	if !exists("volume", s.name+"_data") {
+	if !s.exists("volume", s.name+"_data") {
 		t.Errorf("volume %s_data was removed with its composition; volumes are never removed", s.name)
 	}
 	for _, c := range []string{"db", "web"} {
 		r := m.show(s.unit(c), "ActiveState", "Result", "ExecMainStatus")
-		t.Logf("%s after stop: %s (result %s, docker run exited %s)", s.unit(c), r["ActiveState"], r["Result"], r["ExecMainStatus"])
+		t.Logf("%s after stop: %s (result %s, main process exited %s)", s.unit(c), r["ActiveState"], r["Result"], r["ExecMainStatus"])
 	}
 }
