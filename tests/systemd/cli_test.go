@@ -62,6 +62,8 @@ func errOutput(err error) string {
 func (s *stack) khepri(args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	// Without execArgs' PODMAN_IGNORE_CGROUPSV1_WARNING: khepri reads podman's output
+	// as it comes on a host.
 	cmd := exec.CommandContext(ctx, "docker", append([]string{"exec", "-e", "PATH=" + engineDir + "/bin:/usr/local/bin:/usr/bin:/bin", s.m.name, "khepri"}, args...)...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e

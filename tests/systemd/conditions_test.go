@@ -13,13 +13,14 @@ import (
 
 // observe makes the unit of service record, when systemd starts it, the state of the
 // containers of deps as the engine has them then: a drop-in ExecStartPre, which runs
-// after every ExecStartPre of the unit, just before its container is created. It adds
-// no behaviour: it only reads. Read the records with observed.
+// after every ExecStartPre of the unit, just before its container is created, as the
+// unit's user (into /tmp, which every user may write). It adds no behaviour: it only
+// reads. Read the records with observed.
 func (s *stack) observe(service string, deps ...string) {
 	s.t.Helper()
-	script := "#!/bin/sh\n: > /run/observed\nfor c in \"$@\"; do\n" +
+	script := "#!/bin/sh\n: > /tmp/observed\nfor c in \"$@\"; do\n" +
 		"  state=$(" + s.backend + " container inspect --format '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.ExitCode}}' \"$c\" 2>/dev/null) || state=missing\n" +
-		"  echo \"$c $state\" >> /run/observed\n" +
+		"  echo \"$c $state\" >> /tmp/observed\n" +
 		"done\n"
 	var ctrs []string
 	for _, d := range deps {
@@ -37,7 +38,7 @@ func (s *stack) observe(service string, deps ...string) {
 func (s *stack) observed() map[string]string {
 	s.t.Helper()
 	got := map[string]string{}
-	for _, l := range strings.Split(s.m.must("cat", "/run/observed"), "\n") {
+	for _, l := range strings.Split(s.m.must("cat", "/tmp/observed"), "\n") {
 		if c, state, ok := strings.Cut(l, " "); ok {
 			f := strings.Split(state, "|")
 			if len(f) == 3 && f[1] == "" {

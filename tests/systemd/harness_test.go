@@ -27,8 +27,9 @@ var (
 	// logDriver replaces oci-containers' journald where the engine refuses it, with why.
 	logDriver, logDriverWhy string
 	// notRun says why this machine cannot run the tier: every test skips with it;
-	// podmanNotRun why podman cannot run in a machine: the podman tests skip with it.
-	notRun, podmanNotRun string
+	// podmanNotRun and rootlessNotRun why podman, or a user's podman, cannot run in a
+	// machine: their tests skip with it.
+	notRun, podmanNotRun, rootlessNotRun string
 )
 
 func TestMain(m *testing.M) {
@@ -82,7 +83,7 @@ func setup(m *testing.M) (int, error) {
 	if machineImg, err = machineImage(func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }); err != nil {
 		return 1, err
 	}
-	notRun, podmanNotRun = canBoot()
+	notRun, podmanNotRun, rootlessNotRun = canBoot()
 	// oci-containers' default log driver needs the engine's host to run journald.
 	if out, err := exec.Command("docker", "run", "--rm", "--log-driver=journald", probeImage, "exit", "0").CombinedOutput(); err != nil {
 		logDriver = "json-file"
@@ -93,14 +94,15 @@ func setup(m *testing.M) (int, error) {
 
 // canBoot boots a machine without units and says why it cannot, if it cannot: the
 // engine refuses what systemd needs (the capabilities, the cgroup mount), which is this
-// host's, not khepri's, doing. It says too why podman cannot run a container in it.
-func canBoot() (why, podmanWhy string) {
+// host's, not khepri's, doing. It says too why podman, root's or a user's, cannot run
+// a container in it.
+func canBoot() (why, podmanWhy, rootlessWhy string) {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	name := "ks" + hex.EncodeToString(b) + "-machine"
 	defer exec.Command("docker", "rm", "-f", name).Run()
 	if out, err := exec.Command("docker", append([]string{"run", "-d", "--name", name}, append(machineFlags(), machineImg, "/lib/systemd/systemd")...)...).CombinedOutput(); err != nil {
-		return fmt.Sprintf("the engine does not run systemd in a container: %s", firstLine(string(out))), ""
+		return fmt.Sprintf("the engine does not run systemd in a container: %s", firstLine(string(out))), "", ""
 	}
 	var state string
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
@@ -110,22 +112,35 @@ func canBoot() (why, podmanWhy string) {
 		}
 		if time.Now().After(deadline) {
 			logs, _ := exec.Command("docker", "logs", "--tail", "5", name).CombinedOutput()
-			return fmt.Sprintf("systemd does not boot in a container on this engine (state %q): %s", state, strings.TrimSpace(string(logs))), ""
+			return fmt.Sprintf("systemd does not boot in a container on this engine (state %q): %s", state, strings.TrimSpace(string(logs))), "", ""
 		}
 	}
-	if err := loadProbe(name); err != nil {
-		return "", err.Error()
+	if err := loadProbe(name, nil); err != nil {
+		return "", err.Error(), ""
 	}
-	if out, err := exec.Command("docker", "exec", name, "podman", "run", "--rm", probeImage, "exit", "0").CombinedOutput(); err != nil {
-		return "", fmt.Sprintf("podman does not run a container in the machine: %s", firstLine(string(out)))
+	if out, err := exec.Command("docker", append(execArgs(nil), name, "podman", "run", "--rm", probeImage, "exit", "0")...).CombinedOutput(); err != nil {
+		return "", fmt.Sprintf("podman does not run a container in the machine: %s", lastLine(string(out))), ""
 	}
-	return "", ""
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		return "", "", "rootless podman's network (pasta) needs /dev/net/tun, which this host lacks"
+	}
+	m := &machine{name: name}
+	if err := m.addUser(alice); err != nil {
+		return "", "", err.Error()
+	}
+	if err := loadProbe(name, alice); err != nil {
+		return "", "", err.Error()
+	}
+	if _, err := m.runAs(alice, "podman", "run", "--rm", probeImage, "exit", "0"); err != nil {
+		return "", "", fmt.Sprintf("rootless podman does not run a container in the machine: %s", lastLine(err.Error()))
+	}
+	return "", "", ""
 }
 
-// loadProbe loads the probe image into a machine's podman.
-func loadProbe(machine string) error {
+// loadProbe loads the probe image into a machine's podman, root's or u's.
+func loadProbe(machine string, u *user) error {
 	save := exec.Command("docker", "save", probeImage)
-	load := exec.Command("docker", "exec", "-i", machine, "podman", "load", "-q")
+	load := exec.Command("docker", append(append(execArgs(u), "-i", machine), "podman", "load", "-q")...)
 	pipe, err := save.StdoutPipe()
 	if err != nil {
 		return err
@@ -142,6 +157,11 @@ func loadProbe(machine string) error {
 		return fmt.Errorf("podman load of %s in the machine: %v: %s", probeImage, err, out)
 	}
 	return nil
+}
+
+// lastLine is the last line of s: where a command's error is, after its warnings.
+func lastLine(s string) string {
+	return tail(strings.TrimSpace(s), 1)
 }
 
 // goBuild and buildProbeImage are the engine tier's (tests/engine/harness_test.go),

@@ -9,19 +9,26 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
 // The machine image: Debian's systemd and podman from Debian's packages, nothing pulled.
+// Debian 13 has systemd 257, as NixOS 25.05 does; Debian 12's 252 lacks what khepri's
+// units use (RestartSteps and RestartMaxDelaySec are 254's) and loses podman's
+// readiness notification when `podman run -d` exits before systemd reads it ("Cannot
+// find unit for notify message"; 257 pins the sender by pidfd, systemd/systemd#33791).
+// The host's docker command, built for Debian 12's glibc, runs on Debian 13's.
 const (
-	suite    = "bookworm"
-	packages = "systemd,systemd-sysv,dbus,podman,netavark,aardvark-dns,iptables"
+	suite    = "trixie"
+	packages = "systemd,systemd-sysv,dbus,podman,netavark,aardvark-dns,nftables,uidmap,passt,dbus-user-session"
 )
 
 // podmanConfig is the machine's podman configuration, what a NixOS host's
 // virtualisation.containers settings would hold: the vfs storage driver, since overlay
-// cannot be mounted on the engine's own storage from an unprivileged container, and no
-// default sysctls, since /proc/sys is read-only there.
+// cannot be mounted on the engine's own storage from an unprivileged container. And
+// /dev/net/tun is for everyone, as NixOS's udev rules make it, for rootless podman's
+// network (pasta).
 const podmanConfig = `set -e
 mkdir -p /etc/containers
 cat > /etc/containers/storage.conf <<EOF
@@ -30,19 +37,13 @@ driver = "vfs"
 runroot = "/run/containers/storage"
 graphroot = "/var/lib/containers/storage"
 EOF
-cat > /etc/containers/containers.conf <<EOF
-[containers]
-default_sysctls = []
-
-[network]
-network_backend = "netavark"
-EOF
+echo "z /dev/net/tun 0666 - - -" > /usr/lib/tmpfiles.d/khepri-tun.conf
 `
 
 // nixPath lays out, for each package NixOS puts on every unit's PATH and for podman, a
 // prefix holding only that package's programs (/nix-path/<nixpkgs name>/bin and sbin,
 // links to the Debian package's files), so that a unit finds what it would on NixOS.
-// nixpkgs wraps podman with its helpers (iptables, ip, …) on its PATH; so does this.
+// nixpkgs wraps podman with its helpers (nft, ip, …) on its PATH; so does this.
 const nixPath = `set -e
 for spec in coreutils:coreutils findutils:findutils gnugrep:grep gnused:sed systemd:systemd podman:podman; do
   nix=${spec%%:*}
@@ -72,8 +73,65 @@ const podmanDir = "/nix-path/podman"
 // systemd, in NixOS's order.
 var basePath = []string{"/nix-path/coreutils", "/nix-path/findutils", "/nix-path/gnugrep", "/nix-path/gnused", "/nix-path/systemd"}
 
-// aptSources are this machine's apt sources, which the image is built from: the same
-// mirror the host's apt uses.
+// mirrors are the Debian archives of this machine's apt sources (their release suites',
+// not the security archive's), as mmdebstrap lines for the machine's suite: the image
+// comes from the mirror the host's apt uses.
+func mirrors() ([]string, error) {
+	files, err := aptSources()
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	add := func(uri string, suites []string) {
+		line := "deb " + uri + " " + suite + " main"
+		if slices.ContainsFunc(suites, func(s string) bool { return !strings.Contains(s, "-") }) && !slices.Contains(lines, line) {
+			lines = append(lines, line)
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasSuffix(f, ".sources") {
+			// deb822: stanzas of Types, URIs and Suites fields.
+			for _, stanza := range strings.Split(string(b), "\n\n") {
+				fields := map[string][]string{}
+				for _, l := range strings.Split(stanza, "\n") {
+					if k, v, ok := strings.Cut(l, ":"); ok && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, " ") {
+						fields[k] = strings.Fields(v)
+					}
+				}
+				if slices.Contains(fields["Types"], "deb") {
+					for _, uri := range fields["URIs"] {
+						add(uri, fields["Suites"])
+					}
+				}
+			}
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			f := strings.Fields(l)
+			if len(f) > 0 && f[0] == "deb" {
+				if len(f) > 1 && strings.HasPrefix(f[1], "[") {
+					for len(f) > 1 && !strings.HasSuffix(f[1], "]") {
+						f = slices.Delete(f, 1, 2)
+					}
+					f = slices.Delete(f, 1, min(2, len(f)))
+				}
+				if len(f) > 2 {
+					add(f[1], f[2:3])
+				}
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("no Debian archive in the apt sources %v to build the machine image from", files)
+	}
+	return lines, nil
+}
+
+// aptSources are this machine's apt source files.
 func aptSources() ([]string, error) {
 	var files []string
 	if _, err := os.Stat("/etc/apt/sources.list"); err == nil {
@@ -93,17 +151,14 @@ func aptSources() ([]string, error) {
 
 // machineImage returns the tag of the machine image, building it when the engine has
 // none of that tag. The tag is a hash of what the image is built from (the mmdebstrap
-// command and the apt sources), so an unchanged image is built once per engine.
+// command, mirrors included), so an unchanged image is built once per engine.
 func machineImage(logf func(string, ...any)) (string, error) {
 	if _, err := exec.LookPath("mmdebstrap"); err != nil {
 		return "", fmt.Errorf("mmdebstrap is not installed (apt-get install -y mmdebstrap)")
 	}
-	sources, err := aptSources()
+	sources, err := mirrors()
 	if err != nil {
 		return "", err
-	}
-	if len(sources) == 0 {
-		return "", fmt.Errorf("no apt sources in /etc/apt to build the machine image from")
 	}
 	args := []string{"--variant=minbase", "--include=" + packages}
 	for _, script := range []string{nixPath, podmanConfig} {
@@ -111,14 +166,7 @@ func machineImage(logf func(string, ...any)) (string, error) {
 	}
 	args = append(args, suite)
 	h := sha256.New()
-	fmt.Fprintf(h, "%q\n", args)
-	for _, f := range sources {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s\n%s\n", f, b)
-	}
+	fmt.Fprintf(h, "%q\n%q\n", args, sources)
 	tag := "khepri-test/systemd:" + hex.EncodeToString(h.Sum(nil))[:16]
 	if exec.Command("docker", "image", "inspect", tag).Run() == nil {
 		return tag, nil

@@ -32,6 +32,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"os/exec"
 	"path"
 	"slices"
@@ -57,10 +58,18 @@ type machine struct {
 }
 
 // machineFlags are what systemd needs of the engine to run as a container's PID 1
-// (--privileged is more, and some hosts refuse it), and NET_ADMIN for podman's networks.
+// (--privileged is more, and some hosts refuse it); NET_ADMIN for podman's networks and
+// every device rule for its runtime's device cgroup (cgroup v1); what rootless podman
+// needs: an unmasked /proc, in which it mounts a proc of its own, and the tun device
+// where the host has one, for its network (pasta).
 func machineFlags() []string {
-	return []string{"--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+	flags := []string{"--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--device-cgroup-rule", "a *:* rwm",
+		"--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--security-opt", "systempaths=unconfined",
 		"-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock", "-e", "container=docker"}
+	if _, err := os.Stat("/dev/net/tun"); err == nil {
+		flags = append(flags, "--device", "/dev/net/tun")
+	}
+	return flags
 }
 
 // boot starts a machine named name and waits until systemd has booted it. It is
@@ -79,7 +88,7 @@ func boot(t *testing.T, name string) *machine {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			out, _ := m.run("journalctl", "--no-pager", "-n", "150")
+			out, _ := m.run("journalctl", "--no-pager", "-n", "400")
 			t.Logf("journal of %s:\n%s", name, out)
 		}
 		if out, err := exec.Command("docker", "rm", "-f", name).CombinedOutput(); err != nil {
@@ -98,26 +107,36 @@ func boot(t *testing.T, name string) *machine {
 	return m
 }
 
-// run runs a command in the machine and returns its trimmed output (stdout and stderr).
+// run runs a command in the machine as root and returns its trimmed stdout; an error
+// holds its stderr.
 func (m *machine) run(argv ...string) (string, error) {
-	return m.runEnv(nil, argv...)
+	return m.runAs(nil, argv...)
 }
 
-// runEnv runs a command with the environment of a root shell on the host, plus env.
-func (m *machine) runEnv(env []string, argv ...string) (string, error) {
+// runAs runs a command as root, with a root shell's PATH, or as a user in /, with
+// that user's HOME and runtime directory.
+func (m *machine) runAs(u *user, argv ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	args := []string{"exec", "-e", "PATH=" + engineDir + "/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}
-	for _, e := range env {
-		args = append(args, "-e", e)
-	}
-	args = append(append(args, m.name), argv...)
-	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
-	s := strings.TrimSpace(string(out))
+	cmd := exec.CommandContext(ctx, "docker", append(append(execArgs(u), m.name), argv...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	out := strings.TrimSpace(stdout.String())
 	if err != nil {
-		return s, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, s)
+		return out, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, strings.TrimSpace(stderr.String()+"\n"+out))
 	}
-	return s, nil
+	return out, nil
+}
+
+// execArgs are `docker exec`'s arguments for a command as root or as u. podman's
+// warning that cgroup v1 is deprecated (this host's) is left out of every output.
+func execArgs(u *user) []string {
+	args := []string{"exec", "-e", "PATH=" + engineDir + "/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "-e", "PODMAN_IGNORE_CGROUPSV1_WARNING=1"}
+	if u != nil {
+		args = append(args, "-u", u.uid, "-w", "/", "-e", "HOME=/home/"+u.name, "-e", "XDG_RUNTIME_DIR=/run/user/"+u.uid)
+	}
+	return args
 }
 
 // must runs a command in the machine, failing the test on error.
@@ -186,6 +205,26 @@ func (m *machine) write(files []nixunits.File) {
 	cmd.Stdin = &buf
 	if out, err := cmd.CombinedOutput(); err != nil {
 		m.t.Fatalf("docker cp into %s: %v: %s", m.name, err, out)
+	}
+}
+
+// addUser makes a normal user (useradd gives it subordinate ids), turns lingering on,
+// and waits for its manager, as NixOS's users.users and linger do.
+func (m *machine) addUser(u *user) error {
+	if _, err := m.run("useradd", "--create-home", "--uid", u.uid, u.name); err != nil {
+		return err
+	}
+	if _, err := m.run("loginctl", "enable-linger", u.name); err != nil {
+		return err
+	}
+	unit := "user@" + u.uid + ".service"
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		if st, _ := m.run("systemctl", "is-active", unit); st == "active" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not start after loginctl enable-linger %s", unit, u.name)
+		}
 	}
 }
 

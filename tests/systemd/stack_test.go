@@ -5,10 +5,11 @@ package systemd
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +20,9 @@ import (
 	"github.com/khepri-nix/khepri/tests/systemd/nixunits"
 )
 
-// backends are virtualisation.oci-containers.backend's values: every test runs on both.
-var backends = []string{"docker", "podman"}
+// backends are virtualisation.oci-containers.backend's values, podman twice: rootful,
+// and rootless (the composition's podman.user). Every test runs on each.
+var backends = []string{"docker", "podman", "podman-rootless"}
 
 // eachBackend runs a test on each backend, in parallel subtests named after them.
 func eachBackend(t *testing.T, test func(t *testing.T, backend string)) {
@@ -32,11 +34,20 @@ func eachBackend(t *testing.T, test func(t *testing.T, backend string)) {
 	}
 }
 
+// user is the account a rootless composition runs as.
+type user struct{ name, uid string }
+
+// alice is made in each machine that runs a rootless composition, as NixOS makes a
+// normal user: a home, subordinate ids, lingering (khepri turns it on).
+var alice = &user{name: "alice", uid: "1500"}
+
 // stack is one composition of a test, on its own machine. On docker its containers are
-// the host engine's; on podman they are the machine's own podman's (rootful).
+// the host engine's; on podman they are the machine's own podman's, root's or, for a
+// rootless composition, its user's.
 type stack struct {
 	t       *testing.T
 	backend string
+	user    *user // nil for root's engine
 	name    string
 	m       *machine
 	resp    *khepriv1.ExpandResponse
@@ -55,13 +66,16 @@ func newStack(t *testing.T, backend, composition string) *stack {
 }
 
 // bareStack is newStack without units yet.
-func bareStack(t *testing.T, backend string) *stack {
+func bareStack(t *testing.T, variant string) *stack {
 	t.Helper()
-	if notRun != "" {
+	backend, rootless, _ := strings.Cut(variant, "-")
+	switch {
+	case notRun != "":
 		t.Skip("not run: " + notRun)
-	}
-	if backend == "podman" && podmanNotRun != "" {
+	case backend == "podman" && podmanNotRun != "":
 		t.Skip("not run: " + podmanNotRun)
+	case rootless != "" && rootlessNotRun != "":
+		t.Skip("not run: " + rootlessNotRun)
 	}
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
@@ -69,8 +83,12 @@ func bareStack(t *testing.T, backend string) *stack {
 	t.Cleanup(func() { removeAll(t, name) })
 	s := &stack{t: t, backend: backend, name: name}
 	s.m = boot(t, name+"-machine")
+	if rootless != "" {
+		s.user = alice
+		must(t, s.m.addUser(alice))
+	}
 	if backend == "podman" {
-		must(t, loadProbe(s.m.name))
+		must(t, loadProbe(s.m.name, s.user))
 	}
 	return s
 }
@@ -78,7 +96,16 @@ func bareStack(t *testing.T, backend string) *stack {
 // expand expands the composition with the real host and plugin, as the IFD builder does.
 func (s *stack) expand(composition string) *khepriv1.ExpandResponse {
 	s.t.Helper()
-	req := fmt.Sprintf(`{"backend": %q, "compositions": {%q: %s}}`, s.backend, s.name, strings.ReplaceAll(composition, "PROBE", probeImage))
+	var comp map[string]any
+	must(s.t, json.Unmarshal([]byte(strings.ReplaceAll(composition, "PROBE", probeImage)), &comp))
+	if s.user != nil {
+		uid, err := strconv.Atoi(s.user.uid)
+		must(s.t, err)
+		comp["podman"] = map[string]any{"user": s.user.name, "uid": uid}
+	}
+	body, err := json.Marshal(map[string]any{"backend": s.backend, "compositions": map[string]any{s.name: comp}})
+	must(s.t, err)
+	req := string(body)
 	dir := s.t.TempDir()
 	reqFile, outFile := filepath.Join(dir, "request.json"), filepath.Join(dir, "response.json")
 	must(s.t, os.WriteFile(reqFile, []byte(req), 0o644))
@@ -114,6 +141,11 @@ func (s *stack) enginePkg() string {
 func (s *stack) render(resp *khepriv1.ExpandResponse, engine string) *nixunits.Tree {
 	s.t.Helper()
 	host := nixunits.Host{Backend: s.backend, Engine: engine, BasePath: basePath}
+	if s.user != nil {
+		uid, err := strconv.ParseUint(s.user.uid, 10, 32)
+		must(s.t, err)
+		host.Users = map[string]nixunits.User{s.user.name: {UID: uint32(uid), Home: "/home/" + s.user.name}}
+	}
 	if s.backend == "docker" {
 		host.LogDriver = logDriver
 	}
@@ -186,9 +218,10 @@ func (s *stack) ctr(service string) string  { return s.name + "-" + service }
 func (s *stack) unit(service string) string { return s.backend + "-" + s.ctr(service) + ".service" }
 func (s *stack) target() string             { return "khepri-" + s.name + ".target" }
 
-// engine runs the backend's command in the machine (docker's reaches the host's engine).
+// engine runs the backend's command in the machine (docker's reaches the host's
+// engine), as the composition's user.
 func (s *stack) engine(args ...string) (string, error) {
-	return s.m.run(append([]string{s.backend}, args...)...)
+	return s.m.runAs(s.user, append([]string{s.backend}, args...)...)
 }
 
 func (s *stack) mustEngine(args ...string) string {
