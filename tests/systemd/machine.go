@@ -2,26 +2,34 @@
 
 // Package systemd is the systemd tier of scripts/test: expanded stacks run under a real
 // systemd (Debian's, as PID 1 of a container), their units rendered as NixOS renders
-// them (nixunits), and the khepri command drives them over D-Bus.
+// them (nixunits), and the khepri command drives them over D-Bus. Every test runs on
+// docker, on root's podman and on a user's podman (a rootless composition).
 //
 // A test boots a machine: a container of an image built at test time from Debian's
-// packages (image.go), running /lib/systemd/systemd, with the host's Docker socket and
-// docker command mounted in, so its units drive the host's engine as a NixOS host's
-// drive its own. The docker command is the `docker` package of the units' PATH
-// (/opt/docker); coreutils, findutils, gnugrep, gnused and systemd are prefixes holding
-// only those Debian packages' programs, so a unit finds what NixOS would give it.
+// packages (image.go: Debian 13, systemd 257 and podman 5), running systemd as PID 1.
+// On docker the host's Docker socket and docker command are mounted in, so its units
+// drive the host's engine as a NixOS host's drive its own; on podman the units run
+// the machine's own podman. A unit's PATH is made of prefixes that stand for the Nix
+// packages NixOS puts there: /opt/docker holds the host's docker command, /nix-path/…
+// the programs of the Debian packages of coreutils, findutils, gnugrep, gnused, systemd
+// and podman, and nothing else, so a unit finds what NixOS would give it.
 //
 // What differs from a NixOS host, and why:
 //
-//   - The engine runs outside the machine: docker.service is not one of its units
-//     (After= on it is a no-op), and a bind mount's source is a path on the engine's
-//     host, not in the machine.
-//   - An engine whose host has no journald refuses --log-driver=journald; there the
-//     containers that set no log driver get json-file (nixunits.Host.LogDriver), which
-//     `docker logs` reads. The unit's journal still holds what the container prints:
-//     `docker run`, the unit's main process, is attached to it.
-//   - Debian bookworm's systemd is 252; NixOS ships a newer one. What 252 lacks is
-//     said by the test that meets it (RestartSteps and RestartMaxDelaySec are 254's).
+//   - docker: the engine runs outside the machine. docker.service is not one of its
+//     units (After= on it is a no-op), and a bind mount's source is a path on the
+//     engine's host, not in the machine.
+//   - docker: an engine whose host has no journald refuses --log-driver=journald; there
+//     the containers that set no log driver get json-file (nixunits.Host.LogDriver),
+//     which `docker logs` reads. The unit's journal still holds what the container
+//     prints: `docker run`, the unit's main process, is attached to it. podman's
+//     journald is the machine's, so its containers keep NixOS's journald.
+//   - podman: vfs storage (overlay cannot be mounted on the engine's storage from an
+//     unprivileged container); on a cgroup v1 host, podman 5 warns that v1 is
+//     deprecated, which the tests' own podman commands silence.
+//   - The machine needs more of the engine than a container usually gets (machineFlags):
+//     SYS_ADMIN, no seccomp or AppArmor profile, the cgroup mount, NET_ADMIN, every
+//     device rule, an unmasked /proc and /dev/net/tun; not --privileged.
 //   - switch-to-configuration is reduced to what the tests need (switchTo).
 package systemd
 

@@ -108,11 +108,30 @@ func testRestartPolicies(t *testing.T, backend string) {
 			warned, _ := m.run("journalctl", "--no-pager", "-q", "-o", "cat", "-g", "Unknown key 'RestartSteps'")
 			t.Skipf("not run: systemd %d has no RestartSteps (254 has): its restarts come every RestartSec=100ms, without back-off; it says: %s", v, firstLine(warned))
 		}
-		got := m.show(s.unit("unless-stopped"), "RestartSteps", "RestartMaxDelayUSec")
+		u := s.unit("unless-stopped")
+		got := m.show(u, "RestartSteps", "RestartMaxDelayUSec")
 		if got["RestartSteps"] != "10" || got["RestartMaxDelayUSec"] != "1min" {
-			t.Errorf("back-off of %s: %v, want RestartSteps=10 RestartMaxDelayUSec=1min", s.unit("unless-stopped"), got)
+			t.Errorf("back-off of %s: %v, want RestartSteps=10 RestartMaxDelayUSec=1min", u, got)
+		}
+		// Each restart waits longer than the one before.
+		before := m.restartDelay(u)
+		s.kill("unless-stopped")
+		s.running("unless-stopped", ids["unless-stopped"])
+		if after := m.restartDelay(u); after <= before {
+			t.Errorf("%s: the next restart waits %s, after %s before the last one: no back-off", u, after, before)
 		}
 	})
+}
+
+// restartDelay is how long systemd will wait before the unit's next restart.
+func (m *machine) restartDelay(unit string) time.Duration {
+	m.t.Helper()
+	v := m.show(unit, "RestartUSecNext")["RestartUSecNext"]
+	d, err := time.ParseDuration(strings.ReplaceAll(strings.ReplaceAll(v, "min", "m"), " ", ""))
+	if err != nil {
+		m.t.Fatalf("%s RestartUSecNext = %q: %v", unit, v, err)
+	}
+	return d
 }
 
 // systemdVersion is the machine's systemd version, 252 for "systemd 252 (252.39-1~deb12u1)".
