@@ -436,6 +436,8 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // rendered lists, per message, the fields Render turns into unit text.
 var rendered = map[protoreflect.FullName]map[protoreflect.Name]bool{
+	(&khepriv1.ExpandResponse{}).ProtoReflect().Descriptor().FullName(): names(
+		"diagnostics", "containers", "container_units", "services", "targets"),
 	(&khepriv1.Container{}).ProtoReflect().Descriptor().FullName(): names(
 		"image", "image_file", "image_stream", "cmd", "entrypoint", "environment",
 		"environment_files", "ports", "volumes", "labels", "capabilities", "devices",
@@ -464,7 +466,7 @@ func checkKnown(resp *khepriv1.ExpandResponse) error {
 		where string
 		m     proto.Message
 	}
-	var msgs []message
+	msgs := []message{{"response", resp}}
 	for n, c := range resp.GetContainers() {
 		msgs = append(msgs, message{"containers." + n, c})
 		if c.GetPodman() != nil {

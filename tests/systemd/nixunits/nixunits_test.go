@@ -292,6 +292,15 @@ func TestUnknownField(t *testing.T) {
 	assert.ErrorContains(t, err, "containers.app-web.hostname: nixunits does not render this field yet")
 }
 
+// A field of the response itself that Render does not know fails it too.
+func TestUnknownResponseField(t *testing.T) {
+	name := (&khepriv1.ExpandResponse{}).ProtoReflect().Descriptor().FullName()
+	delete(rendered[name], "targets")
+	defer func() { rendered[name]["targets"] = true }()
+	_, err := Render(web(), host)
+	assert.ErrorContains(t, err, "response.targets: nixunits does not render this field yet")
+}
+
 // The same expansion renders the same bytes; a changed script changes its unit file,
 // as a new store path does on NixOS.
 func TestDeterministic(t *testing.T) {
