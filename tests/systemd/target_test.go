@@ -110,3 +110,35 @@ func testTargetStartAndStop(t *testing.T, backend string) {
 		t.Logf("%s after stop: %s (result %s, main process exited %s)", s.unit(c), r["ActiveState"], r["Result"], r["ExecMainStatus"])
 	}
 }
+
+// A service's post_start hook runs in its container once it runs, and its pre_stop hook
+// before the container is stopped: khepri's preStop comes before oci-containers' stop
+// in the unit's ExecStop (mkBefore).
+func TestLifecycleHooks(t *testing.T) {
+	eachBackend(t, testLifecycleHooks)
+}
+
+func testLifecycleHooks(t *testing.T, backend string) {
+	s := newStack(t, backend, `{
+	  "volumes": { "data": {} },
+	  "services": {
+	    "app": {
+	      "image": "PROBE", "volumes": ["data:/data"],
+	      "postStart": [{ "command": ["/probe", "write", "/data/started", "by post_start"] }],
+	      "preStop": [{ "command": ["/probe", "write", "/data/stopping", "by pre_stop"] }]
+	    },
+	    "reader": { "image": "PROBE", "volumes": ["data:/data"] }
+	  }
+	}`)
+	s.m.must("systemctl", "start", s.target())
+	if got := s.probe("app", "read", "/data/started"); got != "by post_start" {
+		t.Errorf("after start: /data/started = %q", got)
+	}
+	s.m.must("systemctl", "stop", s.unit("app"))
+	if s.exists("container", s.ctr("app")) {
+		t.Fatalf("%s survives the stop of its unit", s.ctr("app"))
+	}
+	if got := s.probe("reader", "read", "/data/stopping"); got != "by pre_stop" {
+		t.Errorf("after stop: /data/stopping = %q, want the pre_stop hook's", got)
+	}
+}
