@@ -7,56 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"google.golang.org/protobuf/encoding/protojson"
-
-	"github.com/khepri-nix/khepri/tests/systemd/nixunits"
 )
-
-// installManifest writes /etc/khepri/manifest.json as khepri.cli does: nixlib/manifest.nix
-// on the expansion, evaluated by Nix with the nixpkgs library.
-func (s *stack) installManifest() {
-	s.t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		s.t.Skip("not run: the manifest is written by nixlib/manifest.nix, and Nix is not installed (apt-get install -y nix-bin)")
-	}
-	if out, err := exec.Command("nix-instantiate", "--find-file", "nixpkgs/lib").CombinedOutput(); err != nil {
-		s.t.Skipf("not run: the manifest is written by nixlib/manifest.nix, which needs <nixpkgs/lib>: %s", bytes.TrimSpace(out))
-	}
-	b, err := protojson.Marshal(s.resp)
-	must(s.t, err)
-	resp := filepath.Join(s.t.TempDir(), "response.json")
-	must(s.t, os.WriteFile(resp, b, 0o644))
-	// nixlib/expand.nix's fields, with its defaults for the ones protojson leaves out.
-	expr := `{ resp, root, backend }:
-	  let r = builtins.fromJSON (builtins.readFile resp); in
-	  import (root + "/nixlib/manifest.nix") { lib = import <nixpkgs/lib>; } {
-	    backend = "${backend}";
-	    containers = r.containers or { };
-	    containerUnits = r.containerUnits or { };
-	    services = r.services or { };
-	    targets = r.targets or { };
-	  }`
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "--option", "substituters", "",
-		"--argstr", "resp", resp, "--argstr", "root", moduleRoot, "--argstr", "backend", s.backend, "-E", expr).Output()
-	if err != nil {
-		s.t.Fatalf("nixlib/manifest.nix: %v: %s", err, errOutput(err))
-	}
-	s.m.write([]nixunits.File{{Path: "/etc/khepri/manifest.json", Content: string(out), Mode: 0o644}})
-}
-
-func errOutput(err error) string {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return string(ee.Stderr)
-	}
-	return ""
-}
 
 // khepri runs the khepri command in the machine as root, as a NixOS host's root runs it.
 func (s *stack) khepri(args ...string) (stdout, stderr string, err error) {
@@ -127,7 +82,6 @@ func TestKhepriCommand(t *testing.T) {
 
 func testKhepriCommand(t *testing.T, backend string) {
 	s := newStack(t, backend, cliStack)
-	s.installManifest()
 	m := s.m
 
 	out := s.mustKhepri("up", s.name)
@@ -224,7 +178,6 @@ func TestKhepriUpFailure(t *testing.T) {
 
 func testKhepriUpFailure(t *testing.T, backend string) {
 	s := newStack(t, backend, failingInit)
-	s.installManifest()
 	out, errOut, err := s.khepri("up", s.name)
 	if err == nil {
 		t.Fatalf("khepri up of a composition whose init fails succeeded:\n%s", out)

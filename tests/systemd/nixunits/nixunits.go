@@ -145,6 +145,15 @@ func Render(resp *khepriv1.ExpandResponse, host Host) (*Tree, error) {
 	for _, name := range sortedKeys(resp.GetTargets()) {
 		r.target(name, resp.GetTargets()[name])
 	}
+	if m := resp.GetManifest(); m != nil {
+		// nixlib/nixos.nix (khepri.cli): the manifest as it is, in builtins.toJSON's form
+		// (compact, keys sorted), which encoding/json's rendering of a map is too.
+		data, err := json.Marshal(m.AsMap())
+		if err != nil {
+			return nil, fmt.Errorf("manifest: %w", err)
+		}
+		r.add(File{Path: "/etc/khepri/manifest.json", Content: string(data), Mode: 0o644})
+	}
 	for _, p := range sortedKeys(r.files) {
 		r.tree.Files = append(r.tree.Files, r.files[p])
 	}
@@ -437,7 +446,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // rendered lists, per message, the fields Render turns into unit text.
 var rendered = map[protoreflect.FullName]map[protoreflect.Name]bool{
 	(&khepriv1.ExpandResponse{}).ProtoReflect().Descriptor().FullName(): names(
-		"diagnostics", "containers", "container_units", "services", "targets"),
+		"diagnostics", "containers", "container_units", "services", "targets", "manifest"),
 	(&khepriv1.Container{}).ProtoReflect().Descriptor().FullName(): names(
 		"image", "image_file", "image_stream", "cmd", "entrypoint", "environment",
 		"environment_files", "ports", "volumes", "labels", "capabilities", "devices",
