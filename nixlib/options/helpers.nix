@@ -5,7 +5,7 @@ let
   inherit (lib) mkOption types;
   specBase = "https://docs.docker.com/reference/compose-file";
   sparse = import ./sparse-submodule.nix { inherit lib; };
-  inherit (sparse) coercedTo;
+  inherit (sparse) coercedTo sparseSubmodule;
 in
 rec {
   inherit (sparse) sparseSubmodule sparseSubmoduleWith coercedTo;
@@ -80,6 +80,39 @@ rec {
     "registry"
     "nix"
   ];
+
+  # extra_hosts (service and build): a list of `host:ip` / `host=ip`, or an attribute set
+  # of host names to an address or a list of addresses.
+  extraHostsType =
+    coercedTo (types.attrsOf (types.either types.str (types.listOf types.str)))
+      (
+        hosts:
+        lib.concatLists (
+          lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts
+        )
+      )
+      (types.listOf types.str);
+
+  # ulimits (service and build): by name, one number for both limits or `{ soft; hard; }`.
+  ulimitsType = types.attrsOf (
+    coercedTo types.int
+      (n: {
+        soft = n;
+        hard = n;
+      })
+      (sparseSubmodule {
+        options = {
+          soft = mkOption {
+            type = types.int;
+            description = "The soft limit.";
+          };
+          hard = mkOption {
+            type = types.int;
+            description = "The hard limit.";
+          };
+        };
+      })
+  );
 
   # Compose writes port numbers and octal modes as numbers or strings.
   numberOrStr = coercedTo types.int toString types.str;

@@ -141,12 +141,7 @@ let
         '';
       };
       extraHosts = mkOption {
-        type = types.coercedTo (types.attrsOf (types.either types.str strList)) (
-          hosts:
-          lib.concatLists (
-            lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts
-          )
-        ) strList;
+        type = helpers.extraHostsType;
         default = [ ];
         description = ''
           `/etc/hosts` entries of the RUN steps, `host:ip` or `host=ip`, or an attribute set
@@ -163,27 +158,7 @@ let
         '';
       };
       ulimits = mkOption {
-        type = types.attrsOf (
-          types.coercedTo types.int
-            (n: {
-              soft = n;
-              hard = n;
-            })
-            (
-              types.submodule {
-                options = {
-                  soft = mkOption {
-                    type = types.int;
-                    description = "The soft limit.";
-                  };
-                  hard = mkOption {
-                    type = types.int;
-                    description = "The hard limit.";
-                  };
-                };
-              }
-            )
-        );
+        type = helpers.ulimitsType;
         default = { };
         description = ''
           Resource limits of the RUN steps by name, a number or `{ soft; hard; }` (`--ulimit`).

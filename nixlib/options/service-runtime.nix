@@ -130,27 +130,7 @@ in
         '';
       };
       ulimits = mkOption {
-        type = types.attrsOf (
-          helpers.coercedTo types.int
-            (n: {
-              soft = n;
-              hard = n;
-            })
-            (
-              helpers.sparseSubmodule {
-                options = {
-                  soft = mkOption {
-                    type = types.int;
-                    description = "The soft limit.";
-                  };
-                  hard = mkOption {
-                    type = types.int;
-                    description = "The hard limit.";
-                  };
-                };
-              }
-            )
-        );
+        type = helpers.ulimitsType;
         default = { };
         example = {
           nproc = 65535;

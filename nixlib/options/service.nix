@@ -220,12 +220,7 @@ in
       '';
     };
     extraHosts = mkOption {
-      type = helpers.coercedTo (types.attrsOf (types.either types.str (types.listOf types.str))) (
-        hosts:
-        lib.concatLists (
-          lib.mapAttrsToList (host: ips: map (ip: "${host}=${ip}") (lib.toList ips)) hosts
-        )
-      ) (types.listOf types.str);
+      type = helpers.extraHostsType;
       default = [ ];
       example = [ "host.docker.internal:host-gateway" ];
       description = ''
