@@ -302,7 +302,8 @@ func (f *buildFlags) runSteps() {
 	}
 }
 
-// ulimitValue renders one ulimit as `--ulimit` takes it, `name=soft:hard`.
+// ulimitValue renders one ulimit as `--ulimit` takes it (docker run and build alike),
+// `name=soft:hard`.
 func ulimitValue(k string, u *khepriv1.Ulimit) (string, error) {
 	switch {
 	case k == "" || strings.ContainsAny(k, "=: "):

@@ -215,18 +215,12 @@ func (r *run) kernel() {
 		r.flag("--sysctl", k+"="+sysctls[k])
 	}
 	for _, k := range sortedKeys(s.GetUlimits()) {
-		u := s.GetUlimits()[k]
-		p := r.path.Field("ulimits").Key(k)
-		switch {
-		case k == "" || strings.ContainsAny(k, "=: "):
-			r.d.Errorf(p, "invalid ulimit name %q: use a name such as nofile or nproc", k)
-		case u.GetSoft() < -1 || u.GetHard() < -1:
-			r.d.Errorf(p, "ulimit %s: limits must be -1 (unlimited) or more", k)
-		case u.GetHard() != -1 && (u.GetSoft() == -1 || u.GetSoft() > u.GetHard()):
-			r.d.Errorf(p, "ulimit %s: the soft limit %d is above the hard limit %d", k, u.GetSoft(), u.GetHard())
-		default:
-			r.flag("--ulimit", k+"="+itoa64(u.GetSoft())+":"+itoa64(u.GetHard()))
+		v, err := ulimitValue(k, s.GetUlimits()[k])
+		if err != nil {
+			r.d.Errorf(r.path.Field("ulimits").Key(k), "%v", err)
+			continue
 		}
+		r.flag("--ulimit", v)
 	}
 	for i, o := range s.GetSecurityOpt() {
 		if r.word(fmt.Sprintf("securityOpt[%d]", i), o) {
