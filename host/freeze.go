@@ -108,35 +108,18 @@ func runFreeze(ctx context.Context, opts freezeOptions, stdin io.Reader) error {
 // readRequestBytes reads the request file, or standard input for "-", as khepri expand
 // reads its request: at most maxRequestSize bytes, abandoned on a signal.
 func readRequestBytes(ctx context.Context, path string, stdin io.Reader) ([]byte, error) {
-	if path != "-" {
-		data, err := readlimit.File(ctx, "request", path, maxRequestSize)
-		var tooLarge *readlimit.TooLargeError
-		if err != nil && !errors.As(err, &tooLarge) {
-			err = fmt.Errorf("read request: %w", err)
-		}
-		return data, err
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = readlimit.Reader(ctx, "request", "standard input", stdin, maxRequestSize)
+	} else {
+		data, err = readlimit.File(ctx, "request", path, maxRequestSize)
 	}
-	type result struct {
-		data []byte
-		err  error
+	var tooLarge *readlimit.TooLargeError
+	if err != nil && !errors.As(err, &tooLarge) && ctx.Err() == nil {
+		err = fmt.Errorf("read request: %w", err)
 	}
-	done := make(chan result, 1)
-	go func() {
-		data, err := io.ReadAll(io.LimitReader(stdin, maxRequestSize+1))
-		done <- result{data, err}
-	}()
-	select {
-	case r := <-done:
-		switch {
-		case r.err != nil:
-			return nil, fmt.Errorf("read request: %w", r.err)
-		case int64(len(r.data)) > maxRequestSize:
-			return nil, &readlimit.TooLargeError{What: "request", Path: "standard input", Limit: maxRequestSize}
-		}
-		return r.data, nil
-	case <-ctx.Done():
-		return nil, context.Cause(ctx)
-	}
+	return data, err
 }
 
 // defaultPlugin is $KHEPRI_PLUGIN, else the khepri-expander installed beside this

@@ -49,6 +49,27 @@ func (e *NotRegularError) Error() string {
 // command is about to exit, and no read of a FIFO or a hung mount can be interrupted
 // otherwise. Other errors are os.Open's and Read's, the path included.
 func File(ctx context.Context, what, path string, limit int64) ([]byte, error) {
+	return abandonable(ctx, func() ([]byte, error) { return read(what, path, limit) })
+}
+
+// Reader reads r, named name in messages (standard input), as File reads a file: at most
+// limit bytes, abandoned when ctx is done.
+func Reader(ctx context.Context, what, name string, r io.Reader, limit int64) ([]byte, error) {
+	return abandonable(ctx, func() ([]byte, error) {
+		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(data)) > limit {
+			return nil, &TooLargeError{What: what, Path: name, Limit: limit}
+		}
+		return data, nil
+	})
+}
+
+// abandonable runs read, and returns the context's cause instead when ctx is done
+// first, leaving the read behind.
+func abandonable(ctx context.Context, read func() ([]byte, error)) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, context.Cause(ctx)
 	}
@@ -59,7 +80,7 @@ func File(ctx context.Context, what, path string, limit int64) ([]byte, error) {
 	// Buffered, so that an abandoned read can still finish and be collected.
 	done := make(chan result, 1)
 	go func() {
-		data, err := read(what, path, limit)
+		data, err := read()
 		done <- result{data, err}
 	}()
 	select {

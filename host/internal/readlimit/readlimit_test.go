@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -121,4 +123,22 @@ func TestSize(t *testing.T) {
 	} {
 		assert.Equal(t, want, readlimit.Size(give))
 	}
+}
+
+func TestReader(t *testing.T) {
+	data, err := readlimit.Reader(context.Background(), "request", "standard input", strings.NewReader("12345"), 5)
+	require.NoError(t, err)
+	assert.Equal(t, "12345", string(data))
+
+	_, err = readlimit.Reader(context.Background(), "request", "standard input", strings.NewReader("123456"), 5)
+	var tooLarge *readlimit.TooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	assert.Equal(t, "standard input", tooLarge.Path)
+
+	// A read that never returns is abandoned when the context ends.
+	blocked, _ := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = readlimit.Reader(ctx, "request", "standard input", blocked, 5)
+	assert.ErrorIs(t, err, context.Canceled)
 }
