@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/khepri-nix/khepri/tests/testbin"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -57,7 +58,7 @@ func setup(m *testing.M) (int, error) {
 		return 1, err
 	}
 	for bin, pkg := range map[string]string{"khepri": "./host", "khepri-expander": "./plugin", "probe": "./tests/engine/testimage"} {
-		if err := goBuild(filepath.Join(binDir, bin), pkg); err != nil {
+		if err := testbin.GoBuild(moduleRoot, filepath.Join(binDir, bin), pkg); err != nil {
 			return 1, err
 		}
 	}
@@ -65,7 +66,7 @@ func setup(m *testing.M) (int, error) {
 	if err := os.Chmod(binDir, 0o755); err != nil {
 		return 1, err
 	}
-	if probeImage, err = buildProbeImage(filepath.Join(binDir, "probe")); err != nil {
+	if probeImage, err = testbin.ProbeImage(filepath.Join(binDir, "probe")); err != nil {
 		return 1, err
 	}
 	api, err := exec.Command("docker", "version", "--format", "{{.Server.APIVersion}}").Output()
@@ -80,47 +81,6 @@ func setup(m *testing.M) (int, error) {
 		return code, fmt.Errorf("podman teardown: %w", err)
 	}
 	return code, nil
-}
-
-func goBuild(out, pkg string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
-	cmd.Dir = moduleRoot
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s: %v: %s", pkg, err, b)
-	}
-	return nil
-}
-
-// buildProbeImage builds the probe `FROM scratch`, tagged by the binary's hash so that
-// an unchanged probe is built once per engine and a changed one never reuses a stale
-// image.
-func buildProbeImage(bin string) (string, error) {
-	b, err := os.ReadFile(bin)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	tag := "khepri-test/probe:" + hex.EncodeToString(sum[:])[:16]
-	if exec.Command("docker", "image", "inspect", tag).Run() == nil {
-		return tag, nil
-	}
-	ctx, err := os.MkdirTemp("", "khepri-probe-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(ctx)
-	if err := os.WriteFile(filepath.Join(ctx, "probe"), b, 0o755); err != nil {
-		return "", err
-	}
-	dockerfile := "FROM scratch\nCOPY probe /probe\nCOPY probe /bin/sh\nENTRYPOINT [\"/probe\"]\nCMD [\"serve\", \"8080\"]\n"
-	if err := os.WriteFile(filepath.Join(ctx, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
-		return "", err
-	}
-	if out, err := exec.Command("docker", "build", "-q", "-t", tag, ctx).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("docker build: %v: %s", err, out)
-	}
-	return tag, nil
 }
 
 func apiAtLeast(v string, major, minor int) bool {
@@ -142,7 +102,7 @@ type stack struct {
 // the composition starts with it, which is how cleanup finds it.
 func uniqueName(t *testing.T) string {
 	name := freshName()
-	t.Cleanup(func() { removeAll(t, name) })
+	t.Cleanup(func() { testbin.RemoveAll(t, name) })
 	return name
 }
 
@@ -229,38 +189,6 @@ func (s *stack) stop() {
 
 // ctr is the container name of a service.
 func (s *stack) ctr(service string) string { return s.name + "-" + service }
-
-// removeAll removes every container, network and volume whose name starts with
-// prefix: what a test made, whether it passed or not.
-func removeAll(t *testing.T, prefix string) {
-	for _, kind := range []string{"container", "network", "volume"} {
-		args := []string{kind, "ls", "-q", "--format", "{{.Name}}"}
-		if kind == "container" {
-			args = []string{"ps", "-a", "--format", "{{.Names}}"}
-		}
-		out, err := exec.Command("docker", args...).Output()
-		if err != nil {
-			t.Errorf("cleanup: docker %s: %v", strings.Join(args, " "), err)
-			continue
-		}
-		var mine []string
-		for _, n := range strings.Fields(string(out)) {
-			if strings.HasPrefix(n, prefix) {
-				mine = append(mine, n)
-			}
-		}
-		if len(mine) == 0 {
-			continue
-		}
-		rm := append([]string{kind, "rm", "-f"}, mine...)
-		if kind == "network" {
-			rm = append([]string{"network", "rm"}, mine...)
-		}
-		if out, err := exec.Command("docker", rm...).CombinedOutput(); err != nil {
-			t.Errorf("cleanup: docker %s: %v: %s", strings.Join(rm, " "), err, out)
-		}
-	}
-}
 
 // docker runs a docker command and returns its trimmed stdout, failing the test on error.
 func docker(t *testing.T, args ...string) string {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/khepri-nix/khepri/tests/testbin"
+
 	"google.golang.org/protobuf/encoding/protojson"
 
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
@@ -80,7 +82,7 @@ func bareStack(t *testing.T, variant string) *stack {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	name := "ks" + hex.EncodeToString(b)
-	t.Cleanup(func() { removeAll(t, name) })
+	t.Cleanup(func() { testbin.RemoveAll(t, name) })
 	s := &stack{t: t, backend: backend, name: name}
 	s.m = boot(t, name+"-machine")
 	if rootless != "" {
