@@ -36,7 +36,7 @@ func Cycles(edges map[string][]string) [][]string {
 		if state[root] != unvisited {
 			continue
 		}
-		stack := []frame{{root, sortedCopy(edges[root])}}
+		stack := []frame{{root, slices.Sorted(slices.Values(edges[root]))}}
 		state[root] = onStack
 		for len(stack) > 0 {
 			top := &stack[len(stack)-1]
@@ -50,7 +50,7 @@ func Cycles(edges map[string][]string) [][]string {
 			switch state[n] {
 			case unvisited:
 				state[n] = onStack
-				stack = append(stack, frame{n, sortedCopy(edges[n])})
+				stack = append(stack, frame{n, slices.Sorted(slices.Values(edges[n]))})
 			case onStack:
 				var cyc []string
 				for i := len(stack) - 1; i >= 0; i-- {
@@ -70,12 +70,6 @@ func Cycles(edges map[string][]string) [][]string {
 	}
 	slices.SortFunc(cycles, func(a, b []string) int { return slices.Compare(a, b) })
 	return cycles
-}
-
-func sortedCopy(s []string) []string {
-	c := slices.Clone(s)
-	slices.Sort(c)
-	return c
 }
 
 // rotate starts a cycle at its smallest node.

@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distribution/reference"
@@ -220,14 +222,14 @@ func (f *buildFlags) arguments() {
 	for _, k := range unset {
 		f.d.Errorf(f.p.Field("args").Key(k), "build argument %s has no value: compose would take it from the shell running compose, and a NixOS evaluation has no such environment; write %s=value", k, k)
 	}
-	for _, k := range sortedKeys(args) {
+	for _, k := range slices.Sorted(maps.Keys(args)) {
 		if !buildNameRe.MatchString(k) {
 			f.d.Errorf(f.p.Field("args").Key(k), "invalid build argument name %q: use letters, digits and '_', as a Dockerfile's ARG names them", k)
 			continue
 		}
 		f.flag("--build-arg", k+"="+args[k])
 	}
-	for _, k := range sortedKeys(f.b.GetLabels()) {
+	for _, k := range slices.Sorted(maps.Keys(f.b.GetLabels())) {
 		switch err := systemd.LabelName(f.c.Backend, k); {
 		case err != nil:
 			f.d.Errorf(f.p.Field("labels").Key(k), "%v", err)
@@ -292,7 +294,7 @@ func (f *buildFlags) runSteps() {
 	} else if set {
 		f.flag("--shm-size", itoa64(n))
 	}
-	for _, k := range sortedKeys(f.b.GetUlimits()) {
+	for _, k := range slices.Sorted(maps.Keys(f.b.GetUlimits())) {
 		v, err := ulimitValue(k, f.b.GetUlimits()[k])
 		if err != nil {
 			f.d.Errorf(f.p.Field("ulimits").Key(k), "%v", err)
@@ -406,7 +408,7 @@ func (f *buildFlags) ssh() {
 // contexts maps further named contexts, store paths like the context.
 func (f *buildFlags) contexts() {
 	ctxs := f.b.GetAdditionalContexts()
-	for _, k := range sortedKeys(ctxs) {
+	for _, k := range slices.Sorted(maps.Keys(ctxs)) {
 		p := f.p.Field("additionalContexts").Key(k)
 		if !buildNameRe.MatchString(k) {
 			f.d.Errorf(p, "invalid build context name %q: use letters, digits, '_', '.' and '-'", k)

@@ -1,8 +1,10 @@
 package service
 
 import (
+	"maps"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/types/known/structpb"
@@ -36,7 +38,7 @@ func envFiles(c *Composition, container string, ctr *khepriv1.Container, svc *kh
 	args := []string{"khepri", "env-file", "--out", out}
 	// `${VAR}` in an env file resolves against the service's environment first, as in
 	// compose; its values are in the unit's script anyway, as oci-containers' -e flags.
-	for _, k := range sortedKeys(ctr.GetEnvironment()) {
+	for _, k := range slices.Sorted(maps.Keys(ctr.GetEnvironment())) {
 		args = append(args, "--env", k+"="+ctr.GetEnvironment()[k])
 	}
 	for i, v := range svc.GetEnvFile() {

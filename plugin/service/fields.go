@@ -1,6 +1,8 @@
 package service
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,7 +58,7 @@ func environment(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path,
 		}
 		d.Errorf(path.Field("environment").Key(k), "%s has no value: compose would take it from the shell running compose, and a NixOS evaluation has no such environment; write %s=value, or set it in an envFile", k, k)
 	}
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if k == "" || strings.Contains(k, "=") {
 			d.Errorf(path.Field("environment").Key(k), "invalid environment variable name %q: it must be non-empty and contain no '='", k)
 		}
@@ -113,7 +115,7 @@ const (
 
 func labels(c *Composition, name string, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
 	ctr.Labels = map[string]string{projectLabel: c.Name, serviceLabel: name}
-	for _, k := range sortedKeys(svc.GetLabels()) {
+	for _, k := range slices.Sorted(maps.Keys(svc.GetLabels())) {
 		if err := systemd.LabelName(c.Backend, k); err != nil {
 			d.Errorf(path.Field("labels").Key(k), "%v", err)
 			continue

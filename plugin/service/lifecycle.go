@@ -2,6 +2,8 @@ package service
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
@@ -55,7 +57,7 @@ func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) 
 	if w := h.GetWorkingDir(); w != "" {
 		words = append(words, "--workdir="+w)
 	}
-	for _, k := range sortedKeys(h.GetEnvironment()) {
+	for _, k := range slices.Sorted(maps.Keys(h.GetEnvironment())) {
 		if k == "" || strings.Contains(k, "=") {
 			r.d.Errorf(p.Field("environment").Key(k), "invalid environment variable name %q: it must be non-empty and contain no '='", k)
 			return "", false

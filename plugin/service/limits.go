@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -259,7 +260,7 @@ func (r *run) gpu(p diag.Path, g *khepriv1.DeviceRequest) {
 	}
 	if opts := g.GetOptions(); len(opts) > 0 {
 		var kv []string
-		for _, k := range sortedKeys(opts) {
+		for _, k := range slices.Sorted(maps.Keys(opts)) {
 			kv = append(kv, k+"="+opts[k])
 		}
 		fields = append(fields, "options="+strings.Join(kv, ","))

@@ -2,6 +2,7 @@ package service
 
 import (
 	"cmp"
+	"maps"
 	"net"
 	"net/netip"
 	"regexp"
@@ -24,7 +25,7 @@ func networks(c *Composition, name string, ctr *khepriv1.Container, svc *khepriv
 	if len(nets) == 0 {
 		nets = map[string]*khepriv1.ServiceNetwork{"default": nil}
 	}
-	keys := sortedKeys(nets)
+	keys := slices.Sorted(maps.Keys(nets))
 	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(nets[b].GetPriority(), nets[a].GetPriority()) })
 	var used []string
 	for _, k := range keys {
@@ -107,7 +108,7 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 		}
 	}
 	if !podman {
-		for _, k := range sortedKeys(opts2) {
+		for _, k := range slices.Sorted(maps.Keys(opts2)) {
 			if k == "" || strings.Contains(k, "=") {
 				d.Errorf(p.Field("driverOpts").Key(k), "invalid option name %q: it must be non-empty and contain no '='", k)
 				continue

@@ -9,16 +9,12 @@ import (
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
-}
-
 // dependencies starts the container unit with the units of the services it depends on,
 // and returns the names of those that exist, for the cycle check.
 func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.Path, d *diag.Collector) (*khepriv1.SystemdService, []string) {
 	u := &khepriv1.SystemdService{}
 	var deps []string
-	for _, k := range sortedKeys(svc.GetDependsOn()) {
+	for _, k := range slices.Sorted(maps.Keys(svc.GetDependsOn())) {
 		dep := svc.GetDependsOn()[k]
 		p := path.Field("dependsOn").Key(k)
 		_, ok := c.Containers[k]

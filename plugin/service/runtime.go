@@ -2,9 +2,11 @@ package service
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,7 +191,7 @@ func (r *run) filesystem() {
 // mapOf renders a string map as sorted `key=value` entries, checking the keys.
 func mapOf(r *run, field string, m map[string]string) []string {
 	var out []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k == "" || strings.Contains(k, "=") {
 			r.d.Errorf(r.path.Field(field).Key(k), "invalid name %q: it must be non-empty and contain no '='", k)
 			continue
@@ -207,14 +209,14 @@ func (r *run) kernel() {
 	if err != nil {
 		r.d.Errorf(r.path.Field("sysctls"), "%v", err)
 	}
-	for _, k := range sortedKeys(sysctls) {
+	for _, k := range slices.Sorted(maps.Keys(sysctls)) {
 		if !sysctlRe.MatchString(k) {
 			r.d.Errorf(r.path.Field("sysctls").Key(k), "invalid sysctl name %q: use a name such as net.core.somaxconn", k)
 			continue
 		}
 		r.flag("--sysctl", k+"="+sysctls[k])
 	}
-	for _, k := range sortedKeys(s.GetUlimits()) {
+	for _, k := range slices.Sorted(maps.Keys(s.GetUlimits())) {
 		v, err := ulimitValue(k, s.GetUlimits()[k])
 		if err != nil {
 			r.d.Errorf(r.path.Field("ulimits").Key(k), "%v", err)
@@ -355,7 +357,7 @@ func (r *run) metadata() {
 		r.d.Errorf(r.path.Field("annotations"), "%v", err)
 	}
 	// --annotation needs docker 24 (API 1.43) or newer.
-	for _, k := range sortedKeys(ann) {
+	for _, k := range slices.Sorted(maps.Keys(ann)) {
 		if k == "" {
 			r.d.Errorf(r.path.Field("annotations").Key(k), "empty annotation name")
 			continue

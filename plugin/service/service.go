@@ -3,6 +3,7 @@
 package service
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
@@ -153,7 +154,7 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		builtPull(ctr, path, d)
 		addUnit(unit, naming.Service(res.Build.Name), true)
 	}
-	for _, dep := range sortedKeys(implicit) {
+	for _, dep := range slices.Sorted(maps.Keys(implicit)) {
 		if _, ok := res.DependsVia[dep]; !ok {
 			res.DependsOn = append(res.DependsOn, dep)
 			res.DependsVia[dep] = implicit[dep]
