@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
 )
@@ -78,7 +80,7 @@ func (c *converter) sshKeys(path string, v any) nw.Value {
 		return c.strList(path, v)
 	}
 	var out nw.List
-	for _, id := range sortedKeys(m) {
+	for _, id := range slices.Sorted(maps.Keys(m)) {
 		p, _ := m[id].(string)
 		if p == "" {
 			out = append(out, nw.String(id))
@@ -97,7 +99,7 @@ func (c *converter) buildContexts(path string, v any) nw.Value {
 		return nil
 	}
 	out := nw.Attrs{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if w := c.buildContext(path+"."+k, m[k]); w != nil {
 			out = append(out, nw.Attr{Name: k, Value: w})
 		}

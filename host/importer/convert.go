@@ -3,9 +3,10 @@ package importer
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,7 +58,7 @@ func (c *converter) comments(prefix string) []string {
 // name and `version` is obsolete (compose-go drops it).
 func (c *converter) composition() nw.Attrs {
 	var out nw.Attrs
-	for _, key := range sortedKeys(c.project.model) {
+	for _, key := range slices.Sorted(maps.Keys(c.project.model)) {
 		switch {
 		case key == "name" || key == "services" || key == "networks" || key == "volumes" ||
 			key == "secrets" || key == "configs":
@@ -74,7 +75,7 @@ func (c *converter) composition() nw.Attrs {
 	// loaded and the others stay one edit away.
 	services := nw.Attrs{}
 	model, _ := c.project.model["services"].(map[string]any)
-	for _, name := range sortedKeys(model) {
+	for _, name := range slices.Sorted(maps.Keys(model)) {
 		svc, _ := model[name].(map[string]any)
 		services = append(services, nw.Attr{Name: name, Value: c.service("services."+name, svc)})
 	}
@@ -125,7 +126,7 @@ func (c *converter) selectedProfiles(services map[string]any) nw.Value {
 		return nil
 	}
 	out := nw.List{}
-	for _, p := range sortedKeys(selected) {
+	for _, p := range slices.Sorted(maps.Keys(selected)) {
 		out = append(out, nw.String(p))
 	}
 	return out
@@ -177,7 +178,7 @@ func (c *converter) resources(section string) nw.Value {
 		fields = networkFields
 	}
 	attrs := nw.Attrs{}
-	for _, name := range sortedKeys(model) {
+	for _, name := range slices.Sorted(maps.Keys(model)) {
 		path := section + "." + name
 		settings := nw.Attrs{}
 		if model[name] != nil {
@@ -217,7 +218,7 @@ func (c *converter) service(path string, svc map[string]any) nw.Attrs {
 		}
 		out = append(out, nw.Attr{Name: k.option, Value: value, Comments: comments})
 	}
-	for _, key := range sortedKeys(svc) {
+	for _, key := range slices.Sorted(maps.Keys(svc)) {
 		if known[key] || consumedKeys[key] || strings.HasPrefix(key, "x-") {
 			continue
 		}
@@ -248,7 +249,7 @@ func namesOrAttrs(attrs nw.Attrs) nw.Value {
 // stay what they were, since khepri turns them into strings as compose does.
 func scalarAttrs(m map[string]any) nw.Attrs {
 	out := nw.Attrs{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch v := m[k].(type) {
 		case bool:
 			out = append(out, nw.Attr{Name: k, Value: nw.Bool(v)})
@@ -303,13 +304,4 @@ func asBool(v any) (bool, bool) {
 func isTrue(v any) bool {
 	b, ok := asBool(v)
 	return ok && b
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -254,7 +256,7 @@ func (c *converter) volume(path string, m map[string]any) nw.Value {
 		opts = append(opts, "ro")
 	}
 	bind, _ := m["bind"].(map[string]any)
-	for _, bk := range sortedKeys(bind) {
+	for _, bk := range slices.Sorted(maps.Keys(bind)) {
 		if s, ok := bind[bk].(string); ok && s != "" && (bk == "selinux" || bk == "propagation") {
 			opts = append(opts, s)
 		}
@@ -388,7 +390,7 @@ func (c *converter) serviceNetworks(path string, v any) nw.Value {
 		return nil
 	}
 	attrs := nw.Attrs{}
-	for _, name := range sortedKeys(m) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		settings := nw.Attrs{}
 		if m[name] != nil {
 			settings, _ = c.object(path+"."+name, m[name], serviceNetworkFields).(nw.Attrs)
@@ -420,7 +422,7 @@ func (c *converter) extraHosts(path string, v any) nw.Value {
 		return c.strList(path, h)
 	case map[string]any:
 		out := nw.List{}
-		for _, host := range sortedKeys(h) {
+		for _, host := range slices.Sorted(maps.Keys(h)) {
 			switch ip := h[host].(type) {
 			case []any:
 				for _, a := range ip {
@@ -447,10 +449,10 @@ func (c *converter) dependsOn(path string, v any) nw.Value {
 		return nil
 	}
 	attrs := nw.Attrs{}
-	for _, name := range sortedKeys(m) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		cfg, _ := m[name].(map[string]any)
 		settings := nw.Attrs{}
-		for _, key := range sortedKeys(cfg) {
+		for _, key := range slices.Sorted(maps.Keys(cfg)) {
 			val := cfg[key]
 			switch key {
 			case "condition":

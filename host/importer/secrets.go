@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
@@ -66,11 +68,11 @@ func (c *converter) fileObjects(section string) nw.Value {
 		return nil
 	}
 	out := nw.Attrs{}
-	for _, name := range sortedKeys(model) {
+	for _, name := range slices.Sorted(maps.Keys(model)) {
 		path := section + "." + name
 		cfg, _ := model[name].(map[string]any)
 		settings := nw.Attrs{}
-		for _, key := range sortedKeys(cfg) {
+		for _, key := range slices.Sorted(maps.Keys(cfg)) {
 			v := cfg[key]
 			switch {
 			case key == "file":

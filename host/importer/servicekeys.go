@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -137,7 +139,7 @@ func (c *converter) ulimits(path string, v any) nw.Value {
 		return nil
 	}
 	out := nw.Attrs{}
-	for _, name := range sortedKeys(m) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		var w nw.Value
 		if _, ok := m[name].(map[string]any); ok {
 			w = c.object(path+"."+name, m[name], ulimitFields)

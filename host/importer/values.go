@@ -2,7 +2,9 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,7 +39,7 @@ func (c *converter) object(path string, v any, fields []field) nw.Value {
 			out = append(out, nw.Attr{Name: f.option, Value: w})
 		}
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !known[k] && !strings.HasPrefix(k, "x-") {
 			c.unsupported(path+"."+k, notSupported, m[k])
 		}
@@ -202,7 +204,7 @@ func (c *converter) stringAttrs(path string, v any) nw.Value {
 		return nil
 	}
 	out := nw.Attrs{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if m[k] == nil {
 			continue
 		}
@@ -234,7 +236,7 @@ func (c *converter) raw(path string, v any) nw.Value {
 		return nw.Expr("null")
 	case map[string]any:
 		out := nw.Attrs{}
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			if w := c.raw(path+"."+k, x[k]); w != nil {
 				out = append(out, nw.Attr{Name: k, Value: w})
 			}
