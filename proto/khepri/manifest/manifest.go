@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -176,12 +177,12 @@ func nonNil(s []string) []string {
 
 // CompositionNames returns the compositions' names, sorted.
 func (m *Manifest) CompositionNames() []string {
-	return sortedKeys(m.Compositions)
+	return slices.Sorted(maps.Keys(m.Compositions))
 }
 
 // ServiceNames returns the composition's service names, sorted.
 func (c Composition) ServiceNames() []string {
-	return sortedKeys(c.Services)
+	return slices.Sorted(maps.Keys(c.Services))
 }
 
 // Composition looks a composition up; the error lists the known ones.
@@ -251,13 +252,4 @@ func known(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
