@@ -5,6 +5,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,7 +201,7 @@ func parity(t *testing.T, compose []string, dir string) {
 	s := expandRequest(t, name, req)
 	s.start()
 
-	for _, svc := range sortedKeys(services) {
+	for _, svc := range slices.Sorted(maps.Keys(services)) {
 		id := run("ps", "-q", svc)
 		want := compared(t, id, project)
 		got := compared(t, s.ctr(svc), s.name)
@@ -211,7 +212,7 @@ func parity(t *testing.T, compose []string, dir string) {
 		for f := range got.view {
 			fields[f] = true
 		}
-		for _, f := range sortedKeys(fields) {
+		for _, f := range slices.Sorted(maps.Keys(fields)) {
 			if got.view[f] == want.view[f] {
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"os/user"
@@ -757,7 +758,7 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) string {
 	if backend == "podman" {
 		args = append(args, "--cidfile=/run/"+escapeShellArg(name)+"/ctr-id", "--cgroups=enabled", "--sdnotify=conmon", "-d", "--replace")
 	}
-	for _, k := range sortedKeys(c.GetEnvironment()) {
+	for _, k := range slices.Sorted(maps.Keys(c.GetEnvironment())) {
 		args = append(args, "-e "+escapeShellArg(k)+"="+escapeShellArg(c.GetEnvironment()[k]))
 	}
 	for _, f := range c.GetEnvironmentFiles() {
@@ -772,7 +773,7 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) string {
 	for _, v := range c.GetVolumes() {
 		args = append(args, "-v "+escapeShellArg(v))
 	}
-	for _, k := range sortedKeys(c.GetLabels()) {
+	for _, k := range slices.Sorted(maps.Keys(c.GetLabels())) {
 		args = append(args, "-l "+escapeShellArg(k)+"="+escapeShellArg(c.GetLabels()[k]))
 	}
 	if c.Workdir != nil {
@@ -786,7 +787,7 @@ func (r *Runner) runScript(name string, c *khepriv1.Container) string {
 	}
 	for _, want := range []bool{true, false} {
 		flag := map[bool]string{true: "--cap-add=", false: "--cap-drop="}[want]
-		for _, k := range sortedKeys(c.GetCapabilities()) {
+		for _, k := range slices.Sorted(maps.Keys(c.GetCapabilities())) {
 			if c.GetCapabilities()[k] == want {
 				args = append(args, flag+escapeShellArg(k))
 			}
@@ -977,13 +978,4 @@ func escapeShellArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,13 +162,4 @@ func loadProbe(machine string, u *user) error {
 // lastLine is the last line of s: where a command's error is, after its warnings.
 func lastLine(s string) string {
 	return tail(strings.TrimSpace(s), 1)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

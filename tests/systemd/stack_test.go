@@ -6,9 +6,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,7 +184,7 @@ func (s *stack) switchTo(composition string) []string {
 	resp := s.expand(composition)
 	tree := s.render(resp, s.enginePkg())
 	var changed []string
-	for _, u := range sortedKeys(s.tree.Units) {
+	for _, u := range slices.Sorted(maps.Keys(s.tree.Units)) {
 		if tree.Units[u] != s.tree.Units[u] && s.m.active(u) == "active" {
 			changed = append(changed, u)
 		}

@@ -2,6 +2,8 @@ package nixunits
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,7 +131,7 @@ func (r *renderer) runScript(name string, c *khepriv1.Container) string {
 	if b == "podman" {
 		args = append(args, "--cidfile=/run/"+q(name)+"/ctr-id", "--cgroups=enabled", "--sdnotify=conmon", "-d", "--replace")
 	}
-	for _, k := range sortedKeys(c.GetEnvironment()) {
+	for _, k := range slices.Sorted(maps.Keys(c.GetEnvironment())) {
 		args = append(args, "-e "+q(k)+"="+q(c.GetEnvironment()[k]))
 	}
 	for _, f := range c.GetEnvironmentFiles() {
@@ -144,7 +146,7 @@ func (r *renderer) runScript(name string, c *khepriv1.Container) string {
 	for _, v := range c.GetVolumes() {
 		args = append(args, "-v "+q(v))
 	}
-	for _, k := range sortedKeys(c.GetLabels()) {
+	for _, k := range slices.Sorted(maps.Keys(c.GetLabels())) {
 		args = append(args, "-l "+q(k)+"="+q(c.GetLabels()[k]))
 	}
 	if c.Workdir != nil {
@@ -158,7 +160,7 @@ func (r *renderer) runScript(name string, c *khepriv1.Container) string {
 	}
 	for _, add := range []bool{true, false} {
 		flag := map[bool]string{true: "--cap-add=", false: "--cap-drop="}[add]
-		for _, k := range sortedKeys(c.GetCapabilities()) {
+		for _, k := range slices.Sorted(maps.Keys(c.GetCapabilities())) {
 			if c.GetCapabilities()[k] == add {
 				args = append(args, flag+q(k))
 			}

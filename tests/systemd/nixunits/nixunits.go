@@ -51,6 +51,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -115,7 +116,7 @@ func Render(resp *khepriv1.ExpandResponse, host Host) (*Tree, error) {
 		return nil, err
 	}
 	r := &renderer{host: host, tree: &Tree{Units: map[string]string{}}, files: map[string]File{}}
-	for _, name := range sortedKeys(resp.GetServices()) {
+	for _, name := range slices.Sorted(maps.Keys(resp.GetServices())) {
 		s := newService()
 		s.addKhepri(resp.GetServices()[name], 100)
 		// nixlib/nixos.nix: khepri's own units run the engine's command line.
@@ -124,7 +125,7 @@ func Render(resp *khepriv1.ExpandResponse, host Host) (*Tree, error) {
 			return nil, err
 		}
 	}
-	for _, name := range sortedKeys(resp.GetContainers()) {
+	for _, name := range slices.Sorted(maps.Keys(resp.GetContainers())) {
 		unit := host.Backend + "-" + name
 		s, err := r.container(name, resp.GetContainers()[name])
 		if err != nil {
@@ -142,7 +143,7 @@ func Render(resp *khepriv1.ExpandResponse, host Host) (*Tree, error) {
 			return nil, fmt.Errorf("containerUnits.%s: no container %s for it", name, strings.TrimPrefix(name, host.Backend+"-"))
 		}
 	}
-	for _, name := range sortedKeys(resp.GetTargets()) {
+	for _, name := range slices.Sorted(maps.Keys(resp.GetTargets())) {
 		r.target(name, resp.GetTargets()[name])
 	}
 	if m := resp.GetManifest(); m != nil {
@@ -154,7 +155,7 @@ func Render(resp *khepriv1.ExpandResponse, host Host) (*Tree, error) {
 		}
 		r.add(File{Path: "/etc/khepri/manifest.json", Content: string(data), Mode: 0o644})
 	}
-	for _, p := range sortedKeys(r.files) {
+	for _, p := range slices.Sorted(maps.Keys(r.files)) {
 		r.tree.Files = append(r.tree.Files, r.files[p])
 	}
 	return r.tree, nil
@@ -205,10 +206,10 @@ func (s *service) addKhepri(u *khepriv1.SystemdService, prio int) {
 	s.wants = append(s.wants, u.GetWants()...)
 	s.partOf = append(s.partOf, u.GetPartOf()...)
 	s.wantedBy = append(s.wantedBy, u.GetWantedBy()...)
-	for _, k := range sortedKeys(u.GetUnitConfig()) {
+	for _, k := range slices.Sorted(maps.Keys(u.GetUnitConfig())) {
 		s.set(s.unitConfig, k, 100, u.GetUnitConfig()[k])
 	}
-	for _, k := range sortedKeys(u.GetServiceConfig()) {
+	for _, k := range slices.Sorted(maps.Keys(u.GetServiceConfig())) {
 		s.set(s.serviceConfig, k, prio, u.GetServiceConfig()[k])
 	}
 	addLines(&s.script, u.GetScript())
@@ -298,7 +299,7 @@ func (r *renderer) service(name string, s *service) error {
 	b.WriteString("[Unit]\n")
 	b.WriteString(section(unitConfig))
 	b.WriteString("\n[Service]\n")
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		b.WriteString("Environment=" + jsonString(k+"="+env[k]) + "\n")
 	}
 	b.WriteString(section(serviceConfig))
@@ -353,7 +354,7 @@ func (r *renderer) storeScript(pkg, bin, content string) string {
 // merge merges each option's definitions as nixpkgs' unitOption type does.
 func merge(unit, option string, defs map[string][]def) (map[string][]string, error) {
 	out := map[string][]string{}
-	for _, k := range sortedKeys(defs) {
+	for _, k := range slices.Sorted(maps.Keys(defs)) {
 		ds := defs[k]
 		best := ds[0].prio
 		for _, d := range ds {
@@ -406,7 +407,7 @@ func mergeEqual(unit, option string, vs []string) (string, error) {
 // section is attrsToSection: `Key=value` lines in key order, a list repeating its key.
 func section(cfg map[string][]string) string {
 	var b strings.Builder
-	for _, k := range sortedKeys(cfg) {
+	for _, k := range slices.Sorted(maps.Keys(cfg)) {
 		for _, v := range cfg[k] {
 			b.WriteString(k + "=" + v + "\n")
 		}
@@ -432,15 +433,6 @@ func EscapeShellArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
 
 // rendered lists, per message, the fields Render turns into unit text.
