@@ -8,24 +8,8 @@ import (
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
-	"github.com/khepri-nix/khepri/plugin/systemd"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
-
-// preStart collects the shell lines the container unit runs before the container
-// starts; every interpolated word is quoted.
-type preStart []string
-
-func (p *preStart) add(words ...string) {
-	*p = append(*p, systemd.Command(words...))
-}
-
-func (p preStart) String() string {
-	if len(p) == 0 {
-		return ""
-	}
-	return strings.Join(p, "\n") + "\n"
-}
 
 // mounts maps the service's volumes, short or long syntax, and returns the keys of the
 // named volumes used.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
+	"github.com/khepri-nix/khepri/plugin/parse"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -131,4 +132,16 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 		fields = append(fields, csvField(o))
 	}
 	return "--network=" + strings.Join(fields, ",")
+}
+
+// extraHosts maps extraHosts to --add-host flags.
+func extraHosts(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
+	for i, s := range svc.GetExtraHosts() {
+		h, err := parse.ParseExtraHost(s)
+		if err != nil {
+			d.Errorf(path.Field("extraHosts").Index(i), "%v", err)
+			continue
+		}
+		ctr.ExtraOptions = append(ctr.ExtraOptions, h.Flag())
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
@@ -45,45 +44,6 @@ func runSettings(c *Composition, name string, ctr *khepriv1.Container, unit *khe
 	r.healthcheck()
 	r.lifecycle()
 	return r.deps
-}
-
-// run is one service's run settings being mapped.
-type run struct {
-	c    *Composition
-	name string
-	ctr  *khepriv1.Container
-	unit *khepriv1.SystemdService
-	svc  *khepriv1.Service
-	path diag.Path
-	d    *diag.Collector
-	// deps are the services a `service:` reference depends on, by the option naming them.
-	deps map[string]string
-}
-
-func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
-
-func (r *run) flag(f string, v string) { r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f+"="+v) }
-func (r *run) on(f string)             { r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f) }
-func (r *run) podman() bool            { return r.c.Backend == naming.Podman }
-
-// dockerOnly reports an error for a key podman has no flag for, and tells whether the
-// backend is docker.
-func (r *run) dockerOnly(field, instead string) bool {
-	if !r.podman() {
-		return true
-	}
-	r.d.Errorf(r.path.Field(field), "podman has no equivalent of %s; %s", field, instead)
-	return false
-}
-
-// word checks a value that becomes one flag value: non-empty and free of control
-// characters, which no engine takes in a name or mode.
-func (r *run) word(field, v string) bool {
-	if strings.TrimSpace(v) == "" || strings.ContainsFunc(v, func(c rune) bool { return c < ' ' || c == 0x7f }) {
-		r.d.Errorf(r.path.Field(field), "invalid %s %q: it must be non-empty, without control characters", field, v)
-		return false
-	}
-	return true
 }
 
 func (r *run) identity() {
@@ -371,20 +331,4 @@ func (r *run) metadata() {
 		}
 		r.flag("--label-file", f)
 	}
-}
-
-// setService sets a [Service] setting of the container's unit.
-func setService(u *khepriv1.SystemdService, k, v string) {
-	if u.ServiceConfig == nil {
-		u.ServiceConfig = map[string]string{}
-	}
-	u.ServiceConfig[k] = v
-}
-
-// setUnit sets a [Unit] setting of the container's unit.
-func setUnit(u *khepriv1.SystemdService, k, v string) {
-	if u.UnitConfig == nil {
-		u.UnitConfig = map[string]string{}
-	}
-	u.UnitConfig[k] = v
 }
