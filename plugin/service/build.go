@@ -42,28 +42,32 @@ var (
 // buildImage expands a service's build: the container runs the image the build unit
 // makes, under a tag derived from the context's store path and every other build input,
 // so that a change of any of them is a new tag, a new unit and a new container, and no
-// change never builds again. With errors in d the unit is incomplete, and discarded.
-func buildImage(c *Composition, name string, ctr *khepriv1.Container, svc *khepriv1.Service, p diag.Path, d *diag.Collector) *BuildUnit {
-	b := svc.GetBuild()
-	bp := p.Field("build")
-	if ctr.ImageFile != "" || ctr.ImageStream != "" {
-		d.Errorf(p.Field("image"), "image is an image derivation, which Nix builds, and build builds an image too: keep one of them (image may name the built image as a string)")
+// change never builds again. With errors reported the unit is incomplete, and discarded.
+func (r *run) buildImage() *BuildUnit {
+	b := r.svc.GetBuild()
+	bp := r.path.Field("build")
+	if r.ctr.ImageFile != "" || r.ctr.ImageStream != "" {
+		r.d.Errorf(r.path.Field("image"), "image is an image derivation, which Nix builds, and build builds an image too: keep one of them (image may name the built image as a string)")
 	}
-	spec := systemd.ImageBuild{Backend: c.Backend, Composition: c.Name, Service: name, KeepOld: b.GetKeepOld(), Rootless: c.Rootless}
-	spec.Context = buildContext(b.GetContext(), bp.Field("context"), d)
-	spec.Dockerfile, spec.Inline = dockerfile(b, spec.Context, bp, d)
-	repo, extra := buildNames(c, name, svc, p, d)
+	spec := systemd.ImageBuild{Backend: r.c.Backend, Composition: r.c.Name, Service: r.name, KeepOld: b.GetKeepOld(), Rootless: r.c.Rootless}
+	ctx, err := buildContext(b.GetContext())
+	if err != nil {
+		r.d.Errorf(bp.Field("context"), "%v", err)
+	}
+	spec.Context = ctx
+	spec.Dockerfile, spec.Inline = r.dockerfile(ctx)
+	repo, extra := r.buildNames()
 	spec.Tags = extra
-	flags := &buildFlags{b: b, c: c, p: bp, d: d, podman: c.Backend == naming.Podman}
+	flags := &buildFlags{b: b, c: r.c, p: bp, d: r.d, podman: r.podman()}
 	flags.all()
 	spec.Flags = append(flags.args, "--label", naming.BuildLabel+"="+spec.Label())
 	spec.BuildKit = flags.buildKit
 	if err := systemd.CheckArgs(append([]string{spec.Inline}, spec.Flags...)...); err != nil {
-		d.Errorf(bp, "%v", err)
+		r.d.Errorf(bp, "%v", err)
 	}
 	spec.Tag = repo + ":" + contentHash(spec)
-	ctr.Image = spec.Tag
-	return &BuildUnit{Name: naming.BuildUnit(c.Name, name), Unit: systemd.Build(spec)}
+	r.ctr.Image = spec.Tag
+	return &BuildUnit{Name: naming.BuildUnit(r.c.Name, r.name), Unit: systemd.Build(spec)}
 }
 
 // contentHash digests everything the build reads that the configuration says: the
@@ -84,20 +88,18 @@ func contentHash(b systemd.ImageBuild) string {
 
 // buildContext checks a context: a store path (Nix copies a path there). A string
 // outside the store, relative or naming a repository, would not be reproducible.
-func buildContext(ctx string, p diag.Path, d *diag.Collector) string {
+func buildContext(ctx string) (string, error) {
 	switch {
 	case ctx == "":
-		d.Errorf(p, "the build has no context: set it to the directory to build, a Nix path such as ./app (copied to the store) or a derivation")
+		return "", fmt.Errorf("the build has no context: set it to the directory to build, a Nix path such as ./app (copied to the store) or a derivation")
 	case isRemote(ctx):
-		d.Errorf(p, "context %q is fetched by the engine when the unit runs, whatever it holds then: fetch it with Nix at a pinned revision instead, context = builtins.fetchGit { url = \"…\"; rev = \"<commit>\"; } (or a fixed-output fetcher such as pkgs.fetchFromGitHub with its hash)", ctx)
+		return "", fmt.Errorf("context %q is fetched by the engine when the unit runs, whatever it holds then: fetch it with Nix at a pinned revision instead, context = builtins.fetchGit { url = \"…\"; rev = \"<commit>\"; } (or a fixed-output fetcher such as pkgs.fetchFromGitHub with its hash)", ctx)
 	case !strings.HasPrefix(ctx, "/"):
-		d.Errorf(p, "context %q is a relative path in a string, which nothing resolves once Nix has evaluated it: write a Nix path (./app, relative to the Nix file), which Nix copies to the store", ctx)
+		return "", fmt.Errorf("context %q is a relative path in a string, which nothing resolves once Nix has evaluated it: write a Nix path (./app, relative to the Nix file), which Nix copies to the store", ctx)
 	case !storePathRe.MatchString(ctx):
-		d.Errorf(p, "context %q is a path outside the Nix store, whose contents can change while the configuration does not, so the image would not be rebuilt when they do: write it as a Nix path (./app, or /srv/app without quotes), which Nix copies to the store, or give a derivation", ctx)
-	default:
-		return path.Clean(ctx)
+		return "", fmt.Errorf("context %q is a path outside the Nix store, whose contents can change while the configuration does not, so the image would not be rebuilt when they do: write it as a Nix path (./app, or /srv/app without quotes), which Nix copies to the store, or give a derivation", ctx)
 	}
-	return ""
+	return path.Clean(ctx), nil
 }
 
 // isRemote says whether a context is a URL or a git remote, which compose hands to the
@@ -108,11 +110,12 @@ func isRemote(ctx string) bool {
 
 // dockerfile checks the Dockerfile's path, relative to the context (compose reads it
 // so), or takes the inline one.
-func dockerfile(b *khepriv1.Build, ctx string, p diag.Path, d *diag.Collector) (file, inline string) {
+func (r *run) dockerfile(ctx string) (file, inline string) {
+	b, p := r.svc.GetBuild(), r.path.Field("build")
 	f, in := b.GetDockerfile(), b.GetDockerfileInline()
 	switch {
 	case f != "" && in != "":
-		d.Errorf(p.Field("dockerfileInline"), "dockerfile and dockerfileInline both give the Dockerfile; keep one of them")
+		r.d.Errorf(p.Field("dockerfileInline"), "dockerfile and dockerfileInline both give the Dockerfile; keep one of them")
 	case in != "":
 		return "", in
 	case f == "":
@@ -120,7 +123,7 @@ func dockerfile(b *khepriv1.Build, ctx string, p diag.Path, d *diag.Collector) (
 	}
 	clean := path.Clean(f)
 	if strings.HasPrefix(f, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
-		d.Errorf(p.Field("dockerfile"), "dockerfile %q is outside the context: give its path inside the context (docker/Dockerfile), or the Dockerfile itself as dockerfileInline", f)
+		r.d.Errorf(p.Field("dockerfile"), "dockerfile %q is outside the context: give its path inside the context (docker/Dockerfile), or the Dockerfile itself as dockerfileInline", f)
 		return "", ""
 	}
 	if ctx == "" {
@@ -131,30 +134,30 @@ func dockerfile(b *khepriv1.Build, ctx string, p diag.Path, d *diag.Collector) (
 
 // buildNames is the repository of the content-derived tag, and the further names of the
 // image: `image` (compose's image + build tags the built image so) and `tags`.
-func buildNames(c *Composition, name string, svc *khepriv1.Service, p diag.Path, d *diag.Collector) (repo string, names []string) {
-	repo = naming.BuildRepository(c.Name, name)
-	if img := svc.GetImage(); img != "" && svc.GetImageFile() == "" && svc.GetImageStream() == "" {
+func (r *run) buildNames() (repo string, names []string) {
+	repo = naming.BuildRepository(r.c.Name, r.name)
+	if img := r.svc.GetImage(); img != "" && r.svc.GetImageFile() == "" && r.svc.GetImageStream() == "" {
 		ref, err := reference.ParseNormalizedNamed(img)
 		switch {
 		case err != nil:
 			// service.Build reports the reference.
 		case isDigested(ref):
-			d.Errorf(p.Field("image"), "image %q has a digest, which an image built here has not: name the built image by a tag, or drop build to run the image by its digest", img)
+			r.d.Errorf(r.path.Field("image"), "image %q has a digest, which an image built here has not: name the built image by a tag, or drop build to run the image by its digest", img)
 		default:
 			repo = strings.TrimSuffix(img, ":"+tagOf(ref))
 			names = append(names, img)
 		}
 	}
 	if _, err := reference.ParseNormalizedNamed(repo + ":0"); err != nil {
-		d.Errorf(p, "the built image would be named %s, which is no valid image name (%v): set image to name it", repo, err)
+		r.d.Errorf(r.path, "the built image would be named %s, which is no valid image name (%v): set image to name it", repo, err)
 	}
-	for i, t := range svc.GetBuild().GetTags() {
+	for i, t := range r.svc.GetBuild().GetTags() {
 		ref, err := reference.ParseNormalizedNamed(t)
 		switch {
 		case err != nil:
-			d.Errorf(p.Field("build").Field("tags").Index(i), "invalid image name %q: %v; a tag is [registry[:port]/]name[:tag], lowercase name", t, err)
+			r.d.Errorf(r.path.Field("build").Field("tags").Index(i), "invalid image name %q: %v; a tag is [registry[:port]/]name[:tag], lowercase name", t, err)
 		case isDigested(ref):
-			d.Errorf(p.Field("build").Field("tags").Index(i), "tag %q has a digest, which names an image rather than tagging it: drop the digest", t)
+			r.d.Errorf(r.path.Field("build").Field("tags").Index(i), "tag %q has a digest, which names an image rather than tagging it: drop the digest", t)
 		default:
 			names = append(names, t)
 		}
@@ -176,16 +179,16 @@ func tagOf(ref reference.Named) string {
 
 // builtPull keeps a container whose image is built here from pulling it: the
 // content-derived tag exists in no registry.
-func builtPull(ctr *khepriv1.Container, p diag.Path, d *diag.Collector) {
+func (r *run) builtPull() {
 	switch {
-	case ctr.Pull == nil:
+	case r.ctr.Pull == nil:
 		never := "never"
-		ctr.Pull = &never
-	case *ctr.Pull == "always" || *ctr.Pull == "newer":
-		d.Errorf(p.Field("pullPolicy"), "pull policy %q pulls the image, which build builds on this host: drop pullPolicy (or set it to \"build\")", *ctr.Pull)
+		r.ctr.Pull = &never
+	case *r.ctr.Pull == "always" || *r.ctr.Pull == "newer":
+		r.d.Errorf(r.path.Field("pullPolicy"), "pull policy %q pulls the image, which build builds on this host: drop pullPolicy (or set it to \"build\")", *r.ctr.Pull)
 	default:
 		never := "never"
-		ctr.Pull = &never
+		r.ctr.Pull = &never
 	}
 }
 
@@ -414,9 +417,12 @@ func (f *buildFlags) contexts() {
 			f.d.Errorf(p, "invalid build context name %q: use letters, digits, '_', '.' and '-'", k)
 			continue
 		}
-		if dir := buildContext(ctxs[k], p, f.d); dir != "" {
-			f.flag("--build-context", k+"="+dir)
-			f.buildKit = true
+		dir, err := buildContext(ctxs[k])
+		if err != nil {
+			f.d.Errorf(p, "%v", err)
+			continue
 		}
+		f.flag("--build-context", k+"="+dir)
+		f.buildKit = true
 	}
 }

@@ -4,29 +4,26 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
-	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
-// dependencies starts the container unit with the units of the services it depends on,
-// and returns the names of those that exist, for the cycle check.
-func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.Path, d *diag.Collector) (*khepriv1.SystemdService, []string) {
-	u := &khepriv1.SystemdService{}
+// dependencies orders the container after the units of the services it depends on, and
+// returns the names of those that exist, for the cycle check.
+func (r *run) dependencies() []string {
 	var deps []string
-	for _, k := range slices.Sorted(maps.Keys(svc.GetDependsOn())) {
-		dep := svc.GetDependsOn()[k]
-		p := path.Field("dependsOn").Key(k)
-		_, ok := c.Containers[k]
+	for _, k := range slices.Sorted(maps.Keys(r.svc.GetDependsOn())) {
+		dep := r.svc.GetDependsOn()[k]
+		p := r.path.Field("dependsOn").Key(k)
+		_, ok := r.c.Containers[k]
 		switch {
-		case k == name:
-			d.Errorf(p, "service %q depends on itself", name)
+		case k == r.name:
+			r.d.Errorf(p, "service %q depends on itself", r.name)
 			continue
-		case !ok && c.Inactive[k] != "":
-			d.Errorf(p, "service %q does not run (%s); enable it or drop the dependency", k, c.Inactive[k])
+		case !ok && r.c.Inactive[k] != "":
+			r.d.Errorf(p, "service %q does not run (%s); enable it or drop the dependency", k, r.c.Inactive[k])
 			continue
 		case !ok:
-			d.Errorf(p, "service %q is not a service of this composition; dependsOn names services of %s", k, c.Path.Field("services"))
+			r.d.Errorf(p, "service %q is not a service of this composition; dependsOn names services of %s", k, r.c.Path.Field("services"))
 			continue
 		}
 		switch cond := dep.GetCondition(); cond {
@@ -34,7 +31,7 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 			// An empty condition is the list form's; the Nix module fills it in. The
 			// awaited service's unit waits (readiness), so ordering after it suffices.
 		default:
-			d.Errorf(p.Field("condition"), "invalid condition %q; allowed: %q, %q or %q", cond, Started, Healthy, Completed)
+			r.d.Errorf(p.Field("condition"), "invalid condition %q; allowed: %q, %q or %q", cond, Started, Healthy, Completed)
 			continue
 		}
 		// Requires= restarts this container when the dependency is restarted, which is
@@ -42,14 +39,14 @@ func dependencies(c *Composition, name string, svc *khepriv1.Service, path diag.
 		// that. restart = false cannot be expressed while the dependency is required:
 		// systemd's propagation is kept, and documented.
 		required := dep == nil || dep.Required == nil || dep.GetRequired()
-		for _, ctr := range c.ContainersOf(k) {
-			unit := naming.Service(naming.ContainerUnit(c.Backend, ctr))
-			addUnit(u, unit, required)
+		for _, ctr := range r.c.ContainersOf(k) {
+			unit := naming.Service(naming.ContainerUnit(r.c.Backend, ctr))
+			addUnit(r.unit, unit, required)
 			if !required && dep.GetRestart() {
-				u.PartOf = append(u.PartOf, unit)
+				r.unit.PartOf = append(r.unit.PartOf, unit)
 			}
 		}
 		deps = append(deps, k)
 	}
-	return u, deps
+	return deps
 }

@@ -15,17 +15,15 @@ import (
 // lifecycle maps post_start and pre_stop to scripts of the container's unit, each hook
 // an `<backend> exec` into the container, every word shell-quoted.
 func (r *run) lifecycle() {
-	ctr := r.c.Containers[r.name]
-	b := string(r.c.Backend)
 	var post, pre []string
 	for i, h := range r.svc.GetPostStart() {
-		if line, ok := r.hook(r.path.Field("postStart").Index(i), b, ctr, h); ok {
+		if line, ok := r.hook(r.path.Field("postStart").Index(i), h); ok {
 			post = append(post, line+"\n")
 		}
 	}
 	for i, h := range r.svc.GetPreStop() {
 		p := r.path.Field("preStop").Index(i)
-		if line, ok := r.hook(p, b, ctr, h); ok {
+		if line, ok := r.hook(p, h); ok {
 			// A failing hook must not keep the stop that follows from running.
 			pre = append(pre, line+" || echo "+systemd.Quote(fmt.Sprintf("khepri: %s failed", p))+" >&2\n")
 		}
@@ -37,7 +35,8 @@ func (r *run) lifecycle() {
 	}
 }
 
-func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) (string, bool) {
+// hook renders one hook as its exec into the container.
+func (r *run) hook(p diag.Path, h *khepriv1.LifecycleHook) (string, bool) {
 	args, set, err := parse.Args(h.GetCommand())
 	switch {
 	case err != nil:
@@ -47,7 +46,7 @@ func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) 
 		r.d.Errorf(p.Field("command"), "the command is empty; give the command to run in the container")
 		return "", false
 	}
-	words := []string{backend, "exec"}
+	words := []string{string(r.c.Backend), "exec"}
 	if u := h.GetUser(); u != "" {
 		words = append(words, "--user="+u)
 	}
@@ -64,7 +63,7 @@ func (r *run) hook(p diag.Path, backend, ctr string, h *khepriv1.LifecycleHook) 
 		}
 		words = append(words, "--env="+k+"="+h.GetEnvironment()[k])
 	}
-	words = append(words, ctr)
+	words = append(words, r.c.Containers[r.name])
 	words = append(words, args...)
 	if err := systemd.CheckArgs(words...); err != nil {
 		r.d.Errorf(p, "%v; put the script in a file (configs) and run that", err)

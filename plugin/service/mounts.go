@@ -6,34 +6,33 @@ import (
 	"strings"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
-	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // mounts maps the service's volumes, short or long syntax, and returns the keys of the
 // named volumes used.
-func mounts(c *Composition, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector, pre *preStart) []string {
+func (r *run) mounts() []string {
 	var used []string
-	for i, v := range svc.GetVolumes() {
-		p := path.Field("volumes").Index(i)
+	for i, v := range r.svc.GetVolumes() {
+		p := r.path.Field("volumes").Index(i)
 		short, long, err := shortOrLong(v)
 		if err != nil {
-			d.Errorf(p, "invalid volume: %v", err)
+			r.d.Errorf(p, "invalid volume: %v", err)
 			continue
 		}
 		if long == nil {
-			if k, ok := shortMount(c, ctr, short, p, d); ok && k != "" {
+			if k, ok := r.shortMount(short, p); ok && k != "" {
 				used = append(used, k)
 			}
 			continue
 		}
 		var lv khepriv1.ServiceVolume
 		if err := decodeLong(long, &lv); err != nil {
-			d.Errorf(p, "invalid volume: %v", err)
+			r.d.Errorf(p, "invalid volume: %v", err)
 			continue
 		}
-		if k := longMount(c, ctr, &lv, p, d, pre); k != "" {
+		if k := r.longMount(&lv, p); k != "" {
 			used = append(used, k)
 		}
 	}
@@ -43,45 +42,45 @@ func mounts(c *Composition, ctr *khepriv1.Container, svc *khepriv1.Service, path
 
 // shortMount maps a short-syntax volume to oci-containers' `volumes`, rewriting a named
 // volume to its engine name, and returns the volume's key when it names one.
-func shortMount(c *Composition, ctr *khepriv1.Container, s string, p diag.Path, d *diag.Collector) (string, bool) {
+func (r *run) shortMount(s string, p diag.Path) (string, bool) {
 	m, err := parse.ParseMount(s)
 	if err != nil {
-		d.Errorf(p, "%v", err)
+		r.d.Errorf(p, "%v", err)
 		return "", false
 	}
 	key := ""
 	switch m.Kind {
 	case parse.Named:
-		v, ok := c.Volumes[m.Source]
+		v, ok := r.c.Volumes[m.Source]
 		if !ok {
-			d.Errorf(p, "volume %q is not declared in %s; declare it there, or use an absolute path for a bind mount", m.Source, c.Path.Field("volumes"))
+			r.d.Errorf(p, "volume %q is not declared in %s; declare it there, or use an absolute path for a bind mount", m.Source, r.c.Path.Field("volumes"))
 			return "", false
 		}
 		key = m.Source
 		m.Source = v.Name
 	case parse.Anonymous:
-		anonymousWarning(p, m.Target, d)
+		r.anonymousWarning(p, m.Target)
 	}
-	ctr.Volumes = append(ctr.Volumes, m.String())
+	r.ctr.Volumes = append(r.ctr.Volumes, m.String())
 	return key, true
 }
 
-func anonymousWarning(p diag.Path, target string, d *diag.Collector) {
-	d.Warnf(p, "anonymous volume %s: oci-containers removes the container, and with it this volume, on every stop (compose keeps it); declare a named volume to keep its data", target)
+func (r *run) anonymousWarning(p diag.Path, target string) {
+	r.d.Warnf(p, "anonymous volume %s: oci-containers removes the container, and with it this volume, on every stop (compose keeps it); declare a named volume to keep its data", target)
 }
 
 var bindPropagations = []string{"shared", "slave", "private", "rshared", "rslave", "rprivate"}
 
 // longMount maps a long-syntax volume to a --mount flag (or, where --mount cannot say it,
 // to the short syntax), and returns the key of the named volume it uses.
-func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolume, p diag.Path, d *diag.Collector, pre *preStart) string {
-	podman := c.Backend == naming.Podman
+func (r *run) longMount(v *khepriv1.ServiceVolume, p diag.Path) string {
+	podman := r.podman()
 	if !strings.HasPrefix(v.GetTarget(), "/") {
-		d.Errorf(p.Field("target"), "target %q must be an absolute path in the container", v.GetTarget())
+		r.d.Errorf(p.Field("target"), "target %q must be an absolute path in the container", v.GetTarget())
 		return ""
 	}
 	if v.GetConsistency() != "" {
-		d.Warnf(p.Field("consistency"), "consistency %q applies to Docker Desktop for Mac only; engines on Linux ignore it", v.GetConsistency())
+		r.d.Warnf(p.Field("consistency"), "consistency %q applies to Docker Desktop for Mac only; engines on Linux ignore it", v.GetConsistency())
 	}
 	typ := v.GetType()
 	for _, o := range []struct {
@@ -89,7 +88,7 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		set   bool
 	}{{"bind", v.GetBind() != nil}, {"volume", v.GetVolume() != nil}, {"tmpfs", v.GetTmpfs() != nil}, {"image", v.GetImage() != nil}} {
 		if field := o.field; o.set && field != typ {
-			d.Errorf(p.Field(field), "%s options apply to type %q only, and this mount's type is %q", field, field, typ)
+			r.d.Errorf(p.Field(field), "%s options apply to type %q only, and this mount's type is %q", field, field, typ)
 			return ""
 		}
 	}
@@ -100,30 +99,30 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		src := v.GetSource()
 		switch {
 		case src == "":
-			d.Errorf(p.Field("source"), "a bind mount needs a source: an absolute host path")
+			r.d.Errorf(p.Field("source"), "a bind mount needs a source: an absolute host path")
 			return ""
 		case !strings.HasPrefix(src, "/"):
-			d.Errorf(p.Field("source"), "bind source %q: %v", src, parse.ErrRelativeSource)
+			r.d.Errorf(p.Field("source"), "bind source %q: %v", src, parse.ErrRelativeSource)
 			return ""
 		}
 		b := v.GetBind()
 		prop, selinux := b.GetPropagation(), b.GetSelinux()
 		if prop != "" && !slices.Contains(bindPropagations, prop) {
-			d.Errorf(p.Field("bind").Field("propagation"), "invalid propagation %q; allowed: %s", prop, strings.Join(bindPropagations, ", "))
+			r.d.Errorf(p.Field("bind").Field("propagation"), "invalid propagation %q; allowed: %s", prop, strings.Join(bindPropagations, ", "))
 			return ""
 		}
 		if selinux != "" && selinux != "z" && selinux != "Z" {
-			d.Errorf(p.Field("bind").Field("selinux"), "invalid selinux %q; allowed: \"z\" (shared label), \"Z\" (private label)", selinux)
+			r.d.Errorf(p.Field("bind").Field("selinux"), "invalid selinux %q; allowed: \"z\" (shared label), \"Z\" (private label)", selinux)
 			return ""
 		}
 		// --mount fails on a missing source on both engines; compose creates it.
 		if b == nil || b.CreateHostPath == nil || b.GetCreateHostPath() {
-			pre.add("mkdir", "-p", "--", src)
+			r.pre.add("mkdir", "-p", "--", src)
 		}
 		if selinux != "" && !podman {
 			// docker's --mount has no SELinux relabelling; its short syntax has.
 			if strings.Contains(src, ":") || strings.Contains(v.GetTarget(), ":") {
-				d.Errorf(p.Field("bind").Field("selinux"), "docker relabels only mounts in the short syntax, which cannot hold the ':' in %q or %q", src, v.GetTarget())
+				r.d.Errorf(p.Field("bind").Field("selinux"), "docker relabels only mounts in the short syntax, which cannot hold the ':' in %q or %q", src, v.GetTarget())
 				return ""
 			}
 			opts := []string{selinux}
@@ -133,7 +132,7 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 			if prop != "" {
 				opts = append(opts, prop)
 			}
-			ctr.Volumes = append(ctr.Volumes, src+":"+v.GetTarget()+":"+strings.Join(opts, ","))
+			r.ctr.Volumes = append(r.ctr.Volumes, src+":"+v.GetTarget()+":"+strings.Join(opts, ","))
 			return ""
 		}
 		f.add("source", src)
@@ -146,27 +145,27 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 	case "volume":
 		key, name := v.GetSource(), ""
 		if key == "" {
-			anonymousWarning(p, v.GetTarget(), d)
+			r.anonymousWarning(p, v.GetTarget())
 		} else {
-			r, ok := c.Volumes[key]
+			vol, ok := r.c.Volumes[key]
 			if !ok {
-				d.Errorf(p.Field("source"), "volume %q is not declared in %s; declare it there, or use type \"bind\" with an absolute path", key, c.Path.Field("volumes"))
+				r.d.Errorf(p.Field("source"), "volume %q is not declared in %s; declare it there, or use type \"bind\" with an absolute path", key, r.c.Path.Field("volumes"))
 				return ""
 			}
-			name = r.Name
+			name = vol.Name
 		}
 		vo := v.GetVolume()
 		if podman && vo.GetNocopy() {
 			// podman takes nocopy in the short syntax only.
 			if key == "" || vo.GetSubpath() != "" {
-				d.Errorf(p.Field("volume").Field("nocopy"), "podman takes nocopy only for a named volume mounted whole (the short syntax): give a source and no subpath")
+				r.d.Errorf(p.Field("volume").Field("nocopy"), "podman takes nocopy only for a named volume mounted whole (the short syntax): give a source and no subpath")
 				return ""
 			}
 			opts := "nocopy"
 			if ro {
 				opts += ",ro"
 			}
-			ctr.Volumes = append(ctr.Volumes, name+":"+v.GetTarget()+":"+opts)
+			r.ctr.Volumes = append(r.ctr.Volumes, name+":"+v.GetTarget()+":"+opts)
 			return key
 		}
 		f.addIf("source", name)
@@ -175,16 +174,16 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		f.flag("volume-nocopy=true", vo.GetNocopy())
 		if sub := vo.GetSubpath(); sub != "" {
 			if strings.HasPrefix(sub, "/") || slices.Contains(strings.Split(sub, "/"), "..") {
-				d.Errorf(p.Field("volume").Field("subpath"), "subpath %q must be a relative path inside the volume, without '..'", sub)
+				r.d.Errorf(p.Field("volume").Field("subpath"), "subpath %q must be a relative path inside the volume, without '..'", sub)
 				return ""
 			}
 			f.add(map[bool]string{false: "volume-subpath", true: "subpath"}[podman], sub)
 		}
-		ctr.ExtraOptions = append(ctr.ExtraOptions, f.String())
+		r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f.String())
 		return key
 	case "tmpfs":
 		if v.GetSource() != "" {
-			d.Errorf(p.Field("source"), "a tmpfs mount has no source")
+			r.d.Errorf(p.Field("source"), "a tmpfs mount has no source")
 			return ""
 		}
 		f.add("target", v.GetTarget())
@@ -192,7 +191,7 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		if s := v.GetTmpfs().GetSize(); s != "" {
 			n, err := parse.ParseBytes(s)
 			if err != nil {
-				d.Errorf(p.Field("tmpfs").Field("size"), "%v", err)
+				r.d.Errorf(p.Field("tmpfs").Field("size"), "%v", err)
 				return ""
 			}
 			f.add("tmpfs-size", strconv.FormatInt(n, 10))
@@ -200,14 +199,14 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 		if m := v.GetTmpfs().GetMode(); m != "" {
 			mode, err := octalMode(m)
 			if err != nil {
-				d.Errorf(p.Field("tmpfs").Field("mode"), "%v", err)
+				r.d.Errorf(p.Field("tmpfs").Field("mode"), "%v", err)
 				return ""
 			}
 			f.add("tmpfs-mode", strconv.FormatUint(uint64(mode), 8))
 		}
 	case "image":
 		if v.GetSource() == "" {
-			d.Errorf(p.Field("source"), "an image mount needs a source: an image reference")
+			r.d.Errorf(p.Field("source"), "an image mount needs a source: an image reference")
 			return ""
 		}
 		f.add("source", v.GetSource())
@@ -217,13 +216,13 @@ func longMount(c *Composition, ctr *khepriv1.Container, v *khepriv1.ServiceVolum
 			f.add(map[bool]string{false: "image-subpath", true: "subpath"}[podman], sub)
 		}
 	case "npipe":
-		d.Errorf(p.Field("type"), "type \"npipe\" mounts a Windows named pipe, which Linux engines do not have")
+		r.d.Errorf(p.Field("type"), "type \"npipe\" mounts a Windows named pipe, which Linux engines do not have")
 		return ""
 	default:
-		d.Errorf(p.Field("type"), "invalid volume type %q; allowed: \"bind\", \"volume\", \"tmpfs\", \"image\"", typ)
+		r.d.Errorf(p.Field("type"), "invalid volume type %q; allowed: \"bind\", \"volume\", \"tmpfs\", \"image\"", typ)
 		return ""
 	}
-	ctr.ExtraOptions = append(ctr.ExtraOptions, f.String())
+	r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f.String())
 	return ""
 }
 

@@ -21,8 +21,8 @@ import (
 // (the first network gives the default route unless gwPriority says otherwise), then by
 // key. Docker's plain --network-alias and --ip apply to the first network only, hence
 // the long forms.
-func networks(c *Composition, name string, ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) []string {
-	nets := svc.GetNetworks()
+func (r *run) networks() []string {
+	nets := r.svc.GetNetworks()
 	if len(nets) == 0 {
 		nets = map[string]*khepriv1.ServiceNetwork{"default": nil}
 	}
@@ -30,22 +30,22 @@ func networks(c *Composition, name string, ctr *khepriv1.Container, svc *khepriv
 	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(nets[b].GetPriority(), nets[a].GetPriority()) })
 	var used []string
 	for _, k := range keys {
-		p := path.Field("networks").Key(k)
-		n, ok := c.Networks[k]
+		p := r.path.Field("networks").Key(k)
+		n, ok := r.c.Networks[k]
 		if !ok {
-			d.Errorf(p, "network %q is not declared in %s; declare it there (external = true for a network created outside the composition)", k, c.Path.Field("networks"))
+			r.d.Errorf(p, "network %q is not declared in %s; declare it there (external = true for a network created outside the composition)", k, r.c.Path.Field("networks"))
 			continue
 		}
-		aliases := []string{name}
+		aliases := []string{r.name}
 		for i, a := range nets[k].GetAliases() {
 			if err := naming.ValidateEngine("alias", a); err != nil {
-				d.Errorf(p.Field("aliases").Index(i), "%v", err)
+				r.d.Errorf(p.Field("aliases").Index(i), "%v", err)
 				continue
 			}
 			aliases = append(aliases, a)
 		}
 		used = append(used, k)
-		ctr.ExtraOptions = append(ctr.ExtraOptions, networkFlag(c.Backend, n.Name, aliases, nets[k], p, d))
+		r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, r.networkFlag(n.Name, aliases, nets[k], p))
 	}
 	return used
 }
@@ -54,8 +54,8 @@ var ifnameRe = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,15}$`)
 
 // networkFlag renders one attachment: docker's `--network=name=N,alias=A,...` (a CSV
 // value) or podman's `--network=N:alias=A,...`.
-func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv1.ServiceNetwork, p diag.Path, d *diag.Collector) string {
-	podman := b == naming.Podman
+func (r *run) networkFlag(network string, aliases []string, sn *khepriv1.ServiceNetwork, p diag.Path) string {
+	podman := r.podman()
 	var opts []string
 	add := func(key, value string) { opts = append(opts, key+"="+value) }
 	for _, a := range aliases {
@@ -67,7 +67,7 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 		}
 		a, err := netip.ParseAddr(value)
 		if err != nil || a.Is6() != want6 || a.Zone() != "" {
-			d.Errorf(p.Field(field), "%q is not an IPv%s address", value, map[bool]string{false: "4", true: "6"}[want6])
+			r.d.Errorf(p.Field(field), "%q is not an IPv%s address", value, map[bool]string{false: "4", true: "6"}[want6])
 			return
 		}
 		add(map[bool]string{false: "ip", true: "ip6"}[want6], a.String())
@@ -78,9 +78,9 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 		a, err := netip.ParseAddr(ip)
 		switch {
 		case podman:
-			d.Errorf(p.Field("linkLocalIps"), "podman has no link-local addresses per network; remove linkLocalIps or use docker")
+			r.d.Errorf(p.Field("linkLocalIps"), "podman has no link-local addresses per network; remove linkLocalIps or use docker")
 		case err != nil || a.Zone() != "":
-			d.Errorf(p.Field("linkLocalIps").Index(i), "%q is not an IP address", ip)
+			r.d.Errorf(p.Field("linkLocalIps").Index(i), "%q is not an IP address", ip)
 		default:
 			add("link-local-ip", a.String())
 			continue
@@ -89,18 +89,18 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 	}
 	if mac := sn.GetMacAddress(); mac != "" {
 		if hw, err := net.ParseMAC(mac); err != nil || len(hw) != 6 {
-			d.Errorf(p.Field("macAddress"), "%q is not a MAC address such as 02:42:ac:11:00:02", mac)
+			r.d.Errorf(p.Field("macAddress"), "%q is not a MAC address such as 02:42:ac:11:00:02", mac)
 		} else {
 			add(map[bool]string{false: "mac-address", true: "mac"}[podman], hw.String())
 		}
 	}
 	opts2 := sn.GetDriverOpts()
 	if len(opts2) > 0 && podman {
-		d.Errorf(p.Field("driverOpts"), "podman has no endpoint driver options; remove driverOpts or use docker")
+		r.d.Errorf(p.Field("driverOpts"), "podman has no endpoint driver options; remove driverOpts or use docker")
 	}
 	if ifname := sn.GetInterfaceName(); ifname != "" {
 		if !ifnameRe.MatchString(ifname) {
-			d.Errorf(p.Field("interfaceName"), "invalid interface name %q: use up to 15 letters, digits, '_', '.' and '-'", ifname)
+			r.d.Errorf(p.Field("interfaceName"), "invalid interface name %q: use up to 15 letters, digits, '_', '.' and '-'", ifname)
 		} else if podman {
 			add("interface_name", ifname)
 		} else {
@@ -111,7 +111,7 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 	if !podman {
 		for _, k := range slices.Sorted(maps.Keys(opts2)) {
 			if k == "" || strings.Contains(k, "=") {
-				d.Errorf(p.Field("driverOpts").Key(k), "invalid option name %q: it must be non-empty and contain no '='", k)
+				r.d.Errorf(p.Field("driverOpts").Key(k), "invalid option name %q: it must be non-empty and contain no '='", k)
 				continue
 			}
 			add("driver-opt", k+"="+opts2[k])
@@ -119,7 +119,7 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 	}
 	if gw := sn.GetGwPriority(); gw != 0 {
 		if podman {
-			d.Errorf(p.Field("gwPriority"), "podman has no gateway priority; the first network (highest priority) gives the default route: use priority instead")
+			r.d.Errorf(p.Field("gwPriority"), "podman has no gateway priority; the first network (highest priority) gives the default route: use priority instead")
 		} else {
 			add("gw-priority", strconv.Itoa(int(gw)))
 		}
@@ -135,13 +135,13 @@ func networkFlag(b naming.Backend, network string, aliases []string, sn *khepriv
 }
 
 // extraHosts maps extraHosts to --add-host flags.
-func extraHosts(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) {
-	for i, s := range svc.GetExtraHosts() {
+func (r *run) extraHosts() {
+	for i, s := range r.svc.GetExtraHosts() {
 		h, err := parse.ParseExtraHost(s)
 		if err != nil {
-			d.Errorf(path.Field("extraHosts").Index(i), "%v", err)
+			r.d.Errorf(r.path.Field("extraHosts").Index(i), "%v", err)
 			continue
 		}
-		ctr.ExtraOptions = append(ctr.ExtraOptions, h.Flag())
+		r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, h.Flag())
 	}
 }

@@ -13,39 +13,39 @@ import (
 // ports maps published ports, short or long syntax, to oci-containers' `ports`, which
 // takes the short syntax: a long entry is rendered in it and parsed back, so that both
 // forms are validated alike.
-func ports(ctr *khepriv1.Container, svc *khepriv1.Service, path diag.Path, d *diag.Collector) []PortUse {
+func (r *run) ports() []PortUse {
 	var uses []PortUse
-	for i, v := range svc.GetPorts() {
-		p := path.Field("ports").Index(i)
+	for i, v := range r.svc.GetPorts() {
+		p := r.path.Field("ports").Index(i)
 		spec, long, err := shortOrLong(v)
 		if err != nil {
-			d.Errorf(p, "invalid port: %v", err)
+			r.d.Errorf(p, "invalid port: %v", err)
 			continue
 		}
 		if long != nil {
 			var lp khepriv1.ServicePort
 			if err := decodeLong(long, &lp); err != nil {
-				d.Errorf(p, "invalid port: %v", err)
+				r.d.Errorf(p, "invalid port: %v", err)
 				continue
 			}
-			if spec, err = longPort(&lp, p, d); err != nil {
-				d.Errorf(p, "%v", err)
+			if spec, err = r.longPort(&lp, p); err != nil {
+				r.d.Errorf(p, "%v", err)
 				continue
 			}
 		}
 		port, err := parse.ParsePort(spec)
 		if err != nil {
-			d.Errorf(p, "%v", err)
+			r.d.Errorf(p, "%v", err)
 			continue
 		}
 		uses = append(uses, PortUse{Port: port, Spec: spec, Path: p})
-		ctr.Ports = append(ctr.Ports, spec)
+		r.ctr.Ports = append(r.ctr.Ports, spec)
 	}
 	return uses
 }
 
 // longPort renders a long-syntax port in the short syntax.
-func longPort(lp *khepriv1.ServicePort, path diag.Path, d *diag.Collector) (string, error) {
+func (r *run) longPort(lp *khepriv1.ServicePort, p diag.Path) (string, error) {
 	portChars := func(field, s string) error {
 		if strings.Trim(s, "0123456789-") != "" {
 			return fmt.Errorf("invalid port: %s %q is not a port or a range first-last", field, s)
@@ -69,10 +69,10 @@ func longPort(lp *khepriv1.ServicePort, path diag.Path, d *diag.Collector) (stri
 		return "", fmt.Errorf("invalid port: mode %q; allowed: \"ingress\", \"host\"", lp.GetMode())
 	}
 	if lp.GetAppProtocol() != "" {
-		d.Warnf(path.Field("appProtocol"), "appProtocol %q has no engine flag (compose keeps it as metadata for platforms); the port is published without it", lp.GetAppProtocol())
+		r.d.Warnf(p.Field("appProtocol"), "appProtocol %q has no engine flag (compose keeps it as metadata for platforms); the port is published without it", lp.GetAppProtocol())
 	}
 	if lp.GetName() != "" {
-		d.Warnf(path.Field("name"), "port name %q has no engine flag (compose shows it in its own output); the port is published without it", lp.GetName())
+		r.d.Warnf(p.Field("name"), "port name %q has no engine flag (compose shows it in its own output); the port is published without it", lp.GetName())
 	}
 	var b strings.Builder
 	if ip := lp.GetHostIp(); ip != "" {

@@ -42,21 +42,21 @@ func HasHealthcheck(svc *khepriv1.Service) bool {
 // the post_start hooks until the container runs. The unit's postStart becomes: the
 // wait for the container to run, the hooks, then the wait for health or completion,
 // whose clock starts only then, so that a long image pull never counts against it.
-func readiness(c *Composition, name string, ctr *khepriv1.Container, unit *khepriv1.SystemdService, svc *khepriv1.Service) {
-	b, container := string(c.Backend), c.Containers[name]
-	hooks := unit.PostStart
+func (r *run) readiness() {
+	b, container := string(r.c.Backend), r.c.Containers[r.name]
+	hooks := r.unit.PostStart
 	var running, condition string
 	switch {
-	case c.Backend == naming.Docker && (c.Await[name] != "" || hooks != ""):
-		running = runningWait(c.Backend, container, c.Await[name] != "")
+	case r.c.Backend == naming.Docker && (r.c.Await[r.name] != "" || hooks != ""):
+		running = runningWait(r.c.Backend, container, r.c.Await[r.name] != "")
 	case hooks != "":
 		// podman's unit is Type=notify: it is started once conmon reports the container
 		// running, so this finds it at once.
 		running = systemd.Retry(`[ "$(` + systemd.Command(b, "inspect", "--format", "{{.State.Running}}", container) + ` 2>/dev/null)" = true ]`)
 	}
-	switch c.Await[name] {
+	switch r.c.Await[r.name] {
 	case Healthy:
-		limit := healthLimit(svc.GetHealthcheck())
+		limit := healthLimit(r.svc.GetHealthcheck())
 		condition = fmt.Sprintf(`# Dependents wait for this container to be healthy (depends_on: service_healthy).
 deadline=$((SECONDS + %d))
 until status=$(%s inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' %s 2>/dev/null) && [ "$status" = healthy ]; do
@@ -77,15 +77,15 @@ done
 		// The exited container is kept to read its status; oci-containers removes it
 		// before the next start and when the unit stops.
 		keep := false
-		ctr.AutoRemoveOnStop = &keep
-		setService(unit, "Restart", "no")
-		setService(unit, "RemainAfterExit", "true")
+		r.ctr.AutoRemoveOnStop = &keep
+		setService(r.unit, "Restart", "no")
+		setService(r.unit, "RemainAfterExit", "true")
 		for _, k := range []string{"RestartSec", "RestartSteps", "RestartMaxDelaySec"} {
-			delete(unit.ServiceConfig, k)
+			delete(r.unit.ServiceConfig, k)
 		}
-		unit.UnitConfig = nil
+		r.unit.UnitConfig = nil
 		condition = "# Dependents wait for this container to exit 0 (depends_on: service_completed_successfully).\n"
-		if c.Backend != naming.Docker {
+		if r.c.Backend != naming.Docker {
 			condition += systemd.Retry(systemd.Command(b, "inspect", container) + " >/dev/null 2>&1")
 		}
 		condition += fmt.Sprintf(`code=$(%s wait %s)
@@ -97,7 +97,7 @@ fi
 			systemd.Quote("khepri: container "+container+" exited with status "),
 			systemd.Quote("; the services that wait for its completion do not start"))
 	}
-	unit.PostStart = running + hooks + condition
+	r.unit.PostStart = running + hooks + condition
 }
 
 // runningWait is a docker unit's wait for its container to run. The unit counts as

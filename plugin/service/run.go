@@ -9,22 +9,27 @@ import (
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
-// run is one service's run settings being mapped.
+// run is one service being expanded: what Build's steps read (the composition, the
+// service, its option path) and what they write (the container, its unit, the
+// diagnostics). Every step is a method of it, run in the order build gives.
 type run struct {
 	c    *Composition
 	name string
-	ctr  *khepriv1.Container
-	unit *khepriv1.SystemdService
 	svc  *khepriv1.Service
 	path diag.Path
 	d    *diag.Collector
+	ctr  *khepriv1.Container
+	// unit extends the container's oci-containers unit.
+	unit *khepriv1.SystemdService
+	// pre collects the unit's preStart: the directories, file copies and env file the
+	// mounts, secrets and env files need before the container starts.
+	pre preStart
 	// deps are the services a `service:` reference depends on, by the option naming them.
 	deps map[string]string
 }
 
-func itoa(i int) string     { return strconv.Itoa(i) }
-func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
-
+// flag adds a run flag with a value, on one without; podman tells whether the backend
+// is podman.
 func (r *run) flag(f string, v string) { r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f+"="+v) }
 func (r *run) on(f string)             { r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f) }
 func (r *run) podman() bool            { return r.c.Backend == naming.Podman }
@@ -48,6 +53,8 @@ func (r *run) word(field, v string) bool {
 	}
 	return true
 }
+
+func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
 
 // addUnit orders the container after a unit and requires or wants it. An empty unit
 // (an external resource) adds nothing.

@@ -9,11 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/verbatim"
-	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // runSettings maps the compose keys that become an oci-containers option or a run flag
@@ -21,13 +19,8 @@ import (
 // fixed order, so the same service always gives the same command line.
 // It returns the services the container depends on through a `service:` reference,
 // with the option that names each.
-func runSettings(c *Composition, name string, ctr *khepriv1.Container, unit *khepriv1.SystemdService, svc *khepriv1.Service, path diag.Path, d *diag.Collector) map[string]string {
-	if svc == nil {
-		// The optional fields are read directly (presence matters), so never from nil.
-		svc = &khepriv1.Service{}
-	}
-	rejectKeys(svc, path, d)
-	r := &run{c: c, name: name, ctr: ctr, unit: unit, svc: svc, path: path, d: d, deps: map[string]string{}}
+func (r *run) runSettings() map[string]string {
+	rejectKeys(r.svc, r.path, r.d)
 	r.identity()
 	r.process()
 	r.filesystem()
@@ -134,7 +127,7 @@ func (r *run) filesystem() {
 	} else if set {
 		r.flag("--shm-size", itoa64(n))
 	}
-	if opts := mapOf(r, "storageOpt", s.GetStorageOpt()); len(opts) > 0 &&
+	if opts := r.mapOf("storageOpt", s.GetStorageOpt()); len(opts) > 0 &&
 		r.dockerOnly("storageOpt", "configure the storage driver in storage.conf (virtualisation.containers.storage.settings)") {
 		for _, o := range opts {
 			r.flag("--storage-opt", o)
@@ -149,7 +142,7 @@ func (r *run) filesystem() {
 }
 
 // mapOf renders a string map as sorted `key=value` entries, checking the keys.
-func mapOf(r *run, field string, m map[string]string) []string {
+func (r *run) mapOf(field string, m map[string]string) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k == "" || strings.Contains(k, "=") {
@@ -255,7 +248,7 @@ func (r *run) logging() {
 			r.ctr.LogDriver = &drv
 		}
 	}
-	for _, o := range mapOf(r, "logging.options", l.GetOptions()) {
+	for _, o := range r.mapOf("logging.options", l.GetOptions()) {
 		r.flag("--log-opt", o)
 	}
 }

@@ -28,21 +28,24 @@ var (
 
 // files mounts the service's secrets and configs. The files are runtime paths (or, for
 // configs, store paths): khepri passes their paths and never reads them.
-func files(c *Composition, container string, ctr *khepriv1.Container, svc *khepriv1.Service, p diag.Path, d *diag.Collector, pre *preStart) {
-	for i, f := range svc.GetSecrets() {
-		s, ok := c.Secrets[f.GetSource()]
-		mountFile(c, secretKind, container, f, s.GetFile(), ok, ctr, p.Field("secrets").Index(i), d, pre)
+func (r *run) files() {
+	for i, f := range r.svc.GetSecrets() {
+		s, ok := r.c.Secrets[f.GetSource()]
+		r.mountFile(secretKind, f, s.GetFile(), ok, r.path.Field("secrets").Index(i))
 	}
-	for i, f := range svc.GetConfigs() {
-		s, ok := c.Configs[f.GetSource()]
-		mountFile(c, configKind, container, f, s.GetFile(), ok, ctr, p.Field("configs").Index(i), d, pre)
+	for i, f := range r.svc.GetConfigs() {
+		s, ok := r.c.Configs[f.GetSource()]
+		r.mountFile(configKind, f, s.GetFile(), ok, r.path.Field("configs").Index(i))
 	}
 }
 
-func mountFile(c *Composition, k fileKind, container string, f *khepriv1.ServiceFile, file string, declared bool, ctr *khepriv1.Container, p diag.Path, d *diag.Collector, pre *preStart) {
+// mountFile mounts one secret or config of kind k from its declared file, or from a
+// copy with the owner and mode it asks for.
+func (r *run) mountFile(k fileKind, f *khepriv1.ServiceFile, file string, declared bool, p diag.Path) {
+	container := r.c.Containers[r.name]
 	src := f.GetSource()
 	if !declared {
-		d.Errorf(p.Field("source"), "%s %q is not declared in %s; declare it there with its file", k.singular, src, c.Path.Field(k.field))
+		r.d.Errorf(p.Field("source"), "%s %q is not declared in %s; declare it there with its file", k.singular, src, r.c.Path.Field(k.field))
 		return
 	}
 	if file == "" {
@@ -56,11 +59,11 @@ func mountFile(c *Composition, k fileKind, container string, f *khepriv1.Service
 	case !strings.HasPrefix(target, "/") && k.relativeTarget:
 		target = path.Join(k.dir, target)
 	case !strings.HasPrefix(target, "/"):
-		d.Errorf(p.Field("target"), "target %q must be an absolute path in the container", target)
+		r.d.Errorf(p.Field("target"), "target %q must be an absolute path in the container", target)
 		return
 	}
 	if slices.Contains(strings.Split(f.GetTarget(), "/"), "..") {
-		d.Errorf(p.Field("target"), "target %q must not contain '..'", f.GetTarget())
+		r.d.Errorf(p.Field("target"), "target %q must not contain '..'", f.GetTarget())
 		return
 	}
 	mounted := file
@@ -79,7 +82,7 @@ func mountFile(c *Composition, k fileKind, container string, f *khepriv1.Service
 				continue
 			}
 			if _, err := strconv.ParseUint(id.value, 10, 32); err != nil {
-				d.Errorf(p.Field(id.field), "%s %q is not a numeric id", id.field, id.value)
+				r.d.Errorf(p.Field(id.field), "%s %q is not a numeric id", id.field, id.value)
 				ok = false
 			}
 			*id.out = id.value
@@ -87,7 +90,7 @@ func mountFile(c *Composition, k fileKind, container string, f *khepriv1.Service
 		if f.GetMode() != "" {
 			m, err := octalMode(f.GetMode())
 			if err != nil {
-				d.Errorf(p.Field("mode"), "%v", err)
+				r.d.Errorf(p.Field("mode"), "%v", err)
 				ok = false
 			}
 			mode = m
@@ -96,20 +99,20 @@ func mountFile(c *Composition, k fileKind, container string, f *khepriv1.Service
 			return
 		}
 		perm := "0" + strconv.FormatUint(uint64(mode), 8)
-		if r := c.Rootless; r != nil {
+		if rl := r.c.Rootless; rl != nil {
 			// A rootless container's ids are the user's subordinate ones: the user's
 			// own runtime directory holds the copy, and podman's user namespace
 			// gives it the container's owner.
-			dir := path.Join(r.RuntimeDir(), "khepri", container, k.field)
+			dir := path.Join(rl.RuntimeDir(), "khepri", container, k.field)
 			mounted = path.Join(dir, src)
-			pre.add("install", "-d", "-m", "0700", "--", dir)
-			pre.add("install", "-m", perm, "--", file, mounted)
-			pre.add("podman", "unshare", "chown", uid+":"+gid, "--", mounted)
+			r.pre.add("install", "-d", "-m", "0700", "--", dir)
+			r.pre.add("install", "-m", perm, "--", file, mounted)
+			r.pre.add("podman", "unshare", "chown", uid+":"+gid, "--", mounted)
 		} else {
 			dir := path.Join("/run/khepri", container, k.field)
 			mounted = path.Join(dir, src)
-			pre.add("install", "-d", "-m", "0700", "--", dir)
-			pre.add("install", "-m", perm, "-o", uid, "-g", gid, "--", file, mounted)
+			r.pre.add("install", "-d", "-m", "0700", "--", dir)
+			r.pre.add("install", "-m", perm, "-o", uid, "-g", gid, "--", file, mounted)
 		}
 	}
 	var m mountFields
@@ -117,5 +120,5 @@ func mountFile(c *Composition, k fileKind, container string, f *khepriv1.Service
 	m.add("source", mounted)
 	m.add("target", target)
 	m.flag("readonly=true", true)
-	ctr.ExtraOptions = append(ctr.ExtraOptions, m.String())
+	r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, m.String())
 }

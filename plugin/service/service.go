@@ -92,67 +92,82 @@ type Result struct {
 // Build expands one service, reporting problems to d. It never fails: with errors in d,
 // the result is incomplete and the caller discards it.
 func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector) Result {
-	path := c.Path.Field("services").Key(name)
-	ctr := &khepriv1.Container{
-		Image:       svc.GetImage(),
-		ImageFile:   svc.GetImageFile(),
-		ImageStream: svc.GetImageStream(),
+	if svc == nil {
+		// The optional fields are read directly (presence matters), so never from nil.
+		svc = &khepriv1.Service{}
 	}
-	res := Result{Container: ctr}
+	r := &run{
+		c:    c,
+		name: name,
+		svc:  svc,
+		path: c.Path.Field("services").Key(name),
+		d:    d,
+		ctr: &khepriv1.Container{
+			Image:       svc.GetImage(),
+			ImageFile:   svc.GetImageFile(),
+			ImageStream: svc.GetImageStream(),
+		},
+		unit: &khepriv1.SystemdService{},
+		deps: map[string]string{},
+	}
+	return r.build()
+}
+
+// build runs the steps. Each appends its flags, so their order fixes the command line's.
+func (r *run) build() Result {
+	res := Result{Container: r.ctr}
 	switch {
-	case svc.GetBuild() != nil:
-		res.Build = buildImage(c, name, ctr, svc, path, d)
-	case ctr.Image != "":
+	case r.svc.GetBuild() != nil:
+		res.Build = r.buildImage()
+	case r.ctr.Image != "":
 		// A derivation's imageName:imageTag lands here too: the unit runs it by that name.
-		if err := verbatim.Image(ctr.Image); err != nil {
-			d.Errorf(path.Field("image"), "%v", err)
-		} else if ctr.ImageFile == "" && ctr.ImageStream == "" {
+		if err := verbatim.Image(r.ctr.Image); err != nil {
+			r.d.Errorf(r.path.Field("image"), "%v", err)
+		} else if r.ctr.ImageFile == "" && r.ctr.ImageStream == "" {
 			// A derivation's image comes from the store: there is nothing to lock.
-			res.ImageFetch = pinImage(c, ctr, svc, path, d)
+			res.ImageFetch = r.pinImage()
 		}
-	case ctr.ImageFile != "" || ctr.ImageStream != "":
+	case r.ctr.ImageFile != "" || r.ctr.ImageStream != "":
 		// nixlib/expand.nix names a derivation image by its imageName and imageTag.
-		d.Errorf(path.Field("image"), "the image derivation is not a dockerTools image: it has no imageName and imageTag to run it by; use pkgs.dockerTools (pullImage, buildImage, buildLayeredImage, streamLayeredImage), or set image to the name:tag inside imageFile")
+		r.d.Errorf(r.path.Field("image"), "the image derivation is not a dockerTools image: it has no imageName and imageTag to run it by; use pkgs.dockerTools (pullImage, buildImage, buildLayeredImage, streamLayeredImage), or set image to the name:tag inside imageFile")
 	default:
-		d.Errorf(path.Field("image"), "image is empty: set an image reference or an image derivation (dockerTools)")
+		r.d.Errorf(r.path.Field("image"), "image is empty: set an image reference or an image derivation (dockerTools)")
 	}
-	commandLine(ctr, svc, path, d)
-	environment(ctr, svc, path, d)
-	var pre preStart
-	res.Volumes = mounts(c, ctr, svc, path, d, &pre)
-	files(c, c.Containers[name], ctr, svc, path, d, &pre)
-	envDir := envFiles(c, c.Containers[name], ctr, svc, path, d, &pre)
-	res.Ports = ports(ctr, svc, path, d)
-	capabilities(ctr, svc, path, d)
-	devices(ctr, svc, path, d)
-	labels(c, name, ctr, svc, path, d)
+	r.commandLine()
+	r.environment()
+	res.Volumes = r.mounts()
+	r.files()
+	envDir := r.envFiles()
+	res.Ports = r.ports()
+	r.capabilities()
+	r.devices()
+	r.labels()
 	// A service with a network mode joins no network of the composition (runSettings
 	// maps the mode).
-	if svc.GetNetworkMode() == "" {
-		res.Networks = networks(c, name, ctr, svc, path, d)
+	if r.svc.GetNetworkMode() == "" {
+		res.Networks = r.networks()
 	}
-	extraHosts(ctr, svc, path, d)
+	r.extraHosts()
 
-	unit, deps := dependencies(c, name, svc, path, d)
-	res.DependsOn = deps
+	res.DependsOn = r.dependencies()
 	for _, k := range res.Networks {
-		addUnit(unit, c.Networks[k].Unit, true)
+		addUnit(r.unit, r.c.Networks[k].Unit, true)
 	}
 	for _, k := range res.Volumes {
-		addUnit(unit, c.Volumes[k].Unit, true)
+		addUnit(r.unit, r.c.Volumes[k].Unit, true)
 	}
-	restart(unit, svc, path, d)
+	r.restart()
 	res.DependsVia = map[string]string{}
 	for _, dep := range res.DependsOn {
 		res.DependsVia[dep] = "dependsOn"
 	}
-	implicit := runSettings(c, name, ctr, unit, svc, path, d)
+	implicit := r.runSettings()
 	if res.ImageFetch != nil {
-		neverPull(ctr, path, d)
+		r.neverPull()
 	}
 	if res.Build != nil {
-		builtPull(ctr, path, d)
-		addUnit(unit, naming.Service(res.Build.Name), true)
+		r.builtPull()
+		addUnit(r.unit, naming.Service(res.Build.Name), true)
 	}
 	for _, dep := range slices.Sorted(maps.Keys(implicit)) {
 		if _, ok := res.DependsVia[dep]; !ok {
@@ -161,22 +176,22 @@ func Build(c *Composition, name string, svc *khepriv1.Service, d *diag.Collector
 		}
 	}
 	if envDir != "" {
-		setService(unit, "RuntimeDirectory", envDir)
+		setService(r.unit, "RuntimeDirectory", envDir)
 	}
-	unit.PreStart = pre.String()
-	readiness(c, name, ctr, unit, svc)
-	if c.Rootless != nil {
-		ctr.Podman = &khepriv1.ContainerPodman{User: c.Rootless.User}
-		c.Rootless.Container(unit)
+	r.unit.PreStart = r.pre.String()
+	r.readiness()
+	if rl := r.c.Rootless; rl != nil {
+		r.ctr.Podman = &khepriv1.ContainerPodman{User: rl.User}
+		rl.Container(r.unit)
 	}
-	target := naming.TargetFile(naming.Target(c.Name))
-	unit.PartOf = append(unit.PartOf, target)
-	unit.WantedBy = []string{target}
-	for _, l := range []*[]string{&unit.After, &unit.Requires, &unit.Wants, &unit.PartOf} {
+	target := naming.TargetFile(naming.Target(r.c.Name))
+	r.unit.PartOf = append(r.unit.PartOf, target)
+	r.unit.WantedBy = []string{target}
+	for _, l := range []*[]string{&r.unit.After, &r.unit.Requires, &r.unit.Wants, &r.unit.PartOf} {
 		slices.Sort(*l)
 		*l = slices.Compact(*l)
 	}
-	res.Unit = unit
-	argLimits(ctr, path, d)
+	res.Unit = r.unit
+	r.argLimits()
 	return res
 }

@@ -45,7 +45,8 @@ func TestCommandLine(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var d diag.Collector
 			ctr := &khepriv1.Container{}
-			commandLine(ctr, tt.give, "s", &d)
+			r := &run{svc: tt.give, path: "s", d: &d, ctr: ctr}
+			r.commandLine()
 			if tt.wantErr != "" {
 				require.True(t, d.HasErrors())
 				assert.Contains(t, d.Sorted()[0].GetMessage(), tt.wantErr)
@@ -76,7 +77,8 @@ func TestNetworkFlag(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var d diag.Collector
-			assert.Equal(t, tt.want, networkFlag(tt.give, "c_default", []string{"web", "www"}, nil, "p", &d))
+			r := &run{c: &Composition{Backend: tt.give}, d: &d}
+			assert.Equal(t, tt.want, r.networkFlag("c_default", []string{"web", "www"}, nil, "p"))
 			assert.False(t, d.HasErrors())
 		})
 	}
