@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/khepri-nix/khepri/plugin/diag"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -49,6 +50,21 @@ func shortOrLong(v *structpb.Value) (short string, long *structpb.Struct, err er
 		return "", k.StructValue, nil
 	}
 	return "", nil, fmt.Errorf("expected a string in short syntax or an attribute set in long syntax")
+}
+
+// listEntry reads entry v of a list in compose's short or long syntax, reporting a
+// malformed one as an invalid what: it returns the short form, or decodes the long one
+// into long and says so.
+func (r *run) listEntry(v *structpb.Value, p diag.Path, what string, long proto.Message) (short string, isLong, ok bool) {
+	short, st, err := shortOrLong(v)
+	if err == nil && st != nil {
+		err = decodeLong(st, long)
+	}
+	if err != nil {
+		r.d.Errorf(p, "invalid %s: %v", what, err)
+		return "", false, false
+	}
+	return short, st != nil, true
 }
 
 // octalMode parses a file mode written in octal digits (`1777`, `0440`), as compose

@@ -16,20 +16,15 @@ func (r *run) mounts() []string {
 	var used []string
 	for i, v := range r.svc.GetVolumes() {
 		p := r.path.Field("volumes").Index(i)
-		short, long, err := shortOrLong(v)
-		if err != nil {
-			r.d.Errorf(p, "invalid volume: %v", err)
+		var lv khepriv1.ServiceVolume
+		short, long, ok := r.listEntry(v, p, "volume", &lv)
+		if !ok {
 			continue
 		}
-		if long == nil {
+		if !long {
 			if k, ok := r.shortMount(short, p); ok && k != "" {
 				used = append(used, k)
 			}
-			continue
-		}
-		var lv khepriv1.ServiceVolume
-		if err := decodeLong(long, &lv); err != nil {
-			r.d.Errorf(p, "invalid volume: %v", err)
 			continue
 		}
 		if k := r.longMount(&lv, p); k != "" {

@@ -17,17 +17,13 @@ func (r *run) ports() []PortUse {
 	var uses []PortUse
 	for i, v := range r.svc.GetPorts() {
 		p := r.path.Field("ports").Index(i)
-		spec, long, err := shortOrLong(v)
-		if err != nil {
-			r.d.Errorf(p, "invalid port: %v", err)
+		var lp khepriv1.ServicePort
+		spec, long, ok := r.listEntry(v, p, "port", &lp)
+		if !ok {
 			continue
 		}
-		if long != nil {
-			var lp khepriv1.ServicePort
-			if err := decodeLong(long, &lp); err != nil {
-				r.d.Errorf(p, "invalid port: %v", err)
-				continue
-			}
+		if long {
+			var err error
 			if spec, err = r.longPort(&lp, p); err != nil {
 				r.d.Errorf(p, "%v", err)
 				continue
