@@ -3,6 +3,7 @@
 package graph
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -13,11 +14,7 @@ import (
 // not depend on map order. It finds at least one cycle whenever there is one (one per
 // back edge of a depth-first search), without recursion.
 func Cycles(edges map[string][]string) [][]string {
-	nodes := make([]string, 0, len(edges))
-	for n := range edges {
-		nodes = append(nodes, n)
-	}
-	slices.Sort(nodes)
+	nodes := slices.Sorted(maps.Keys(edges))
 
 	const (
 		unvisited = iota

@@ -216,12 +216,7 @@ func (r *Runner) Order() ([]string, error) {
 		order = append(order, n)
 		return nil
 	}
-	names := make([]string, 0, len(us))
-	for n := range us {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(us)) {
 		if err := visit(n); err != nil {
 			return nil, err
 		}
