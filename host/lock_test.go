@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"io"
 	"log"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,24 +143,16 @@ func TestLockFromImageListWithArchives(t *testing.T) {
 	// A bare list of references is read too; without --prune tool stays, with it tool
 	// is dropped; the recorded archive is kept.
 	require.NoError(t, runLockCmd(t, opts, `["`+app+`"]`).err)
-	assert.ElementsMatch(t, []string{app, tool}, lockImages(readLock(t, opts.lock)))
+	assert.ElementsMatch(t, []string{app, tool}, slices.Sorted(maps.Keys(readLock(t, opts.lock).Images)))
 	opts.prune = true
 	run := runLockCmd(t, opts, `["`+app+`"]`)
 	require.NoError(t, run.err)
 	assert.Equal(t, "removed "+tool+" (no longer used)\n", run.stderr)
 	lock = readLock(t, opts.lock)
-	assert.Equal(t, []string{app}, lockImages(lock))
+	assert.Equal(t, []string{app}, slices.Sorted(maps.Keys(lock.Images)))
 	assert.Equal(t, archive, lock.Images[app].Platforms["linux/amd64"].Archive)
 
 	assert.ErrorContains(t, runLockCmd(t, opts, `{"image": "x"}`).err, "read --images -: a JSON list of image references")
-}
-
-func lockImages(l *imagelock.Lock) []string {
-	var out []string
-	for k := range l.Images {
-		out = append(out, k)
-	}
-	return out
 }
 
 func TestLockWritesNothingOnARegistryError(t *testing.T) {
@@ -190,7 +184,7 @@ func TestImportLocksTheProjectsImages(t *testing.T) {
 	opts := importOptions{files: []string{compose}, out: out, lock: lockFile}
 	require.NoError(t, runImport(context.Background(), opts, imagelock.Registry{}, &stdout, &stderr))
 	assert.Equal(t, "locked "+app+" at "+appDigest+"\n", stderr.String())
-	assert.ElementsMatch(t, []string{app, other}, lockImages(readLock(t, lockFile)))
+	assert.ElementsMatch(t, []string{app, other}, slices.Sorted(maps.Keys(readLock(t, lockFile).Images)))
 	nix, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Contains(t, string(nix), `image = "`+app+`";`)
@@ -202,5 +196,5 @@ func TestImportLocksTheProjectsImages(t *testing.T) {
 	assert.ErrorContains(t, err, reg+"/khepri/app:gone: GET ")
 	_, statErr := os.Stat(out)
 	assert.ErrorIs(t, statErr, os.ErrNotExist)
-	assert.ElementsMatch(t, []string{app, other}, lockImages(readLock(t, lockFile)))
+	assert.ElementsMatch(t, []string{app, other}, slices.Sorted(maps.Keys(readLock(t, lockFile).Images)))
 }

@@ -7,10 +7,12 @@ import (
 	"encoding/base64"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,18 +162,10 @@ func TestUpdatePrunesImagesNoLongerWanted(t *testing.T) {
 
 	next, changes, err := Update(ctx, Registry{}, lock, []Want{{Image: reg + "/khepri/a:1"}}, Options{Prune: true})
 	require.NoError(t, err)
-	assert.Equal(t, []string{reg + "/khepri/a:1"}, keys(next))
+	assert.Equal(t, []string{reg + "/khepri/a:1"}, slices.Sorted(maps.Keys(next.Images)))
 	assert.Equal(t, a, next.Images[reg+"/khepri/a:1"].Digest)
 	assert.Equal(t, []Change{{Image: reg + "/khepri/b:1", Old: b}}, changes)
 	assert.Equal(t, "removed "+reg+"/khepri/b:1 (no longer used)", changes[0].String())
-}
-
-func keys(l *Lock) []string {
-	var ks []string
-	for k := range l.Images {
-		ks = append(ks, k)
-	}
-	return ks
 }
 
 func TestRegistryErrorsAreOneLineNamingTheImage(t *testing.T) {
