@@ -83,8 +83,10 @@ func (c *CLI) Containers(ctx context.Context, projects ...string) ([]Container, 
 // inspected is the part of `docker container inspect` (and podman's, which follows
 // it) that khepri reads.
 type inspected struct {
-	ID     string `json:"Id"`
-	Name   string `json:"Name"`
+	ID   string `json:"Id"`
+	Name string `json:"Name"`
+	// Image is the ID of the image the container runs.
+	Image  string `json:"Image"`
 	Config struct {
 		Image  string            `json:"Image"`
 		Labels map[string]string `json:"Labels"`
@@ -126,6 +128,7 @@ func decodeInspect(data []byte, projects []string) ([]Container, error) {
 			Project:  project,
 			Service:  r.Config.Labels[ServiceLabel],
 			Image:    r.Config.Image,
+			ImageID:  imageID(r.Image),
 			State:    r.State.Status,
 			ExitCode: r.State.ExitCode,
 		}

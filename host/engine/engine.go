@@ -25,7 +25,11 @@ type Container struct {
 	Name    string
 	Project string
 	Service string
-	Image   string
+	// Image is the reference the container was started from, as it was given.
+	Image string
+	// ImageID is the ID of the image the container runs ("sha256:<hex>"), whatever
+	// the reference names now.
+	ImageID string
 	// State is the engine's status: "running", "exited", "created", "restarting", ...
 	State string
 	// Health is "healthy", "unhealthy" or "starting", or "" without a healthcheck.
@@ -53,6 +57,14 @@ type ExecOptions struct {
 	Stderr io.Writer
 }
 
+// Image is an engine's view of one local image.
+type Image struct {
+	// ID is the image's ID, "sha256:<hex>" on both engines.
+	ID string `json:"id"`
+	// RepoDigests are the registry digests it was pulled or pushed as, "repo@sha256:…".
+	RepoDigests []string `json:"repoDigests,omitempty"`
+}
+
 // Engine is the container engine.
 type Engine interface {
 	// Containers returns the containers labelled with one of the compose projects
@@ -64,6 +76,9 @@ type Engine interface {
 	// Exec runs a command in a running container. A command that ran and failed is an
 	// *ExitError with its status.
 	Exec(ctx context.Context, container string, cmd []string, opts ExecOptions) error
+	// Images inspects local images, each named by a reference or an ID; one that is not
+	// there is missing from the result, which is no error.
+	Images(ctx context.Context, names ...string) (map[string]Image, error)
 }
 
 // Errors the command turns into advice; errors.Is finds them in an engine's errors.

@@ -130,6 +130,20 @@ func TestEngineAgainstDocker(t *testing.T) {
 		assert.Equal(t, []string{f.project + "/healthy", f.project + "-other/talker", f.project + "/stopped", f.project + "/talker"}, ours)
 	})
 
+	t.Run("images by reference and by ID, a missing one left out", func(t *testing.T) {
+		cs, err := e.Containers(ctx, f.project)
+		require.NoError(t, err)
+		require.NotEmpty(t, cs)
+		id := cs[0].ImageID
+		assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, id)
+		got, err := e.Images(ctx, f.image, id, "khepri-enginetest-missing:1")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]Image{f.image: {ID: id}, id: {ID: id}}, got)
+		got, err = e.Images(ctx, f.image, id)
+		require.NoError(t, err, "all there: one inspection")
+		assert.Len(t, got, 2)
+	})
+
 	t.Run("logs carry stdout and stderr with timestamps", func(t *testing.T) {
 		var lines []string
 		require.Eventually(t, func() bool {

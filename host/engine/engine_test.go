@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 
 // The inspect output of docker 28 and of podman 4, trimmed to what khepri reads.
 const dockerInspect = `[
- {"Id":"b2","Name":"/paperless-db","Config":{"Image":"docker.io/library/postgres:15","Labels":{"com.docker.compose.project":"paperless","com.docker.compose.service":"db"}},
+ {"Id":"b2","Name":"/paperless-db","Image":"sha256:5e1f","Config":{"Image":"docker.io/library/postgres:15","Labels":{"com.docker.compose.project":"paperless","com.docker.compose.service":"db"}},
   "State":{"Status":"running","StartedAt":"2026-03-01T10:00:00.123456789Z","ExitCode":0,"Health":{"Status":"healthy"}},
   "NetworkSettings":{"Ports":{"5432/tcp":null}}},
  {"Id":"a1","Name":"/paperless_web","Config":{"Image":"ghcr.io/paperless-ngx/paperless-ngx:latest","Labels":{"com.docker.compose.project":"paperless","com.docker.compose.service":"webserver"}},
@@ -24,7 +25,7 @@ const dockerInspect = `[
 ]`
 
 const podmanInspect = `[
- {"Id":"d4","Name":"hello-server","Config":{"Image":"localhost/khepri-test/busybox:1","Labels":{"com.docker.compose.project":"hello","com.docker.compose.service":"server"}},
+ {"Id":"d4","Name":"hello-server","Image":"9a8b","Config":{"Image":"localhost/khepri-test/busybox:1","Labels":{"com.docker.compose.project":"hello","com.docker.compose.service":"server"}},
   "State":{"Status":"running","StartedAt":"2026-03-01T10:00:00.5+01:00","ExitCode":0,"Healthcheck":{"Status":"starting"}},
   "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"","HostPort":"8080"}]}}}
 ]`
@@ -41,7 +42,7 @@ func TestDecodeInspect(t *testing.T) {
 			give:     dockerInspect,
 			projects: []string{"paperless"},
 			want: []Container{
-				{ID: "b2", Name: "paperless-db", Project: "paperless", Service: "db", Image: "docker.io/library/postgres:15", State: "running", Health: "healthy",
+				{ID: "b2", Name: "paperless-db", Project: "paperless", Service: "db", Image: "docker.io/library/postgres:15", ImageID: "sha256:5e1f", State: "running", Health: "healthy",
 					StartedAt: time.Date(2026, 3, 1, 10, 0, 0, 123456789, time.UTC)},
 				{ID: "a1", Name: "paperless_web", Project: "paperless", Service: "webserver", Image: "ghcr.io/paperless-ngx/paperless-ngx:latest", State: "exited", ExitCode: 1,
 					Ports: []string{"0.0.0.0:8000->8000/tcp", ":::8000->8000/tcp"}},
@@ -52,7 +53,7 @@ func TestDecodeInspect(t *testing.T) {
 			give: dockerInspect,
 			want: []Container{
 				{ID: "c3", Name: "other-x", Project: "other", Service: "x", State: "running"},
-				{ID: "b2", Name: "paperless-db", Project: "paperless", Service: "db", Image: "docker.io/library/postgres:15", State: "running", Health: "healthy",
+				{ID: "b2", Name: "paperless-db", Project: "paperless", Service: "db", Image: "docker.io/library/postgres:15", ImageID: "sha256:5e1f", State: "running", Health: "healthy",
 					StartedAt: time.Date(2026, 3, 1, 10, 0, 0, 123456789, time.UTC)},
 				{ID: "a1", Name: "paperless_web", Project: "paperless", Service: "webserver", Image: "ghcr.io/paperless-ngx/paperless-ngx:latest", State: "exited", ExitCode: 1,
 					Ports: []string{"0.0.0.0:8000->8000/tcp", ":::8000->8000/tcp"}},
@@ -62,7 +63,7 @@ func TestDecodeInspect(t *testing.T) {
 			name: "podman: no slash, Healthcheck, empty host IP",
 			give: podmanInspect,
 			want: []Container{
-				{ID: "d4", Name: "hello-server", Project: "hello", Service: "server", Image: "localhost/khepri-test/busybox:1", State: "running", Health: "starting",
+				{ID: "d4", Name: "hello-server", Project: "hello", Service: "server", Image: "localhost/khepri-test/busybox:1", ImageID: "sha256:9a8b", State: "running", Health: "starting",
 					StartedAt: time.Date(2026, 3, 1, 9, 0, 0, 500000000, time.UTC), Ports: []string{"0.0.0.0:8080->8080/tcp"}},
 			},
 		},
@@ -82,6 +83,28 @@ func TestDecodeInspect(t *testing.T) {
 
 	_, err := decodeInspect([]byte("Error"), nil)
 	assert.ErrorContains(t, err, "read the engine's container inspect output")
+}
+
+func TestImageDigest(t *testing.T) {
+	a, b, c := "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64), "sha256:"+strings.Repeat("c", 64)
+	img := Image{ID: "sha256:1d", RepoDigests: []string{"ghcr.io/other/app@" + a, "ghcr.io/acme/app@" + b, "redis@" + c}}
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{name: "the repository's registry digest", give: "ghcr.io/acme/app:latest", want: b},
+		{name: "references read as the engines read them", give: "redis:7", want: c},
+		{name: "no digest in that repository: the ID", give: "ghcr.io/acme/web:1", want: "sha256:1d"},
+		{name: "not a reference: the ID", give: "sha256:1d", want: "sha256:1d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, img.Digest(tt.give))
+		})
+	}
+	assert.Equal(t, "0123456789ab", ShortDigest("sha256:0123456789abcdef"))
+	assert.Equal(t, "0123", ShortDigest("0123"))
 }
 
 func TestClassify(t *testing.T) {

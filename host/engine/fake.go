@@ -25,6 +25,8 @@ type FakeState struct {
 	// Logs by container name: lines starting with an RFC 3339 timestamp, as
 	// `docker logs --timestamps` prints them.
 	Logs map[string]string `json:"logs,omitempty"`
+	// Images by the reference or ID they are inspected as.
+	Images map[string]Image `json:"images,omitempty"`
 }
 
 var _ Engine = (*Fake)(nil)
@@ -110,4 +112,19 @@ func (f *Fake) Exec(_ context.Context, container string, cmd []string, opts Exec
 		}
 	}
 	return nil
+}
+
+// Images implements Engine.
+func (f *Fake) Images(_ context.Context, names ...string) (map[string]Image, error) {
+	s, err := f.read()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Image{}
+	for _, n := range names {
+		if i, ok := s.Images[n]; ok {
+			out[n] = i
+		}
+	}
+	return out, nil
 }
