@@ -12,7 +12,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newExpandCommand(), newFreezeCommand(), newImportCommand(), newEnvFileCommand(), newBuildImageCommand(), newLockCommand(), newFetchImageCommand(), newVersionCommand())
+	root.AddCommand(newExpandCommand(), newFreezeCommand(), newImportCommand(), newEnvFileCommand(), newBuildImageCommand(), newLockCommand(), newFetchImageCommand(), newPullImagesCommand(), newVersionCommand())
 	root.AddCommand(hostCommands(newHostRuntime())...)
 	return root
 }
