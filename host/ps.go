@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -57,9 +60,17 @@ type psRow struct {
 	// Image: a container left running from before the configuration (or its image
 	// lock) changed.
 	RunningImage string `json:"runningImage,omitempty"`
+	// Digest is the image the container runs: its registry digest, or its ID when it
+	// has none (built or loaded on the host); "" when unknown.
+	Digest string `json:"digest"`
+	// PulledDigest is the image the configured reference names now, when the container
+	// runs another: pulled (by a pull unit, or by hand) since it started.
+	PulledDigest string `json:"pulledDigest,omitempty"`
 	StartedAt    string `json:"startedAt"`
 
 	started time.Time
+	// imageRef and imageID are what the container was started from and runs.
+	imageRef, imageID string
 }
 
 func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, stdout, stderr io.Writer) error {
@@ -118,6 +129,7 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 			if c.Image != "" && !sameImage(c.Image, s.Image) {
 				row.RunningImage = c.Image
 			}
+			row.imageRef, row.imageID = cmp.Or(c.Image, s.Image), c.ImageID
 			if c.Ports != nil {
 				row.Ports = c.Ports
 			}
@@ -128,6 +140,10 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 		}
 		rows = append(rows, row)
 	}
+	if err := rt.addDigests(ctx, m, rows); err != nil {
+		// The digest column says "-".
+		fmt.Fprintf(stderr, "khepri: image digests unavailable: %v\n", err)
+	}
 
 	if opts.format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -136,6 +152,45 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 		return enc.Encode(rows)
 	}
 	return writePsTable(stdout, rows, rt.now())
+}
+
+// addDigests fills the rows' digests from the images of each composition's engine:
+// the image each container runs, and the one its reference names now, which a pull
+// may have moved since the container started.
+func (rt *hostRuntime) addDigests(ctx context.Context, m *manifest.Manifest, rows []psRow) error {
+	byOwner := map[string][]string{}
+	for _, r := range rows {
+		if r.imageID != "" {
+			owner := m.Compositions[r.Composition].User
+			byOwner[owner] = append(byOwner[owner], r.imageID, r.Image)
+		}
+	}
+	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
+		var eng engine.Engine
+		var images map[string]engine.Image
+		var err error
+		for i, r := range rows {
+			if r.imageID == "" || m.Compositions[r.Composition].User != owner {
+				continue
+			}
+			if eng == nil {
+				if eng, err = rt.engineFor(m, r.Composition); err != nil {
+					return err
+				}
+				if images, err = eng.Images(ctx, byOwner[owner]...); err != nil {
+					return err
+				}
+			}
+			rows[i].Digest = r.imageID
+			if img, ok := images[r.imageID]; ok {
+				rows[i].Digest = img.Digest(r.imageRef)
+			}
+			if now, ok := images[r.Image]; ok && now.ID != r.imageID {
+				rows[i].PulledDigest = now.Digest(r.Image)
+			}
+		}
+	}
+	return nil
 }
 
 func unitStates(ctx context.Context, rt *hostRuntime, units []string) (map[string]systemd.State, error) {
@@ -149,11 +204,11 @@ func unitStates(ctx context.Context, rt *hostRuntime, units []string) (map[strin
 
 func writePsTable(w io.Writer, rows []psRow, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMPOSITION\tSERVICE\tCONTAINER\tUNIT\tSTATE\tPORTS\tIMAGE\tUPTIME")
+	fmt.Fprintln(tw, "COMPOSITION\tSERVICE\tCONTAINER\tUNIT\tSTATE\tPORTS\tIMAGE\tDIGEST\tUPTIME")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			r.Composition, r.Service, r.Container, r.UnitState, containerState(r),
-			dash(strings.Join(r.Ports, ", ")), imageColumn(r), uptime(r, now))
+			dash(strings.Join(r.Ports, ", ")), imageColumn(r), digestColumn(r), uptime(r, now))
 	}
 	return tw.Flush()
 }
@@ -176,6 +231,18 @@ func imageColumn(r psRow) string {
 		return r.Image + " (runs " + r.RunningImage + ")"
 	}
 	return r.Image
+}
+
+// digestColumn is the short digest of the image the container runs, and of the newer
+// one its reference names, when one was pulled since it started.
+func digestColumn(r psRow) string {
+	switch {
+	case r.Digest == "":
+		return "-"
+	case r.PulledDigest != "":
+		return engine.ShortDigest(r.Digest) + " (newer pulled: " + engine.ShortDigest(r.PulledDigest) + ")"
+	}
+	return engine.ShortDigest(r.Digest)
 }
 
 // sameImage compares references as the engines read them: podman reports
