@@ -181,12 +181,13 @@ func (rt *hostRuntime) addDigests(ctx context.Context, m *manifest.Manifest, row
 					return err
 				}
 			}
-			rows[i].Digest = r.imageID
-			if img, ok := images[r.imageID]; ok {
-				rows[i].Digest = img.Digest(r.imageRef)
+			runs, ok := images[r.imageID]
+			if !ok {
+				runs = engine.Image{ID: r.imageID}
 			}
+			rows[i].Digest = runs.Digest(r.imageRef)
 			if now, ok := images[r.Image]; ok && now.ID != r.imageID {
-				rows[i].PulledDigest = now.Digest(r.Image)
+				rows[i].Digest, rows[i].PulledDigest = engine.Digests(r.Image, runs, now)
 			}
 		}
 	}

@@ -104,6 +104,14 @@ func TestImageDigest(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "0123456789ab", ShortDigest("sha256:0123456789abcdef"))
+
+	// An image and its successor under a tag: by digests when both have one there, by
+	// IDs otherwise (podman forgets the old one's digest there once the tag moves).
+	now := Image{ID: "sha256:2d", RepoDigests: []string{"ghcr.io/acme/app@" + c}}
+	o, n := Digests("ghcr.io/acme/app:latest", img, now)
+	assert.Equal(t, []string{b, c}, []string{o, n})
+	o, n = Digests("ghcr.io/acme/app:latest", Image{ID: "sha256:1d"}, now)
+	assert.Equal(t, []string{"sha256:1d", "sha256:2d"}, []string{o, n})
 	assert.Equal(t, "0123", ShortDigest("0123"))
 }
 

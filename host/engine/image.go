@@ -14,15 +14,37 @@ import (
 // of ref (the digest `docker pull` prints and an image lock pins), or its ID when it
 // has none there (an image built or loaded on this host).
 func (i Image) Digest(ref string) string {
-	if named, err := reference.ParseNormalizedNamed(ref); err == nil {
-		for _, rd := range i.RepoDigests {
-			d, err := reference.ParseNormalizedNamed(rd)
-			if c, ok := d.(reference.Canonical); err == nil && ok && d.Name() == named.Name() {
-				return c.Digest().String()
-			}
-		}
+	if d, ok := i.repoDigest(ref); ok {
+		return d
 	}
 	return i.ID
+}
+
+func (i Image) repoDigest(ref string) (string, bool) {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return "", false
+	}
+	for _, rd := range i.RepoDigests {
+		d, err := reference.ParseNormalizedNamed(rd)
+		if c, ok := d.(reference.Canonical); err == nil && ok && d.Name() == named.Name() {
+			return c.Digest().String(), true
+		}
+	}
+	return "", false
+}
+
+// Digests names an image and the one that replaced it under ref alike: by their
+// registry digests under ref's repository when both have one, by their IDs otherwise.
+// Podman forgets an image's digests in a repository once no tag there names it, and
+// an ID set against a registry digest would read as one more change.
+func Digests(ref string, old, now Image) (string, string) {
+	o, ok1 := old.repoDigest(ref)
+	n, ok2 := now.repoDigest(ref)
+	if ok1 && ok2 {
+		return o, n
+	}
+	return old.ID, now.ID
 }
 
 // ShortDigest is a digest's first 12 hex digits, as docker shortens image IDs.

@@ -131,18 +131,19 @@ func compare(ctx context.Context, s pullplan.Service, running map[string]engine.
 	if !ok {
 		return nil, fmt.Errorf("%s was pulled, and the engine does not find it", s.Image)
 	}
-	var old, restart []string
+	var changes, restart []string
 	for i, name := range s.Containers {
 		c, ok := running[name]
 		if !ok || c.ImageID == now.ID {
 			continue
 		}
-		d := c.ImageID
-		if img, ok := images[c.ImageID]; ok {
-			d = img.Digest(s.Image)
+		img, ok := images[c.ImageID]
+		if !ok {
+			img = engine.Image{ID: c.ImageID}
 		}
-		if !slices.Contains(old, d) {
-			old = append(old, d)
+		o, n := engine.Digests(s.Image, img, now)
+		if d := o + " → " + n; !slices.Contains(changes, d) {
+			changes = append(changes, d)
 		}
 		restart = append(restart, s.Units[i])
 	}
@@ -152,8 +153,7 @@ func compare(ctx context.Context, s pullplan.Service, running map[string]engine.
 	case len(restart) == 0:
 		fmt.Fprintf(out, "%s: %s unchanged\n", s.Name, s.Image)
 	default:
-		fmt.Fprintf(out, "%s: %s %s → %s, restarting %s\n", s.Name, s.Image, strings.Join(old, ", "),
-			now.Digest(s.Image), strings.Join(restart, ", "))
+		fmt.Fprintf(out, "%s: %s %s, restarting %s\n", s.Name, s.Image, strings.Join(changes, ", "), strings.Join(restart, ", "))
 	}
 	return restart, nil
 }

@@ -192,9 +192,10 @@ func TestRun(t *testing.T) {
 			wantErr:  "c: the restart of docker-c-web.service failed",
 		},
 		{
+			// db's new image has no registry digest under postgres: both are named by ID.
 			name:   "changed images restart in plan order, in one call",
 			engine: func(e *fakeEngine) { e.registry["postgres:15"] = "id-web2" },
-			want: "db: postgres:15 " + digest("d") + " → id-web2, restarting docker-c-db.service\n" +
+			want: "db: postgres:15 id-db → id-web2, restarting docker-c-db.service\n" +
 				"web: ghcr.io/x/web:latest " + digest("1") + " → " + digest("2") + ", restarting docker-c-web.service\n",
 			pulls:    []string{"postgres:15", "ghcr.io/x/web:latest"},
 			restarts: [][]string{{"docker-c-db.service", "docker-c-web.service"}},
