@@ -71,14 +71,13 @@ func Run(ctx context.Context, p *pullplan.Plan, prev State, opts Options, e Engi
 			continue
 		}
 		// The containers run what they ran before any pull: one listing serves all.
+		var restart []string
 		if running == nil {
-			if running, err = containers(ctx, p, e); err != nil {
-				fmt.Fprintf(out, "%v\n", err)
-				failed = append(failed, "the check of "+s.Name)
-				continue
-			}
+			running, err = containers(ctx, p, e)
 		}
-		restart, err := compare(ctx, s, running, e, out)
+		if err == nil {
+			restart, err = compare(ctx, s, running, e, out)
+		}
 		switch {
 		case err != nil:
 			fmt.Fprintf(out, "%s: %v\n", s.Name, err)

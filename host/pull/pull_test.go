@@ -29,7 +29,9 @@ type fakeEngine struct {
 	images     map[string]engine.Image
 	pullErr    map[string]string
 	containers []engine.Container
-	pulls      []string
+	// listErr fails the listing of containers.
+	listErr string
+	pulls   []string
 }
 
 func (f *fakeEngine) Pull(_ context.Context, ref string) error {
@@ -56,6 +58,9 @@ func (f *fakeEngine) Images(_ context.Context, names ...string) (map[string]engi
 }
 
 func (f *fakeEngine) Containers(_ context.Context, projects ...string) ([]engine.Container, error) {
+	if f.listErr != "" {
+		return nil, errors.New(f.listErr)
+	}
 	var out []engine.Container
 	for _, c := range f.containers {
 		if slices.Contains(projects, c.Project) {
@@ -226,6 +231,14 @@ func TestRun(t *testing.T) {
 			want:   "db: postgres:15 " + digest("d") + ", no container of it runs\nweb: ghcr.io/x/web:latest " + digest("2") + ", no container of it runs\n",
 			pulls:  []string{"postgres:15", "ghcr.io/x/web:latest"},
 			state:  map[string]Pulled{"db": pulledAt("postgres:15", 0), "web": pulledAt("ghcr.io/x/web:latest", 0)},
+		},
+		{
+			name:    "containers that cannot be listed: nothing restarted, nothing recorded",
+			engine:  func(e *fakeEngine) { e.listErr = "engine not reachable" },
+			want:    "db: list the containers of c: engine not reachable\nweb: list the containers of c: engine not reachable\n",
+			pulls:   []string{"postgres:15", "ghcr.io/x/web:latest"},
+			state:   map[string]Pulled{},
+			wantErr: "c: the check of db, the check of web failed",
 		},
 		{
 			name: "pinned services: one line naming them, nothing pulled",
