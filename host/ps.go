@@ -158,37 +158,37 @@ func runPs(ctx context.Context, rt *hostRuntime, opts psOptions, args []string, 
 // the image each container runs, and the one its reference names now, which a pull
 // may have moved since the container started.
 func (rt *hostRuntime) addDigests(ctx context.Context, m *manifest.Manifest, rows []psRow) error {
-	byOwner := map[string][]string{}
+	// One inspection per engine, reached through one of its compositions.
+	names, through := map[string][]string{}, map[string]string{}
 	for _, r := range rows {
 		if r.imageID != "" {
 			owner := m.Compositions[r.Composition].User
-			byOwner[owner] = append(byOwner[owner], r.imageID, r.Image)
+			names[owner] = append(names[owner], r.imageID, r.Image)
+			through[owner] = cmp.Or(through[owner], r.Composition)
 		}
 	}
-	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
-		var eng engine.Engine
-		var images map[string]engine.Image
-		var err error
-		for i, r := range rows {
-			if r.imageID == "" || m.Compositions[r.Composition].User != owner {
-				continue
-			}
-			if eng == nil {
-				if eng, err = rt.engineFor(m, r.Composition); err != nil {
-					return err
-				}
-				if images, err = eng.Images(ctx, byOwner[owner]...); err != nil {
-					return err
-				}
-			}
-			runs, ok := images[r.imageID]
-			if !ok {
-				runs = engine.Image{ID: r.imageID}
-			}
-			rows[i].Digest = runs.Digest(r.imageRef)
-			if now, ok := images[r.Image]; ok && now.ID != r.imageID {
-				rows[i].Digest, rows[i].PulledDigest = engine.Digests(r.Image, runs, now)
-			}
+	images := map[string]map[string]engine.Image{}
+	for _, owner := range slices.Sorted(maps.Keys(names)) {
+		eng, err := rt.engineFor(m, through[owner])
+		if err != nil {
+			return err
+		}
+		if images[owner], err = eng.Images(ctx, names[owner]...); err != nil {
+			return err
+		}
+	}
+	for i, r := range rows {
+		if r.imageID == "" {
+			continue
+		}
+		known := images[m.Compositions[r.Composition].User]
+		runs, ok := known[r.imageID]
+		if !ok {
+			runs = engine.Image{ID: r.imageID}
+		}
+		rows[i].Digest = runs.Digest(r.imageRef)
+		if now, ok := known[r.Image]; ok && now.ID != r.imageID {
+			rows[i].Digest, rows[i].PulledDigest = engine.Digests(r.Image, runs, now)
 		}
 	}
 	return nil
