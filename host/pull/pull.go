@@ -1,7 +1,7 @@
 // Package pull keeps a composition's images current for its pull unit (`khepri
 // pull-images`): it pulls each image of the plan whose interval has passed, and restarts,
 // through their systemd units, exactly the containers that run another image than the
-// one the reference names after the pull. Issue #18; the plan is proto/khepri/pullplan.
+// one the reference names after the pull. The plan is proto/khepri/pullplan's.
 package pull
 
 import (
