@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -14,7 +15,7 @@ import (
 
 // compose-go warns through logrus' process-wide logger, once per occurrence and per load
 // (khepri loads a project twice): a value holding `$x` a million times printed two million
-// lines (issue 13). An import collects the warnings instead, each distinct one once.
+// lines. An import collects the warnings instead, each distinct one once.
 const (
 	// maxWarnings is how many distinct warnings an import reports; the rest are counted.
 	maxWarnings = 20
@@ -25,12 +26,12 @@ const (
 // logMu gives one import at a time logrus' standard logger.
 var logMu sync.Mutex
 
-// warningLog is a logrus hook keeping the distinct messages, in order, while it holds
-// logrus' standard logger.
+// warningLog is a logrus hook keeping the distinct messages while it holds logrus'
+// standard logger.
 type warningLog struct {
 	mu    sync.Mutex
 	seen  map[string]bool
-	order []string
+	messages []string
 
 	restore func()
 }
@@ -53,8 +54,9 @@ func captureWarnings() *warningLog {
 	return w
 }
 
-// stop gives the logger back and returns the warnings, the first maxWarnings and a
-// count of the others. Calling it again only returns them.
+// stop gives the logger back and returns the warnings sorted (compose-go interpolates
+// maps in Go's random order, so the order they came in is not the same twice), the
+// first maxWarnings and a count of the others. Calling it again only returns them.
 func (w *warningLog) stop() []string {
 	if w.restore != nil {
 		w.restore()
@@ -62,11 +64,12 @@ func (w *warningLog) stop() []string {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if len(w.order) > maxWarnings {
-		more := len(w.order) - maxWarnings
-		return append(w.order[:maxWarnings:maxWarnings], fmt.Sprintf("%d more warnings like these not shown", more))
+	slices.Sort(w.messages)
+	if len(w.messages) > maxWarnings {
+		more := len(w.messages) - maxWarnings
+		return append(w.messages[:maxWarnings:maxWarnings], fmt.Sprintf("%d more warnings like these not shown", more))
 	}
-	return w.order
+	return w.messages
 }
 
 func (w *warningLog) Levels() []logrus.Level {
@@ -79,7 +82,7 @@ func (w *warningLog) Fire(e *logrus.Entry) error {
 	defer w.mu.Unlock()
 	if !w.seen[msg] {
 		w.seen[msg] = true
-		w.order = append(w.order, msg)
+		w.messages = append(w.messages, msg)
 	}
 	return nil
 }
