@@ -90,8 +90,8 @@ in
       message = "khepri: the compositions were expanded for the ${expansion.backend} backend, but virtualisation.oci-containers.backend is ${backend}.";
     }
   ]
-  # A container's user is its composition's: khepri's network and volume units run as
-  # that user too, in the same podman.
+  # A container's user is its composition's: khepri's unit creating its networks and
+  # volumes runs as that user too, in the same podman.
   ++ lib.mapAttrsToList (
     name: c:
     let
@@ -103,7 +103,7 @@ in
           given = config.virtualisation.oci-containers.containers.${name}.podman.user or "root";
         in
         backend != "podman" || given == expanded;
-      message = "virtualisation.oci-containers.containers.${name}.podman.user: composition ${projectOf c} runs as ${expanded}; set the user in khepri.compositions.${projectOf c}.podman.user, so that its network and volume units run as the same user.";
+      message = "virtualisation.oci-containers.containers.${name}.podman.user: composition ${projectOf c} runs as ${expanded}; set the user in khepri.compositions.${projectOf c}.podman.user, so that the unit creating its networks and volumes runs as the same user.";
     }
   ) expansion.containers
   ++ lib.concatLists (

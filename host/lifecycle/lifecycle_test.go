@@ -49,10 +49,10 @@ func TestOrderedPutsHelperUnitsFirst(t *testing.T) {
 		{Replica: manifest.Replica{Unit: "docker-a.service"}},
 		{Replica: manifest.Replica{Unit: "docker-b.service"}},
 	}
-	bad := map[string]string{"docker-b.service": "unit failed", "khepri-x-network-n.service": "failed", "docker-a.service": "job timeout"}
+	bad := map[string]string{"docker-b.service": "unit failed", "khepri-x-resources.service": "failed", "docker-a.service": "job timeout"}
 	assert.Equal(t, []Failure{
-		{Unit: "khepri-x-network-n.service", Why: "failed"},
+		{Unit: "khepri-x-resources.service", Why: "failed"},
 		{Unit: "docker-a.service", Why: "job timeout"},
 		{Unit: "docker-b.service", Why: "unit failed"},
-	}, ordered(bad, []string{"khepri-x-network-n.service"}, sel))
+	}, ordered(bad, []string{"khepri-x-resources.service"}, sel))
 }

@@ -31,7 +31,8 @@ in
     default = { };
     description = ''
       Container compositions in the docker-compose vocabulary, each expanded into
-      oci-containers containers, network and volume units and a `khepri-<name>.target`.
+      oci-containers containers, a unit creating its networks and volumes, and a
+      `khepri-<name>.target`.
     '';
   };
 

@@ -60,15 +60,15 @@ func (h *host) prepare(name string, comp *khepriv1.Composition) *compState {
 		Inactive:   map[string]string{},
 		Replicas:   map[string][]string{},
 	}
-	nets := h.resources(name, path.Field("networks"), "network", networkEntries(comp), c.Networks, naming.NetworkUnit)
+	nets := h.resources(name, path.Field("networks"), "network", networkEntries(comp), c.Networks)
 	// compose's default network, for services that list no networks; a declared
 	// networks.default replaces it.
 	if _, ok := c.Networks["default"]; !ok {
 		def := resource{name: naming.Resource(name, "default", "", false)}
 		nets["default"] = def
-		c.Networks["default"] = service.Resource{Name: def.name, Unit: naming.Service(naming.NetworkUnit(name, "default"))}
+		c.Networks["default"] = service.Resource{Name: def.name, Unit: naming.Service(naming.ResourcesUnit(name))}
 	}
-	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes, naming.VolumeUnit)
+	vols := h.resources(name, path.Field("volumes"), "volume", volumeEntries(comp), c.Volumes)
 	h.topLevel(name, comp, path, c)
 	c.Images, c.ImageFetch = h.images, h.imageFetch
 	if f := comp.GetImageFetch(); f != "" {
@@ -249,24 +249,18 @@ type kind struct {
 	// field is the option holding them.
 	field string
 	ps    *providers
-	unit  func(composition, key string) string
-	build func(systemd.Resource) *khepriv1.SystemdService
 }
 
-func (h *host) networkKind() kind {
-	return kind{"networks", h.networks, naming.NetworkUnit, systemd.Network}
-}
+func (h *host) networkKind() kind { return kind{"networks", h.networks} }
 
-func (h *host) volumeKind() kind {
-	return kind{"volumes", h.volumes, naming.VolumeUnit, systemd.Volume}
-}
+func (h *host) volumeKind() kind { return kind{"volumes", h.volumes} }
 
 // provideAll registers the networks or volumes a composition creates as their engine's
 // providers; sorted, so that of two creators of one name the same one is reported.
 func (h *host) provideAll(st *compState, k kind, decl map[string]resource) {
 	for _, key := range slices.Sorted(maps.Keys(decl)) {
 		if r := decl[key]; !r.external {
-			k.ps.provide(r.name, &provider{unit: k.unit(st.name, key), path: st.path.Field(k.field).Key(key), owner: st.rootless.Owner()})
+			k.ps.provide(r.name, &provider{unit: naming.ResourcesUnit(st.name), path: st.path.Field(k.field).Key(key), owner: st.rootless.Owner()})
 		}
 	}
 }
@@ -281,26 +275,32 @@ func (h *host) resolveExternal(st *compState, k kind, decl map[string]resource, 
 	}
 }
 
-// emitUnits adds the units of a composition's networks and volumes that are used, by its
-// own services or by another composition's as external ones: like compose, khepri
-// creates only what some container uses.
+// emitUnits adds the unit creating the composition's networks and volumes that are used,
+// by its own services or by another composition's as external ones: like compose,
+// khepri creates only what some container uses. A composition that uses none has no
+// such unit.
 func (h *host) emitUnits(st *compState) {
-	h.emitKind(st, h.networkKind(), st.nets)
-	h.emitKind(st, h.volumeKind(), st.vols)
+	nets := h.usedResources(st, h.networkKind(), st.nets)
+	vols := h.usedResources(st, h.volumeKind(), st.vols)
+	if len(nets) == 0 && len(vols) == 0 {
+		return
+	}
+	unit := naming.ResourcesUnit(st.name)
+	if h.unitFits(st.name, naming.Service(unit), st.path, "the composition name") && h.claimUnit(unit, st.path) {
+		h.resp.Services[unit] = systemd.Resources(h.backend, st.name, st.rootless, nets, vols)
+	}
 }
 
-func (h *host) emitKind(st *compState, k kind, decl map[string]resource) {
+// usedResources are the composition's networks or volumes that it creates and some
+// container uses, in key order.
+func (h *host) usedResources(st *compState, k kind, decl map[string]resource) []systemd.Resource {
+	var out []systemd.Resource
 	for _, key := range slices.Sorted(maps.Keys(decl)) {
-		r := decl[key]
-		if r.external || !k.ps.used(st.rootless.Owner(), r.name) {
-			continue
-		}
-		unit, p := k.unit(st.name, key), st.path.Field(k.field).Key(key)
-		what := "the composition name or the " + strings.TrimSuffix(k.field, "s") + " key"
-		if h.unitFits(st.name, naming.Service(unit), p, what) && h.claimUnit(unit, p) {
-			h.resp.Services[unit] = k.build(systemd.Resource{Backend: h.backend, Composition: st.name, Key: key, Name: r.name, Options: r.options, Rootless: st.rootless})
+		if r := decl[key]; !r.external && k.ps.used(st.rootless.Owner(), r.name) {
+			out = append(out, systemd.Resource{Backend: h.backend, Composition: st.name, Key: key, Name: r.name, Options: r.options, Rootless: st.rootless})
 		}
 	}
+	return out
 }
 
 // entry is a declared network or volume, whichever message it came from.
@@ -349,7 +349,7 @@ func (h *host) validateNames(kind, key string, e entry, p diag.Path) {
 
 // resources validates and names a composition's networks or volumes, filling byKey
 // for the services, and returns them by key.
-func (h *host) resources(comp string, path diag.Path, kind string, decl map[string]entry, byKey map[string]service.Resource, unitName func(c, k string) string) map[string]resource {
+func (h *host) resources(comp string, path diag.Path, kind string, decl map[string]entry, byKey map[string]service.Resource) map[string]resource {
 	out := map[string]resource{}
 	for _, k := range slices.Sorted(maps.Keys(decl)) {
 		e := decl[k]
@@ -359,7 +359,7 @@ func (h *host) resources(comp string, path diag.Path, kind string, decl map[stri
 		out[k] = r
 		sr := service.Resource{Name: r.name}
 		if !r.external {
-			sr.Unit = naming.Service(unitName(comp, k))
+			sr.Unit = naming.Service(naming.ResourcesUnit(comp))
 		}
 		byKey[k] = sr
 	}

@@ -117,14 +117,10 @@ func ContainerUnit(b Backend, container string) string {
 	return string(b) + "-" + container
 }
 
-// NetworkUnit is khepri's unit creating a composition's network, without suffix.
-func NetworkUnit(composition, key string) string {
-	return "khepri-" + composition + "-network-" + key
-}
-
-// VolumeUnit is khepri's unit creating a composition's volume, without suffix.
-func VolumeUnit(composition, key string) string {
-	return "khepri-" + composition + "-volume-" + key
+// ResourcesUnit is khepri's unit creating a composition's networks and volumes, without
+// suffix: one unit for all of them, since NixOS types every unit it is given.
+func ResourcesUnit(composition string) string {
+	return "khepri-" + composition + "-resources"
 }
 
 // Target is a composition's target, without suffix.

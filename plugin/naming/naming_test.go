@@ -53,8 +53,7 @@ func TestNames(t *testing.T) {
 		{name: "external", give: Resource("paperless", "proxy_net", "", true), want: "proxy_net"},
 		{name: "external name", give: Resource("paperless", "proxy", "traefik", true), want: "traefik"},
 		{name: "container unit", give: ContainerUnit(Podman, "paperless-db"), want: "podman-paperless-db"},
-		{name: "network unit", give: NetworkUnit("c", "default"), want: "khepri-c-network-default"},
-		{name: "volume unit", give: Service(VolumeUnit("c", "data")), want: "khepri-c-volume-data.service"},
+		{name: "resources unit", give: Service(ResourcesUnit("c")), want: "khepri-c-resources.service"},
 		{name: "target", give: TargetFile(Target("c")), want: "khepri-c.target"},
 	}
 	for _, tt := range tests {

@@ -1,5 +1,6 @@
-// Package systemd builds khepri's own units: one per composition network and volume,
-// which create them on the engine, and the composition's target.
+// Package systemd builds khepri's own units: one per composition creating its networks
+// and volumes on the engine, one per host-level network and volume, and the
+// composition's target.
 package systemd
 
 import (
@@ -58,29 +59,55 @@ type Resource struct {
 	Rootless *Rootless
 }
 
-// Network builds the unit creating a composition network. It creates the network only
-// when missing, labelled like compose labels it, and removes it when stopped.
+// Network builds the unit creating a host-level network. It creates the network only
+// when missing and removes it when stopped.
 func Network(r Resource) *khepriv1.SystemdService {
-	b := string(r.Backend)
-	create := append([]string{b, "network", "create"}, composeLabels(r, "network")...)
-	create = append(append(create, r.Options...), r.Name)
-	u := unit(r, "network")
-	u.Script = exists(r.Backend, "network", r.Name) + " || " + Command(create...) + "\n"
-	// The network may still hold containers from outside the composition; failing the
-	// stop for that would leave the unit failed, so the removal is best effort.
-	u.PreStop = Command(b, "network", "rm", r.Name) + " || echo " +
-		Quote("khepri: network "+r.Name+" is still in use; left in place") + " >&2\n"
+	u := unit(r.Backend, r.Composition, r.Rootless, "network "+r.Name)
+	u.Script = create(r, "network")
+	u.PreStop = removeNetwork(r)
 	return u
 }
 
-// Volume builds the unit creating a composition volume when missing. Volumes hold data:
+// Volume builds the unit creating a host-level volume when missing. Volumes hold data:
 // khepri never removes them.
 func Volume(r Resource) *khepriv1.SystemdService {
-	create := append([]string{string(r.Backend), "volume", "create"}, composeLabels(r, "volume")...)
-	create = append(append(create, r.Options...), r.Name)
-	u := unit(r, "volume")
-	u.Script = exists(r.Backend, "volume", r.Name) + " || " + Command(create...) + "\n"
+	u := unit(r.Backend, r.Composition, r.Rootless, "volume "+r.Name)
+	u.Script = create(r, "volume")
 	return u
+}
+
+// Resources builds the unit creating a composition's networks, then its volumes, each
+// only when missing; stopped, it removes the networks and keeps the volumes. One unit
+// for all of them: the container units need them all before they start anyway, and
+// every unit costs NixOS the evaluation of a whole systemd service.
+func Resources(b naming.Backend, composition string, rootless *Rootless, networks, volumes []Resource) *khepriv1.SystemdService {
+	u := unit(b, composition, rootless, "networks and volumes")
+	var script, stop strings.Builder
+	for _, r := range networks {
+		script.WriteString(create(r, "network"))
+		stop.WriteString(removeNetwork(r))
+	}
+	for _, r := range volumes {
+		script.WriteString(create(r, "volume"))
+	}
+	u.Script, u.PreStop = script.String(), stop.String()
+	return u
+}
+
+// create is the line creating a network or volume when it is missing, labelled like
+// compose labels it.
+func create(r Resource, kind string) string {
+	words := append([]string{string(r.Backend), kind, "create"}, composeLabels(r, kind)...)
+	words = append(append(words, r.Options...), r.Name)
+	return exists(r.Backend, kind, r.Name) + " || " + Command(words...) + "\n"
+}
+
+// removeNetwork is the line removing a network. The network may still hold containers
+// from outside the composition; failing the stop for that would leave the unit failed,
+// so the removal is best effort.
+func removeNetwork(r Resource) string {
+	return Command(string(r.Backend), "network", "rm", r.Name) + " || echo " +
+		Quote("khepri: network "+r.Name+" is still in use; left in place") + " >&2\n"
 }
 
 // composeLabels are the labels compose puts on a project's networks and volumes; a
@@ -103,28 +130,30 @@ func exists(b naming.Backend, kind, name string) string {
 	return Command("docker", kind, "inspect", name) + " >/dev/null 2>&1"
 }
 
-func unit(r Resource, kind string) *khepriv1.SystemdService {
+// unit is the oneshot unit of what, a composition's (composition) or a host-level one
+// ("").
+func unit(b naming.Backend, composition string, rootless *Rootless, what string) *khepriv1.SystemdService {
 	u := &khepriv1.SystemdService{
 		ServiceConfig: map[string]string{"Type": "oneshot", "RemainAfterExit": "true"},
 	}
-	if r.Composition == "" {
+	if composition == "" {
 		// A host-level resource outlives every composition that uses it.
-		u.Description = fmt.Sprintf("khepri: %s %s", kind, r.Name)
-		if r.Rootless != nil {
-			u.Description += " in " + Engine(r.Rootless.User)
+		u.Description = "khepri: " + what
+		if rootless != nil {
+			u.Description += " in " + Engine(rootless.User)
 		}
 		u.WantedBy = []string{"multi-user.target"}
 	} else {
-		target := naming.TargetFile(naming.Target(r.Composition))
-		u.Description = fmt.Sprintf("khepri %s: %s %s", r.Composition, kind, r.Name)
+		target := naming.TargetFile(naming.Target(composition))
+		u.Description = fmt.Sprintf("khepri %s: %s", composition, what)
 		u.PartOf = []string{target}
 		u.WantedBy = []string{target}
 	}
 	// Podman is daemonless: there is nothing to wait for.
-	if r.Backend == naming.Docker {
+	if b == naming.Docker {
 		u.After = []string{"docker.service", "docker.socket"}
 	}
-	r.Rootless.Own(u)
+	rootless.Own(u)
 	return u
 }
 

@@ -132,7 +132,7 @@ func TestPodmanRootless(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	makesProxy, edgeUnit := "khepri-"+a+"-network-proxy", "podman-"+edge
+	makesProxy, edgeUnit := "khepri-"+a+"-resources", "podman-"+edge
 	if i, j := slices.Index(order, makesProxy), slices.Index(order, edgeUnit); i < 0 || j < 0 || i > j {
 		t.Fatalf("start order %v: want %s, which makes %s, before %s", order, makesProxy, proxy, edgeUnit)
 	}

@@ -199,7 +199,7 @@ import ../report.nix {
           "com.docker.compose.project"
           "com.docker.compose.service"
         ];
-        network = named.services.khepri-app-network-outPath.script;
+        network = named.services.khepri-app-resources.script;
       };
       expected = {
         environment = specialNames;

@@ -34,8 +34,8 @@ func testChangedDefinitionRestarts(t *testing.T, backend string) {
 	first := s.running("app", "")
 	other := s.running("other", "")
 	s.probe("app", "write", "/data/kept", "written by one")
-	volumeUnit := "khepri-" + s.name + "-volume-data.service"
-	since := m.at(volumeUnit, "ActiveEnterTimestampMonotonic")
+	resources := "khepri-" + s.name + "-resources.service"
+	since := m.at(resources, "ActiveEnterTimestampMonotonic")
 
 	// Starting again changes nothing: systemd does not restart a running unit.
 	m.must("systemctl", "start", s.target())
@@ -58,7 +58,7 @@ func testChangedDefinitionRestarts(t *testing.T, backend string) {
 	if id := s.running("other", ""); id != other {
 		t.Errorf("%s was replaced, though its definition did not change", s.ctr("other"))
 	}
-	if now := m.at(volumeUnit, "ActiveEnterTimestampMonotonic"); now != since {
-		t.Errorf("%s was restarted, though it did not change", volumeUnit)
+	if now := m.at(resources, "ActiveEnterTimestampMonotonic"); now != since {
+		t.Errorf("%s was restarted, though it did not change", resources)
 	}
 }

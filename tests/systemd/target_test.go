@@ -41,9 +41,9 @@ func (m *machine) settled(limit time.Duration, units ...string) {
 	}
 }
 
-// Starting the composition's target brings up its network and volume units first, then
-// the containers in dependency order; stopping it stops the containers in reverse
-// order, then removes the network, and leaves the volume.
+// Starting the composition's target brings up the unit creating its network and volume
+// first, then the containers in dependency order; stopping it stops the containers in
+// reverse order, then removes the network, and leaves the volume.
 func TestTargetStartAndStop(t *testing.T) {
 	eachBackend(t, testTargetStartAndStop)
 }
@@ -51,15 +51,15 @@ func TestTargetStartAndStop(t *testing.T) {
 func testTargetStartAndStop(t *testing.T, backend string) {
 	s := newStack(t, backend, twoTier)
 	m := s.m
-	network, volume := "khepri-"+s.name+"-network-back.service", "khepri-"+s.name+"-volume-data.service"
-	for _, u := range []string{s.target(), network, volume, s.unit("db"), s.unit("web")} {
+	resources := "khepri-" + s.name + "-resources.service"
+	for _, u := range []string{s.target(), resources, s.unit("db"), s.unit("web")} {
 		if st := m.active(u); st != "inactive" {
 			t.Fatalf("%s is %s before the target starts: nothing may start on install", u, st)
 		}
 	}
 
 	m.must("systemctl", "start", s.target())
-	for _, u := range []string{s.target(), network, volume, s.unit("db"), s.unit("web")} {
+	for _, u := range []string{s.target(), resources, s.unit("db"), s.unit("web")} {
 		if st := m.active(u); st != "active" {
 			t.Errorf("after starting %s: %s is %s, want active", s.target(), u, st)
 		}
@@ -75,7 +75,7 @@ func testTargetStartAndStop(t *testing.T, backend string) {
 	}
 	// Each unit began to start only once what it is ordered after had started.
 	for _, o := range []struct{ first, then string }{
-		{network, s.unit("db")}, {volume, s.unit("db")}, {network, s.unit("web")}, {s.unit("db"), s.unit("web")},
+		{resources, s.unit("db")}, {resources, s.unit("web")}, {s.unit("db"), s.unit("web")},
 	} {
 		if started, begins := m.at(o.first, "ActiveEnterTimestampMonotonic"), m.at(o.then, "InactiveExitTimestampMonotonic"); begins < started {
 			t.Errorf("%s began to start (%d) before %s had started (%d)", o.then, begins, o.first, started)
@@ -85,10 +85,10 @@ func testTargetStartAndStop(t *testing.T, backend string) {
 	// The target's stop job ends at once (a target is ordered after its members, so it
 	// stops first); its members' stop jobs go on after systemctl returns.
 	m.must("systemctl", "stop", s.target())
-	m.settled(time.Minute, s.target(), network, volume, s.unit("db"), s.unit("web"))
+	m.settled(time.Minute, s.target(), resources, s.unit("db"), s.unit("web"))
 	// Stop runs in reverse: web was down before db began to stop, both before the network.
 	for _, o := range []struct{ first, then string }{
-		{s.unit("web"), s.unit("db")}, {s.unit("db"), network}, {s.unit("web"), network},
+		{s.unit("web"), s.unit("db")}, {s.unit("db"), resources}, {s.unit("web"), resources},
 	} {
 		if stopped, begins := m.at(o.first, "InactiveEnterTimestampMonotonic"), m.at(o.then, "ActiveExitTimestampMonotonic"); begins < stopped {
 			t.Errorf("%s began to stop (%d) before %s had stopped (%d)", o.then, begins, o.first, stopped)

@@ -26,7 +26,7 @@ pkgs.testers.runNixOSTest {
     machine.wait_until_succeeds(as_alice + "podman exec app-client cat /tmp/got | grep hello-from-alice")
 
     with subtest("the units ran as alice, in alice's podman only"):
-        machine.succeed("systemctl show -p User --value khepri-edge-network-edge.service | grep -x alice")
+        machine.succeed("systemctl show -p User --value khepri-edge-resources.service | grep -x alice")
         machine.succeed(as_alice + "podman network exists edge")
         machine.fail("podman network exists edge")
         machine.fail("podman container inspect app-client")

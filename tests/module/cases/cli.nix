@@ -101,8 +101,7 @@ let
     {
       target = "khepri-edge.target";
       units = [
-        "khepri-edge-network-default.service"
-        "khepri-edge-volume-data.service"
+        "khepri-edge-resources.service"
       ];
       networks = [ "edge_default" ];
       volumes = [ "edge_data" ];
@@ -159,11 +158,7 @@ in
     expected = {
       target = "khepri-paperless.target";
       units = [
-        "khepri-paperless-network-paperless.service"
-        "khepri-paperless-volume-data.service"
-        "khepri-paperless-volume-documents.service"
-        "khepri-paperless-volume-pgdata.service"
-        "khepri-paperless-volume-redisdata.service"
+        "khepri-paperless-resources.service"
       ];
       networks = [
         "paperless_paperless"

@@ -184,22 +184,22 @@ in
           "docker.socket"
           "network-online.target"
           "docker-app-db.service"
-          "khepri-app-network-default.service"
+          "khepri-app-resources.service"
         ];
         requires = [
           "docker-app-db.service"
-          "khepri-app-network-default.service"
+          "khepri-app-resources.service"
         ];
       };
       podman = {
         wants = [ "network-online.target" ];
         after = [
           "network-online.target"
-          "khepri-app-network-default.service"
+          "khepri-app-resources.service"
           "podman-app-db.service"
         ];
         requires = [
-          "khepri-app-network-default.service"
+          "khepri-app-resources.service"
           "podman-app-db.service"
         ];
       };

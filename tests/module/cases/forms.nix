@@ -118,7 +118,7 @@ in
         labels = {
           inherit (web.labels) tier bare;
         };
-        network = app.systemd.services.khepri-app-network-back.script;
+        network = app.systemd.services.khepri-app-resources.script;
       };
     expected = {
       environment = {

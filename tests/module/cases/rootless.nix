@@ -68,7 +68,7 @@ in
       paperless-web = "alice";
     };
   };
-  "test: a rootless composition's network and volume units run podman as the user, after the user's manager" =
+  "test: a rootless composition's resources unit runs podman as the user, after the user's manager" =
     {
       expr = lib.mapAttrs (_: userOf) (
         lib.filterAttrs (n: _: lib.hasPrefix "khepri-" n) (unitsOf stack)
@@ -83,9 +83,7 @@ in
           };
         in
         {
-          khepri-paperless-network-default = asAlice;
-          khepri-paperless-network-proxy = asAlice;
-          khepri-paperless-volume-pgdata = asAlice;
+          khepri-paperless-resources = asAlice;
         };
     };
   "test: a rootless container waits for the user's manager and for what it uses" = {
@@ -101,11 +99,11 @@ in
       after = [
         "network-online.target"
         "linger-users.service"
-        "khepri-paperless-network-proxy.service"
+        "khepri-paperless-resources.service"
         "user@1500.service"
       ];
       requires = [
-        "khepri-paperless-network-proxy.service"
+        "khepri-paperless-resources.service"
         "user@1500.service"
       ];
     };
@@ -315,7 +313,7 @@ in
       }
     ]);
     expected = [
-      "virtualisation.oci-containers.containers.app-web.podman.user: composition app runs as root; set the user in khepri.compositions.app.podman.user, so that its network and volume units run as the same user."
+      "virtualisation.oci-containers.containers.app-web.podman.user: composition app runs as root; set the user in khepri.compositions.app.podman.user, so that the unit creating its networks and volumes runs as the same user."
     ];
   };
   "test: an expansion for another uid than the host's user is refused" = {

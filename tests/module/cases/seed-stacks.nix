@@ -75,16 +75,13 @@ in
       requires = paperlessUnits;
     };
   };
-  "test: a container unit is after and requires its network and volume units" = {
+  "test: a container unit is after and requires the unit creating its network and volume" = {
     expr = builtins.filter (lib.hasPrefix "khepri-") units.docker-paperless-db.requires;
-    expected = [
-      "khepri-paperless-network-paperless.service"
-      "khepri-paperless-volume-pgdata.service"
-    ];
+    expected = [ "khepri-paperless-resources.service" ];
   };
-  "test: external networks get no unit, composition networks and volumes do" = {
-    expr = builtins.filter (lib.hasPrefix "khepri-caddy-") (builtins.attrNames units);
-    expected = [ "khepri-caddy-volume-caddy_data" ];
+  "test: external networks are not created, composition networks and volumes are" = {
+    expr = units.khepri-caddy-resources.script;
+    expected = "docker volume inspect caddy_caddy_data >/dev/null 2>&1 || docker volume create --label 'com.docker.compose.project=caddy' --label 'com.docker.compose.volume=caddy_data' caddy_caddy_data\n";
   };
   "test: each composition has a target that multi-user.target wants" = {
     expr = lib.mapAttrs (_: t: t.wantedBy) host.systemd.targets;
@@ -101,15 +98,15 @@ in
   "test: a service without networks joins <composition>_default, created by a unit" = {
     expr = {
       network = builtins.filter (lib.hasPrefix "--network") containers.nginx-nginx.extraOptions;
-      unit = units ? khepri-nginx-network-default;
+      unit = lib.hasInfix "docker network create" units.khepri-nginx-resources.script;
     };
     expected = {
       network = [ "--network=name=nginx_default,alias=nginx" ];
       unit = true;
     };
   };
-  "test: network units run the engine from the backend's package, before NixOS's default path" = {
-    expr = units.khepri-nginx-network-default.path;
+  "test: resources units run the engine from the backend's package, before NixOS's default path" = {
+    expr = units.khepri-nginx-resources.path;
     expected = [
       pkgs.docker
       pkgs.coreutils

@@ -27,8 +27,8 @@ func web() *khepriv1.ExpandResponse {
 			},
 		}},
 		ContainerUnits: map[string]*khepriv1.SystemdService{"docker-app-web": {
-			After:         []string{"khepri-app-network-default.service"},
-			Requires:      []string{"khepri-app-network-default.service"},
+			After:         []string{"khepri-app-resources.service"},
+			Requires:      []string{"khepri-app-resources.service"},
 			PartOf:        []string{"khepri-app.target"},
 			WantedBy:      []string{"khepri-app.target"},
 			ServiceConfig: map[string]string{"Restart": "on-failure", "RestartSec": "100ms"},
@@ -37,8 +37,8 @@ func web() *khepriv1.ExpandResponse {
 			PostStart:     "echo ready\n",
 			PreStop:       "docker exec app-web hook\n",
 		}},
-		Services: map[string]*khepriv1.SystemdService{"khepri-app-network-default": {
-			Description:   "khepri app: network app_default",
+		Services: map[string]*khepriv1.SystemdService{"khepri-app-resources": {
+			Description:   "khepri app: networks and volumes",
 			After:         []string{"docker.service"},
 			PartOf:        []string{"khepri-app.target"},
 			WantedBy:      []string{"khepri-app.target"},
@@ -89,9 +89,9 @@ func TestContainerUnit(t *testing.T) {
 	tree := render(t, web(), host)
 	unit := tree.Units["docker-app-web.service"]
 	want := `[Unit]
-After=docker.service docker.socket network-online.target khepri-app-network-default.service
+After=docker.service docker.socket network-online.target khepri-app-resources.service
 PartOf=khepri-app.target
-Requires=khepri-app-network-default.service
+Requires=khepri-app-resources.service
 StartLimitBurst=4
 Wants=network-online.target
 
@@ -136,10 +136,10 @@ WantedBy=multi-user.target khepri-app.target
 // preStop as ExecStop; the target is a [Unit] section, and wantedBy makes .wants links.
 func TestServiceAndTarget(t *testing.T) {
 	tree := render(t, web(), host)
-	unit := tree.Units["khepri-app-network-default.service"]
+	unit := tree.Units["khepri-app-resources.service"]
 	assert.Equal(t, `[Unit]
 After=docker.service
-Description=khepri app: network app_default
+Description=khepri app: networks and volumes
 PartOf=khepri-app.target
 
 [Service]
@@ -162,10 +162,10 @@ WantedBy=khepri-app.target
 		}
 	}
 	assert.Equal(t, map[string]string{
-		"/etc/systemd/system/khepri-app.target.wants/docker-app-web.service":             "../docker-app-web.service",
-		"/etc/systemd/system/khepri-app.target.wants/khepri-app-network-default.service": "../khepri-app-network-default.service",
-		"/etc/systemd/system/multi-user.target.wants/docker-app-web.service":             "../docker-app-web.service",
-		"/etc/systemd/system/multi-user.target.wants/khepri-app.target":                  "../khepri-app.target",
+		"/etc/systemd/system/khepri-app.target.wants/docker-app-web.service":       "../docker-app-web.service",
+		"/etc/systemd/system/khepri-app.target.wants/khepri-app-resources.service": "../khepri-app-resources.service",
+		"/etc/systemd/system/multi-user.target.wants/docker-app-web.service":       "../docker-app-web.service",
+		"/etc/systemd/system/multi-user.target.wants/khepri-app.target":            "../khepri-app.target",
 	}, links)
 }
 
@@ -181,7 +181,7 @@ func TestPodmanUnit(t *testing.T) {
 	tree := render(t, resp, h)
 	unit := tree.Units["podman-app-web.service"]
 	for _, line := range []string{
-		"After=network-online.target linger-users.service khepri-app-network-default.service",
+		"After=network-online.target linger-users.service khepri-app-resources.service",
 		"RequiresMountsFor=/run/user/1500/containers",
 		"Wants=network-online.target linger-users.service",
 		`Environment="HOME=/home/alice"`,
@@ -242,9 +242,9 @@ func TestMerge(t *testing.T) {
 		{
 			name: "a khepri unit's ExecStart next to its script conflicts",
 			give: func(r *khepriv1.ExpandResponse) {
-				r.Services["khepri-app-network-default"].ServiceConfig["ExecStart"] = "/bin/true"
+				r.Services["khepri-app-resources"].ServiceConfig["ExecStart"] = "/bin/true"
 			},
-			wantErr: "systemd.services.khepri-app-network-default.serviceConfig.ExecStart has conflicting definition values",
+			wantErr: "systemd.services.khepri-app-resources.serviceConfig.ExecStart has conflicting definition values",
 		},
 		{
 			name: "khepri's TimeoutStopSec wins over oci-containers' 120",
@@ -310,7 +310,7 @@ func TestDeterministic(t *testing.T) {
 	changed.Containers["app-web"].Environment["B"] = "3"
 	c := render(t, changed, host)
 	assert.NotEqual(t, a.Units["docker-app-web.service"], c.Units["docker-app-web.service"])
-	assert.Equal(t, a.Units["khepri-app-network-default.service"], c.Units["khepri-app-network-default.service"])
+	assert.Equal(t, a.Units["khepri-app-resources.service"], c.Units["khepri-app-resources.service"])
 }
 
 func TestEscapeShellArg(t *testing.T) {
