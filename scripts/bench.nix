@@ -1,9 +1,11 @@
 # A generated host of `services` services (compositions of ten, each service with an
 # image, two environment variables, a label, a named volume, a port, two networks, a
 # dependency and a restart policy), expanded through the NixOS module or through
-# lib.expand and its nixosModule. The result forces what a NixOS host reads of it, typed
-# by NixOS's options (the module tier's fixture): containers, systemd units and targets,
-# assertions, warnings and /etc. `salt` changes the request, so the expansion is rebuilt.
+# lib.expand and its nixosModule, or (via = "oci-containers") only the containers of that
+# expansion given to oci-containers, the floor of any design that keeps it. The result
+# forces what a NixOS host reads of it, typed by NixOS's options (the module tier's
+# fixture): containers, systemd units and targets, assertions, warnings and /etc. `salt`
+# changes the request, so the expansion is rebuilt.
 {
   # bin/khepri and bin/khepri-expander: a store path (scripts/bench adds them once).
   khepri,
@@ -64,15 +66,31 @@ let
     { khepri = { inherit compositions; }; }
   ];
 
+  expanded = (import ../nixlib { inherit lib; }).expand {
+    inherit pkgs compositions package;
+    backend = "docker";
+  };
+
   viaLib = evalHost [
     backend
-    ((import ../nixlib { inherit lib; }).expand {
-      inherit pkgs compositions package;
-      backend = "docker";
-    }).nixosModule
+    expanded.nixosModule
   ];
 
-  config = if via == "module" then viaModule else viaLib;
+  # The floor of any design that keeps oci-containers: the same containers and the units
+  # oci-containers makes of them, typed by NixOS, and nothing of khepri's (but reading
+  # the expansion they come from).
+  containersOnly = evalHost [
+    backend
+    { virtualisation.oci-containers.containers = expanded.containers; }
+  ];
+
+  config =
+    {
+      module = viaModule;
+      "lib.expand" = viaLib;
+      oci-containers = containersOnly;
+    }
+    .${via};
   result = {
     inherit (config.virtualisation.oci-containers) containers;
     inherit (config.systemd) services targets;
@@ -81,4 +99,8 @@ let
     etc = lib.mapAttrs (_: f: f.text) config.environment.etc;
   };
 in
-builtins.deepSeq result (builtins.length (builtins.attrNames result.containers))
+{
+  forced = builtins.deepSeq result (builtins.length (builtins.attrNames result.containers));
+  # What the expander reads, for timing the host and plugin alone.
+  inherit (viaModule.khepri) request;
+}
