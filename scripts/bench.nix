@@ -4,8 +4,9 @@
 # lib.expand and its nixosModule, or (via = "oci-containers") only the containers of that
 # expansion given to oci-containers, the floor of any design that keeps it. The result
 # forces what a NixOS host reads of it, typed by NixOS's options (the module tier's
-# fixture): containers, systemd units and targets, assertions, warnings and /etc. `salt`
-# changes the request, so the expansion is rebuilt.
+# fixture): containers, systemd units and targets, assertions, warnings and /etc; with
+# via = "expansion", lib.expand's values untyped. `salt` changes the request, so the
+# expansion is rebuilt.
 {
   # bin/khepri and bin/khepri-expander: a store path (scripts/bench adds them once).
   khepri,
@@ -91,7 +92,24 @@ let
       oci-containers = containersOnly;
     }
     .${via};
-  result = {
+  result =
+    if via == "expansion" then
+      # lib.expand's values themselves, untyped: what one expansion costs, once, for every
+      # host that imports it (each host then types them).
+      {
+        inherit (expanded)
+          containers
+          containerUnits
+          services
+          targets
+          assertions
+          warnings
+          manifest
+          ;
+      }
+    else
+      typed;
+  typed = {
     inherit (config.virtualisation.oci-containers) containers;
     inherit (config.systemd) services targets;
     inherit (config) warnings;
