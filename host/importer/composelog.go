@@ -29,8 +29,8 @@ var logMu sync.Mutex
 // warningLog is a logrus hook keeping the distinct messages while it holds logrus'
 // standard logger.
 type warningLog struct {
-	mu    sync.Mutex
-	seen  map[string]bool
+	mu       sync.Mutex
+	seen     map[string]bool
 	messages []string
 
 	restore func()
