@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 // notSupported is the message of a key khepri has no option for.
@@ -223,7 +224,7 @@ func (c *converter) service(path string, svc map[string]any) nw.Attrs {
 			continue
 		}
 		msg := notSupported
-		if reason, ok := rejectedKeys[key]; ok {
+		if reason, ok := rejected.Reason(rejected.Service, key); ok {
 			msg = "not supported by khepri: " + reason
 		}
 		c.unsupported(path+"."+key, msg, svc[key])

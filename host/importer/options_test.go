@@ -9,11 +9,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
-// serviceOptionNames evaluates nixlib/options for the option names of a service, so the
-// importer's table is checked against the option tree itself.
-const serviceOptionNames = `
+// serviceOptionDescriptions evaluates nixlib/options for the descriptions of a service's
+// options by name, so the importer's tables are checked against the option tree itself.
+const serviceOptionDescriptions = `
 let
   lib = import <nixpkgs/lib>;
   eval = lib.evalModules {
@@ -24,12 +26,30 @@ let
   };
   service = (eval.options.khepri.compositions.type.getSubOptions [ ]).services.type.getSubOptions [ ];
 in
-builtins.filter (n: !(lib.hasPrefix "_" n)) (builtins.attrNames service)
+lib.mapAttrs (_: o: o.description or "") (lib.filterAttrs (n: _: !(lib.hasPrefix "_" n)) service)
 `
 
-// notWritten are the declared service options the importer never writes: Nix-only
-// switches and sources (no compose key sets them), other spellings of a written option,
-// and the keys khepri rejects, which are findings (rejectedKeys).
+// serviceOptions are the declared service options with their descriptions, or a skip
+// when Nix or the nixpkgs library is missing.
+func serviceOptions(t *testing.T) map[string]string {
+	t.Helper()
+	if _, err := exec.LookPath("nix-instantiate"); err != nil {
+		t.Skip("nix-instantiate is not installed: the option tree is read through Nix")
+	}
+	if exec.Command("nix-instantiate", "--find-file", "nixpkgs/lib").Run() != nil {
+		t.Skip("<nixpkgs/lib> does not resolve: the option tree needs the nixpkgs library")
+	}
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", serviceOptionDescriptions).Output()
+	require.NoError(t, err)
+	var options map[string]string
+	require.NoError(t, json.Unmarshal(out, &options))
+	return options
+}
+
+// notWritten are the declared service options the importer never writes, besides the
+// rejected keys (proto/khepri/rejected), which are findings: Nix-only switches and
+// sources (no compose key sets them), other spellings of a written option, and keys the
+// loader resolves.
 var notWritten = map[string]string{
 	"enable":           "Nix only",
 	"autoStart":        "Nix only",
@@ -38,38 +58,21 @@ var notWritten = map[string]string{
 	"imageFetch":       "khepri only: compose has no key for it",
 	"cmd":              "another spelling of command",
 	"environmentFiles": "another spelling of envFile",
-	"extends":          "resolved by compose-go while loading",
-	"develop":          "rejected",
-	"provider":         "rejected",
-	"models":           "rejected",
-	"credentialSpec":   "rejected",
-	"isolation":        "rejected",
-	"cpuCount":         "rejected",
-	"cpuPercent":       "rejected",
 }
 
 // TestServiceKeysExist checks that every option the importer writes is declared, and
 // that every declared option is written or listed in notWritten with the reason, so
 // that an option added to nixlib/options fails here until the importer maps it.
 func TestServiceKeysExist(t *testing.T) {
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate is not installed: the option tree is read through Nix")
-	}
-	if exec.Command("nix-instantiate", "--find-file", "nixpkgs/lib").Run() != nil {
-		t.Skip("<nixpkgs/lib> does not resolve: the option tree needs the nixpkgs library")
-	}
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", serviceOptionNames).Output()
-	require.NoError(t, err)
-	var names []string
-	require.NoError(t, json.Unmarshal(out, &names))
-	declared := map[string]bool{}
-	for _, n := range names {
-		declared[n] = true
-	}
+	declared := serviceOptions(t)
 	mapped := map[string]bool{}
 	for _, k := range serviceKeys {
-		assert.True(t, declared[k.option], "services.%s is written as %s, which nixlib/options does not declare", k.compose, k.option)
+		_, ok := declared[k.option]
+		assert.True(t, ok, "services.%s is written as %s, which nixlib/options does not declare", k.compose, k.option)
 		mapped[k.option] = true
+	}
+	for _, k := range rejected.Keys(rejected.Service) {
+		mapped[lowerCamel(k)] = true
 	}
 	var unmapped []string
 	for n := range declared {
@@ -78,18 +81,24 @@ func TestServiceKeysExist(t *testing.T) {
 		}
 	}
 	sort.Strings(unmapped)
-	assert.Empty(t, unmapped, "declared service options khepri import neither writes nor lists in notWritten")
+	assert.Empty(t, unmapped, "declared service options khepri import neither writes, rejects nor lists in notWritten")
 	for n := range notWritten {
-		assert.True(t, declared[n], "notWritten lists %s, which nixlib/options does not declare", n)
+		_, ok := declared[n]
+		assert.True(t, ok, "notWritten lists %s, which nixlib/options does not declare", n)
 	}
 }
 
-// TestRejectedKeysAreOptions checks that every key reported as rejected is one khepri
-// declares as rejected (an option whose use is an error), spelled as its compose key.
-func TestRejectedKeysAreOptions(t *testing.T) {
-	for key := range rejectedKeys {
-		option := lowerCamel(key)
-		assert.Equal(t, "rejected", notWritten[option], "rejectedKeys has %s, whose option %s is not listed as rejected", key, option)
+// TestRejectedOptionsGiveTheReason checks that every rejected key is an option, spelled
+// as its compose key, whose description (docs/options.md) gives the reason the plugin
+// and the importer give.
+func TestRejectedOptionsGiveTheReason(t *testing.T) {
+	declared := serviceOptions(t)
+	for _, key := range rejected.Keys(rejected.Service) {
+		why, _ := rejected.Reason(rejected.Service, key)
+		description, ok := declared[lowerCamel(key)]
+		if assert.True(t, ok, "services.%s is rejected, but nixlib/options declares no %s", key, lowerCamel(key)) {
+			assert.Contains(t, description, "Not supported: "+why+".", "services.%s", key)
+		}
 	}
 }
 
@@ -101,4 +110,19 @@ func lowerCamel(key string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// TestRejectedKeysAreFindingsWithTheReason checks that the import reports every rejected
+// key it meets with the reason the plugin and the option give; the keys the loader
+// resolves (extends) never reach it.
+func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
+	for _, key := range rejected.Keys(rejected.Service) {
+		if consumedKeys[key] {
+			continue
+		}
+		c := &converter{project: &project{}}
+		c.service("services.web", map[string]any{key: "x"})
+		why, _ := rejected.Reason(rejected.Service, key)
+		assert.Equal(t, []Finding{{Path: "services.web." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
+	}
 }

@@ -109,18 +109,6 @@ var serviceKeys = []field{
 // the service.
 var consumedKeys = map[string]bool{"extends": true}
 
-// rejectedKeys are the service keys khepri refuses, with its reasons
-// (nixlib/options/service-runtime.nix): writing them would only fail the evaluation.
-var rejectedKeys = map[string]string{
-	"develop":         "compose watch is a development tool, not a way to run a service",
-	"provider":        "service providers are a Docker Desktop feature",
-	"models":          "models need Docker Model Runner",
-	"credential_spec": "credential specs are for Windows containers",
-	"isolation":       "isolation technologies are for Windows containers",
-	"cpu_count":       "CPU counts are for Windows containers: use cpus",
-	"cpu_percent":     "CPU percentages are for Windows containers: use cpus",
-}
-
 var loggingFields = []field{
 	{"driver", "driver", checked(verbatim.LogDriver)},
 	{"options", "options", (*converter).mapping},

@@ -22,6 +22,16 @@ rec {
       lib.stringToCharacters name
     );
 
+  # optionName "cpu_shares" is "cpuShares": the option of a compose key, composeKey's
+  # inverse.
+  optionName =
+    key:
+    let
+      words = lib.splitString "_" key;
+      capitalize = w: lib.toUpper (builtins.substring 0 1 w) + builtins.substring 1 (-1) w;
+    in
+    lib.concatStrings ([ (builtins.head words) ] ++ map capitalize (builtins.tail words));
+
   # composeOptions { section, anchors ? { } } options: the options of a section's compose
   # keys, each description ending with the link to its key, derived from the option's
   # name; `anchors` names the spec's anchor where the key has none of its own

@@ -6,17 +6,9 @@ let
   inherit (helpers) composeScalar numberOrStr optional strOrList;
 
   # Keys khepri never runs: an option each, so that using one gives the reason (from the
-  # plugin's error diagnostic) instead of "option does not exist".
-  rejected = {
-    develop = "compose watch is a development tool, not a way to run a service";
-    extends = "Nix merging replaces it: `//`, `lib.recursiveUpdate` or a shared let binding";
-    provider = "service providers are a Docker Desktop feature";
-    models = "models need Docker Model Runner";
-    credentialSpec = "credential specs are for Windows containers";
-    isolation = "isolation technologies are for Windows containers";
-    cpuCount = "CPU counts are for Windows containers: use `cpus`";
-    cpuPercent = "CPU percentages are for Windows containers: use `cpus`";
-  };
+  # plugin's error diagnostic) instead of "option does not exist". The reasons are the
+  # plugin's and the importer's too.
+  rejected = (lib.importJSON ../../proto/khepri/rejected/rejected.json).service;
 in
 {
   options = helpers.composeOptions { section = "services"; } (
@@ -414,13 +406,13 @@ in
         '';
       };
     }
-    // lib.mapAttrs (
-      _: reason:
-      mkOption {
+    // lib.mapAttrs' (
+      key: reason:
+      lib.nameValuePair (helpers.optionName key) (mkOption {
         type = types.nullOr types.anything;
         default = null;
         description = "Not supported: ${reason}. Setting it is an error.";
-      }
+      })
     ) rejected
   );
 }

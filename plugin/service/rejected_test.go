@@ -5,25 +5,43 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
-// Every rejected key must be a field of Service, or setting it would pass unnoticed.
-func TestRejectedKeysAreServiceFields(t *testing.T) {
-	fields := (&khepriv1.Service{}).ProtoReflect().Descriptor().Fields()
-	for _, k := range rejected {
-		assert.NotNil(t, fields.ByName(k.field), "Service has no field %s", k.field)
+// TestRejectKeysGiveTheReason sets each rejected key, a free-form field of Service (or
+// setting it would pass unnoticed), and expects one error at its option that gives the
+// shared reason.
+func TestRejectKeysGiveTheReason(t *testing.T) {
+	keys := rejected.Keys(rejected.Service)
+	require.NotEmpty(t, keys)
+	for _, key := range keys {
+		t.Run(key, func(t *testing.T) {
+			svc := &khepriv1.Service{}
+			fd := svc.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(key))
+			require.NotNil(t, fd, "Service has no field %s", key)
+			require.Equal(t, "google.protobuf.Value", string(fd.Message().FullName()), "%s must take any value", key)
+			svc.ProtoReflect().Set(fd, protoreflect.ValueOfMessage(structpb.NewStringValue("x").ProtoReflect()))
+
+			var d diag.Collector
+			rejectKeys(svc, "s", &d)
+			got := d.Sorted()
+			require.Len(t, got, 1)
+			why, _ := rejected.Reason(rejected.Service, key)
+			assert.Equal(t, "s."+fd.JSONName(), got[0].GetPath())
+			assert.Equal(t, "compose's "+key+" is not supported: "+why, got[0].GetMessage())
+		})
 	}
 }
 
-func TestRejectKeys(t *testing.T) {
+func TestRejectKeysIgnoreNull(t *testing.T) {
 	var d diag.Collector
 	rejectKeys(&khepriv1.Service{Develop: structpb.NewStringValue("."), Extends: structpb.NewNullValue()}, "s", &d)
 	got := d.Sorted()
 	require.Len(t, got, 1, "null is unset")
 	assert.Equal(t, "s.develop", got[0].GetPath())
-	assert.Contains(t, got[0].GetMessage(), "compose watch")
 }

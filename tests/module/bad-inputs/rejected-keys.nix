@@ -4,6 +4,6 @@
     extends.service = "base";
   };
   assertions = [
-    "khepri.compositions.app.services.web.extends: compose's extends is not supported: use Nix merging instead: `//`, lib.recursiveUpdate or a shared let binding (the compose importer resolves extends)"
+    "khepri.compositions.app.services.web.extends: compose's extends is not supported: use Nix merging instead: `//`, `lib.recursiveUpdate` or a shared let binding (`khepri import` resolves extends)"
   ];
 }

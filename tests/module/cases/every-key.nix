@@ -34,18 +34,13 @@ let
     tty = true;
     useApiSocket = true;
   };
-  # Keys khepri refuses, the oci-containers aliases, and the image options (the
-  # image is set on every service; imageFetch "nix" needs a lock, cases/image-lock.nix).
-  notRun = [
+  # Keys khepri refuses (proto/khepri/rejected), build (cases of its own), the
+  # oci-containers aliases, and the image options (the image is set on every service;
+  # imageFetch "nix" needs a lock, cases/image-lock.nix).
+  inherit (import ../../../nixlib/options/helpers.nix { inherit lib; }) optionName;
+  refused = (lib.importJSON ../../../proto/khepri/rejected/rejected.json).service;
+  notRun = map optionName (builtins.attrNames refused) ++ [
     "build"
-    "cpuCount"
-    "cpuPercent"
-    "credentialSpec"
-    "develop"
-    "extends"
-    "isolation"
-    "models"
-    "provider"
     "cmd"
     "environmentFiles"
     "image"

@@ -20,7 +20,7 @@
         interval = "30s";
       };
       secrets = [ "token" ];
-      # services.web.cpu_count: not supported by khepri: CPU counts are for Windows containers: use cpus: 2
+      # services.web.cpu_count: not supported by khepri: cpu_count is for Windows containers; use `cpus`: 2
     };
     secrets = {
       # secrets.token.template_driver: not supported by khepri: a swarm secret store; khepri mounts files (set file): "golang"

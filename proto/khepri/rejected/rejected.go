@@ -1,0 +1,44 @@
+// Package rejected holds the compose keys khepri refuses, each with its reason: one text
+// that the plugin's error, the importer's finding and the Nix option's description all
+// give (nixlib/options reads rejected.json itself).
+package rejected
+
+import (
+	_ "embed"
+	"encoding/json"
+	"maps"
+	"slices"
+)
+
+//go:embed rejected.json
+var data []byte
+
+// Section is a part of a compose file whose keys are refused.
+type Section string
+
+// Service is a service's keys (compose `services.<name>`).
+const Service Section = "service"
+
+var reasons = parse(data)
+
+// parse reads the embedded table; it is compiled in, so a malformed one is a bug that
+// the package's test catches.
+func parse(b []byte) map[Section]map[string]string {
+	var m map[Section]map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic("proto/khepri/rejected: rejected.json: " + err.Error())
+	}
+	return m
+}
+
+// Keys are the refused compose keys of section, sorted.
+func Keys(s Section) []string {
+	return slices.Sorted(maps.Keys(reasons[s]))
+}
+
+// Reason is why khepri refuses key in section, and what to do instead; ok is false for
+// a key khepri does not refuse.
+func Reason(s Section, key string) (reason string, ok bool) {
+	reason, ok = reasons[s][key]
+	return reason, ok
+}
