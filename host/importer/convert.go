@@ -54,19 +54,35 @@ func (c *converter) comments(prefix string) []string {
 	return out
 }
 
+// topLevelKeys are the top-level keys written, by option.
+var topLevelKeys = map[string]string{
+	"services": "services",
+	"networks": "networks",
+	"volumes":  "volumes",
+	"secrets":  "secrets",
+	"configs":  "configs",
+}
+
+// consumedTopLevelKeys are the top-level keys that have no place in the import: `name`
+// is the composition's attribute name, compose-go merges what include names and drops
+// version, which is obsolete.
+var consumedTopLevelKeys = map[string]bool{"name": true, "include": true, "version": true}
+
 // composition writes the project's services, networks, volumes, secrets and configs.
-// Top-level keys other than those are findings; `name` is the composition's attribute
-// name and `version` is obsolete (compose-go drops it).
+// Other top-level keys are findings.
 func (c *converter) composition() nw.Attrs {
 	var out nw.Attrs
 	for _, key := range slices.Sorted(maps.Keys(c.project.model)) {
 		switch {
-		case key == "name" || key == "services" || key == "networks" || key == "volumes" ||
-			key == "secrets" || key == "configs":
+		case topLevelKeys[key] != "" || consumedTopLevelKeys[key]:
 		case strings.HasPrefix(key, "x-"):
 			// Extensions are for anchors and tools; compose itself ignores them.
 		default:
-			c.unsupported(key, notSupported, c.project.model[key])
+			msg := notSupported
+			if why, ok := rejected.Reason(rejected.Composition, key); ok {
+				msg = "not supported by khepri: " + why
+			}
+			c.unsupported(key, msg, c.project.model[key])
 			out = append(out, nw.Attr{Comments: c.comments(key)})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,9 +14,11 @@ import (
 	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
-// serviceOptionDescriptions evaluates nixlib/options for the descriptions of a service's
-// options by name, so the importer's tables are checked against the option tree itself.
-const serviceOptionDescriptions = `
+// optionDescriptions evaluates nixlib/options for the descriptions of a composition's
+// options (or, with services, a service's) by name, so the importer's tables are
+// checked against the option tree itself.
+const optionDescriptions = `
+{ services }:
 let
   lib = import <nixpkgs/lib>;
   eval = lib.evalModules {
@@ -24,14 +27,24 @@ let
       { khepri.compositions.c.services.s = { }; }
     ];
   };
-  service = (eval.options.khepri.compositions.type.getSubOptions [ ]).services.type.getSubOptions [ ];
+  composition = eval.options.khepri.compositions.type.getSubOptions [ ];
+  options = if services then composition.services.type.getSubOptions [ ] else composition;
 in
-lib.mapAttrs (_: o: o.description or "") (lib.filterAttrs (n: _: !(lib.hasPrefix "_" n)) service)
+lib.mapAttrs (_: o: o.description or "") (lib.filterAttrs (n: _: !(lib.hasPrefix "_" n)) options)
 `
 
 // serviceOptions are the declared service options with their descriptions, or a skip
 // when Nix or the nixpkgs library is missing.
 func serviceOptions(t *testing.T) map[string]string {
+	return declaredOptions(t, true)
+}
+
+// compositionOptions are the declared options of a composition.
+func compositionOptions(t *testing.T) map[string]string {
+	return declaredOptions(t, false)
+}
+
+func declaredOptions(t *testing.T, services bool) map[string]string {
 	t.Helper()
 	if _, err := exec.LookPath("nix-instantiate"); err != nil {
 		t.Skip("nix-instantiate is not installed: the option tree is read through Nix")
@@ -39,7 +52,8 @@ func serviceOptions(t *testing.T) map[string]string {
 	if exec.Command("nix-instantiate", "--find-file", "nixpkgs/lib").Run() != nil {
 		t.Skip("<nixpkgs/lib> does not resolve: the option tree needs the nixpkgs library")
 	}
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", serviceOptionDescriptions).Output()
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json",
+		"--arg", "services", strconv.FormatBool(services), "-E", optionDescriptions).Output()
 	require.NoError(t, err)
 	var options map[string]string
 	require.NoError(t, json.Unmarshal(out, &options))
@@ -92,12 +106,21 @@ func TestServiceKeysExist(t *testing.T) {
 // as its compose key, whose description (docs/options.md) gives the reason the plugin
 // and the importer give.
 func TestRejectedOptionsGiveTheReason(t *testing.T) {
-	declared := serviceOptions(t)
-	for _, key := range rejected.Keys(rejected.Service) {
-		why, _ := rejected.Reason(rejected.Service, key)
-		description, ok := declared[lowerCamel(key)]
-		if assert.True(t, ok, "services.%s is rejected, but nixlib/options declares no %s", key, lowerCamel(key)) {
-			assert.Contains(t, description, "Not supported: "+why+".", "services.%s", key)
+	for _, section := range []struct {
+		section  rejected.Section
+		prefix   string
+		declared map[string]string
+	}{
+		{rejected.Composition, "", compositionOptions(t)},
+		{rejected.Service, "services.<name>.", serviceOptions(t)},
+	} {
+		for _, key := range rejected.Keys(section.section) {
+			why, _ := rejected.Reason(section.section, key)
+			option := lowerCamel(key)
+			description, ok := section.declared[option]
+			if assert.True(t, ok, "%s%s is rejected, but nixlib/options declares no %s", section.prefix, key, option) {
+				assert.Contains(t, description, "Not supported: "+why+".", "%s%s", section.prefix, key)
+			}
 		}
 	}
 }
@@ -114,7 +137,7 @@ func lowerCamel(key string) string {
 
 // TestRejectedKeysAreFindingsWithTheReason checks that the import reports every rejected
 // key it meets with the reason the plugin and the option give; the keys the loader
-// resolves (extends) never reach it.
+// resolves (extends, include) never reach it.
 func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
 	for _, key := range rejected.Keys(rejected.Service) {
 		if consumedKeys[key] {
@@ -124,5 +147,14 @@ func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
 		c.service("services.web", map[string]any{key: "x"})
 		why, _ := rejected.Reason(rejected.Service, key)
 		assert.Equal(t, []Finding{{Path: "services.web." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
+	}
+	for _, key := range rejected.Keys(rejected.Composition) {
+		if consumedTopLevelKeys[key] {
+			continue
+		}
+		c := &converter{project: &project{model: map[string]any{key: "x"}}}
+		c.composition()
+		why, _ := rejected.Reason(rejected.Composition, key)
+		assert.Equal(t, []Finding{{Path: key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
 	}
 }

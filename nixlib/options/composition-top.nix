@@ -4,6 +4,8 @@
 let
   inherit (lib) mkOption types;
   inherit (helpers) optional;
+  # The reasons of the refused keys, which the plugin and the importer give too.
+  rejected = (lib.importJSON ../../proto/khepri/rejected/rejected.json).composition;
   # Swarm's stores of secret and config objects, which a single engine does not have.
   swarmOnly = section: {
     external = mkOption {
@@ -123,8 +125,7 @@ in
       type = types.listOf types.anything;
       default = [ ];
       description = ''
-        Compose's inclusion of other compose files: an error. In Nix, import the other
-        composition's file and merge it (`imports`, `//`, `lib.recursiveUpdate`).
+        Not supported: ${rejected.include}. Setting it is an error.
         ${helpers.composeDoc "include" "include"}
       '';
     };
@@ -132,7 +133,7 @@ in
       type = types.attrsOf types.anything;
       default = { };
       description = ''
-        AI models for Docker Model Runner: an error, as neither engine runs them.
+        Not supported: ${rejected.models}. Setting it is an error.
         ${helpers.composeDoc "models" "models"}
       '';
     };

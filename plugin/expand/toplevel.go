@@ -6,10 +6,13 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/service"
 	"github.com/khepri-nix/khepri/plugin/systemd"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -34,12 +37,7 @@ func (h *host) topLevel(name string, comp *khepriv1.Composition, path diag.Path,
 	if n := comp.GetName(); n != "" && n != name {
 		h.d.Errorf(path.Field("name"), "name %q differs from the composition's name %q, which is its attribute name in khepri.compositions; rename the attribute to %q (networks, volumes and containers are named after it) and remove name", n, name, n)
 	}
-	if len(comp.GetInclude()) > 0 {
-		h.d.Errorf(path.Field("include"), "include merges other compose files, which khepri does not read; import the other composition's Nix file and merge it (imports, //, lib.recursiveUpdate)")
-	}
-	for _, k := range slices.Sorted(maps.Keys(comp.GetModels())) {
-		h.d.Errorf(path.Field("models").Key(k), "models run on Docker Model Runner, which neither docker nor podman engines run; run the model server as a service")
-	}
+	rejectKeys(comp, path, h.d)
 	c.Secrets = comp.GetSecrets()
 	for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
 		s, p := c.Secrets[k], path.Field("secrets").Key(k)
@@ -90,5 +88,20 @@ func swarmOnly(d *diag.Collector, p diag.Path, external bool, driver, templateDr
 	}
 	if name != "" {
 		d.Warnf(p.Field("name"), "name %q names a swarm %s object; khepri mounts the file and creates no object", name, kind)
+	}
+}
+
+// rejectKeys reports an error for every rejected top-level key that is set, with the
+// reason proto/khepri/rejected gives.
+func rejectKeys(comp *khepriv1.Composition, path diag.Path, d *diag.Collector) {
+	m := comp.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	for _, key := range rejected.Keys(rejected.Composition) {
+		fd := fields.ByName(protoreflect.Name(key))
+		if fd == nil || !m.Has(fd) {
+			continue
+		}
+		why, _ := rejected.Reason(rejected.Composition, key)
+		d.Errorf(path.Field(fd.JSONName()), "compose's %s is not supported: %s", key, why)
 	}
 }

@@ -16,8 +16,12 @@ var data []byte
 // Section is a part of a compose file whose keys are refused.
 type Section string
 
-// Service is a service's keys (compose `services.<name>`).
-const Service Section = "service"
+const (
+	// Composition is a compose file's top-level keys.
+	Composition Section = "composition"
+	// Service is a service's keys (compose `services.<name>`).
+	Service Section = "service"
+)
 
 var reasons = parse(data)
 

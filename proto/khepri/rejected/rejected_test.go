@@ -7,12 +7,14 @@ import (
 )
 
 func TestEveryKeyHasAReason(t *testing.T) {
-	keys := Keys(Service)
-	assert.NotEmpty(t, keys)
-	for _, k := range keys {
-		why, ok := Reason(Service, k)
-		assert.True(t, ok, k)
-		assert.NotEmpty(t, why, "%s has no reason", k)
+	for _, s := range []Section{Composition, Service} {
+		keys := Keys(s)
+		assert.NotEmpty(t, keys, s)
+		for _, k := range keys {
+			why, ok := Reason(s, k)
+			assert.True(t, ok, k)
+			assert.NotEmpty(t, why, "%s.%s has no reason", s, k)
+		}
 	}
 	_, ok := Reason(Service, "image")
 	assert.False(t, ok, "image is not refused")
