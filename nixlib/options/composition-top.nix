@@ -137,5 +137,13 @@ in
         ${helpers.composeDoc "models" "models"}
       '';
     };
+    jobs = mkOption {
+      type = types.attrsOf types.anything;
+      default = { };
+      description = ''
+        Not supported: ${rejected.jobs}. Setting it is an error.
+        ${helpers.composeDoc "jobs" "jobs"}
+      '';
+    };
   };
 }

@@ -391,6 +391,8 @@ type Composition struct {
 	Include []*structpb.Value `protobuf:"bytes,204,rep,name=include,proto3" json:"include,omitempty"`
 	// models are AI models for Docker Model Runner: an error, no engine runs them.
 	Models map[string]*structpb.Value `protobuf:"bytes,205,rep,name=models,proto3" json:"models,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// jobs run to completion on compose's triggers: an error, khepri runs services.
+	Jobs map[string]*structpb.Value `protobuf:"bytes,206,rep,name=jobs,proto3" json:"jobs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// enable: false generates nothing for the composition.
 	Enable *bool `protobuf:"varint,300,opt,name=enable,proto3,oneof" json:"enable,omitempty"`
 	// auto_start: false defines the composition without starting it at boot.
@@ -500,6 +502,13 @@ func (x *Composition) GetInclude() []*structpb.Value {
 func (x *Composition) GetModels() map[string]*structpb.Value {
 	if x != nil {
 		return x.Models
+	}
+	return nil
+}
+
+func (x *Composition) GetJobs() map[string]*structpb.Value {
+	if x != nil {
+		return x.Jobs
 	}
 	return nil
 }
@@ -4832,7 +4841,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.LockedPlatformR\x05value:\x028\x01\"B\n" +
 	"\x0eLockedPlatform\x12\x16\n" +
 	"\x06digest\x18\x01 \x01(\tR\x06digest\x12\x18\n" +
-	"\aarchive\x18\x02 \x01(\tR\aarchive\"\xa1\t\n" +
+	"\aarchive\x18\x02 \x01(\tR\aarchive\"\xa9\n" +
+	"\n" +
 	"\vComposition\x12@\n" +
 	"\bservices\x18\x01 \x03(\v2$.khepri.v1.Composition.ServicesEntryR\bservices\x12@\n" +
 	"\bnetworks\x18\x02 \x03(\v2$.khepri.v1.Composition.NetworksEntryR\bnetworks\x12=\n" +
@@ -4844,7 +4854,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\aversion\x18\xca\x01 \x01(\tR\aversion\x12\x13\n" +
 	"\x04name\x18\xcb\x01 \x01(\tR\x04name\x121\n" +
 	"\ainclude\x18\xcc\x01 \x03(\v2\x16.google.protobuf.ValueR\ainclude\x12;\n" +
-	"\x06models\x18\xcd\x01 \x03(\v2\".khepri.v1.Composition.ModelsEntryR\x06models\x12\x1c\n" +
+	"\x06models\x18\xcd\x01 \x03(\v2\".khepri.v1.Composition.ModelsEntryR\x06models\x125\n" +
+	"\x04jobs\x18\xce\x01 \x03(\v2 .khepri.v1.Composition.JobsEntryR\x04jobs\x12\x1c\n" +
 	"\x06enable\x18\xac\x02 \x01(\bH\x00R\x06enable\x88\x01\x01\x12#\n" +
 	"\n" +
 	"auto_start\x18\xad\x02 \x01(\bH\x01R\tautoStart\x88\x01\x01\x12\x1b\n" +
@@ -4866,6 +4877,9 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
 	"\x05value\x18\x02 \x01(\v2\x11.khepri.v1.ConfigR\x05value:\x028\x01\x1aQ\n" +
 	"\vModelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
+	"\x05value\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x05value:\x028\x01\x1aO\n" +
+	"\tJobsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
 	"\x05value\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x05value:\x028\x01B\t\n" +
 	"\a_enableB\r\n" +
@@ -5427,7 +5441,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 85)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 86)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -5486,37 +5500,38 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	nil,                          // 54: khepri.v1.Composition.SecretsEntry
 	nil,                          // 55: khepri.v1.Composition.ConfigsEntry
 	nil,                          // 56: khepri.v1.Composition.ModelsEntry
-	nil,                          // 57: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 58: khepri.v1.Network.LabelsEntry
-	nil,                          // 59: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 60: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 61: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 62: khepri.v1.Volume.LabelsEntry
-	nil,                          // 63: khepri.v1.Service.NetworksEntry
-	nil,                          // 64: khepri.v1.Service.LabelsEntry
-	nil,                          // 65: khepri.v1.Service.DependsOnEntry
-	nil,                          // 66: khepri.v1.Service.UlimitsEntry
-	nil,                          // 67: khepri.v1.Service.StorageOptEntry
-	nil,                          // 68: khepri.v1.Build.LabelsEntry
-	nil,                          // 69: khepri.v1.Build.UlimitsEntry
-	nil,                          // 70: khepri.v1.Build.AdditionalContextsEntry
-	nil,                          // 71: khepri.v1.Logging.OptionsEntry
-	nil,                          // 72: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 73: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 74: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 75: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 76: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 77: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 78: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 79: khepri.v1.ExpandResponse.ImageFetchesEntry
-	nil,                          // 80: khepri.v1.ExpandResponse.BuildsEntry
-	nil,                          // 81: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 82: khepri.v1.Container.LabelsEntry
-	nil,                          // 83: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 84: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 85: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 86: google.protobuf.Value
-	(*structpb.Struct)(nil),      // 87: google.protobuf.Struct
+	nil,                          // 57: khepri.v1.Composition.JobsEntry
+	nil,                          // 58: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 59: khepri.v1.Network.LabelsEntry
+	nil,                          // 60: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 61: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 62: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 63: khepri.v1.Volume.LabelsEntry
+	nil,                          // 64: khepri.v1.Service.NetworksEntry
+	nil,                          // 65: khepri.v1.Service.LabelsEntry
+	nil,                          // 66: khepri.v1.Service.DependsOnEntry
+	nil,                          // 67: khepri.v1.Service.UlimitsEntry
+	nil,                          // 68: khepri.v1.Service.StorageOptEntry
+	nil,                          // 69: khepri.v1.Build.LabelsEntry
+	nil,                          // 70: khepri.v1.Build.UlimitsEntry
+	nil,                          // 71: khepri.v1.Build.AdditionalContextsEntry
+	nil,                          // 72: khepri.v1.Logging.OptionsEntry
+	nil,                          // 73: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 74: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 75: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 76: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 77: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 78: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 79: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 80: khepri.v1.ExpandResponse.ImageFetchesEntry
+	nil,                          // 81: khepri.v1.ExpandResponse.BuildsEntry
+	nil,                          // 82: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 83: khepri.v1.Container.LabelsEntry
+	nil,                          // 84: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 85: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 86: khepri.v1.SystemdService.UnitConfigEntry
+	(*structpb.Value)(nil),       // 87: google.protobuf.Value
+	(*structpb.Struct)(nil),      // 88: google.protobuf.Struct
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
 	46,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
@@ -5530,137 +5545,139 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	53,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
 	54,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
 	55,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	86,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	87,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
 	56,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
-	6,   // 13: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
-	57,  // 14: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
-	8,   // 15: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	58,  // 16: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
-	9,   // 17: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	59,  // 18: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	60,  // 19: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	61,  // 20: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	62,  // 21: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	86,  // 22: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	86,  // 23: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	86,  // 24: khepri.v1.Service.environment:type_name -> google.protobuf.Value
-	63,  // 25: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	64,  // 26: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	65,  // 27: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
-	14,  // 28: khepri.v1.Service.build:type_name -> khepri.v1.Build
-	86,  // 29: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	86,  // 30: khepri.v1.Service.ports:type_name -> google.protobuf.Value
-	36,  // 31: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
-	36,  // 32: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	86,  // 33: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
-	86,  // 34: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	86,  // 35: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	66,  // 36: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
-	16,  // 37: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	86,  // 38: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	86,  // 39: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	86,  // 40: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	86,  // 41: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	86,  // 42: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	86,  // 43: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
-	17,  // 44: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
-	20,  // 45: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	86,  // 46: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	67,  // 47: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
-	21,  // 48: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
-	22,  // 49: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
-	22,  // 50: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
-	23,  // 51: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	86,  // 52: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	86,  // 53: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	86,  // 54: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	86,  // 55: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	86,  // 56: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	86,  // 57: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	86,  // 58: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	86,  // 59: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	86,  // 60: khepri.v1.Build.args:type_name -> google.protobuf.Value
-	68,  // 61: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
-	86,  // 62: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
-	69,  // 63: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
-	36,  // 64: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
-	70,  // 65: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
-	71,  // 66: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	18,  // 67: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	19,  // 68: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	19,  // 69: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	19,  // 70: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	19,  // 71: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	86,  // 72: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	86,  // 73: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	72,  // 74: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	86,  // 75: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	86,  // 76: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	73,  // 77: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	24,  // 78: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	27,  // 79: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	86,  // 80: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	86,  // 81: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	86,  // 82: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	86,  // 83: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	86,  // 84: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	86,  // 85: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	25,  // 86: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	26,  // 87: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	86,  // 88: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	86,  // 89: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	86,  // 90: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	86,  // 91: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	20,  // 92: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	74,  // 93: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	31,  // 94: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	32,  // 95: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	33,  // 96: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	34,  // 97: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	41,  // 98: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	75,  // 99: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	76,  // 100: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	77,  // 101: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	78,  // 102: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	39,  // 103: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	79,  // 104: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	87,  // 105: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
-	80,  // 106: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
-	0,   // 107: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	81,  // 108: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	82,  // 109: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	83,  // 110: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	43,  // 111: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	84,  // 112: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	85,  // 113: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	5,   // 114: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 115: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 116: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 117: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 118: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 119: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 120: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 121: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 122: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 123: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	86,  // 124: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	28,  // 125: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	37,  // 126: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	15,  // 127: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	15,  // 128: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	42,  // 129: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	44,  // 130: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 131: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	45,  // 132: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	40,  // 133: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	44,  // 134: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
-	1,   // 135: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	38,  // 136: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	136, // [136:137] is the sub-list for method output_type
-	135, // [135:136] is the sub-list for method input_type
-	135, // [135:135] is the sub-list for extension type_name
-	135, // [135:135] is the sub-list for extension extendee
-	0,   // [0:135] is the sub-list for field type_name
+	57,  // 13: khepri.v1.Composition.jobs:type_name -> khepri.v1.Composition.JobsEntry
+	6,   // 14: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
+	58,  // 15: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	8,   // 16: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
+	59,  // 17: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	9,   // 18: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
+	60,  // 19: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	61,  // 20: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	62,  // 21: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	63,  // 22: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	87,  // 23: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	87,  // 24: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	87,  // 25: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	64,  // 26: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	65,  // 27: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	66,  // 28: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	14,  // 29: khepri.v1.Service.build:type_name -> khepri.v1.Build
+	87,  // 30: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	87,  // 31: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	36,  // 32: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
+	36,  // 33: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
+	87,  // 34: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
+	87,  // 35: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	87,  // 36: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	67,  // 37: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	16,  // 38: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
+	87,  // 39: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	87,  // 40: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	87,  // 41: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	87,  // 42: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	87,  // 43: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	87,  // 44: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	17,  // 45: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
+	20,  // 46: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
+	87,  // 47: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	68,  // 48: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	21,  // 49: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
+	22,  // 50: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
+	22,  // 51: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
+	23,  // 52: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
+	87,  // 53: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	87,  // 54: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	87,  // 55: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	87,  // 56: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	87,  // 57: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	87,  // 58: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	87,  // 59: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	87,  // 60: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	87,  // 61: khepri.v1.Build.args:type_name -> google.protobuf.Value
+	69,  // 62: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
+	87,  // 63: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
+	70,  // 64: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
+	36,  // 65: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
+	71,  // 66: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
+	72,  // 67: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	18,  // 68: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	19,  // 69: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 70: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 71: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	19,  // 72: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	87,  // 73: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	87,  // 74: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	73,  // 75: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	87,  // 76: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	87,  // 77: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	74,  // 78: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	24,  // 79: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	27,  // 80: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	87,  // 81: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	87,  // 82: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	87,  // 83: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	87,  // 84: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	87,  // 85: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	87,  // 86: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	25,  // 87: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	26,  // 88: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	87,  // 89: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	87,  // 90: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	87,  // 91: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	87,  // 92: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	20,  // 93: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	75,  // 94: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	31,  // 95: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	32,  // 96: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	33,  // 97: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	34,  // 98: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	41,  // 99: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	76,  // 100: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	77,  // 101: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	78,  // 102: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	79,  // 103: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	39,  // 104: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	80,  // 105: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	88,  // 106: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	81,  // 107: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
+	0,   // 108: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	82,  // 109: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	83,  // 110: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	84,  // 111: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	43,  // 112: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	85,  // 113: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	86,  // 114: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	5,   // 115: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 116: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 117: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 118: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 119: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 120: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 121: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 122: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 123: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 124: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	87,  // 125: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	87,  // 126: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
+	28,  // 127: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	37,  // 128: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	15,  // 129: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	15,  // 130: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	42,  // 131: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	44,  // 132: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 133: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	45,  // 134: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	40,  // 135: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	44,  // 136: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
+	1,   // 137: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	38,  // 138: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	138, // [138:139] is the sub-list for method output_type
+	137, // [137:138] is the sub-list for method input_type
+	137, // [137:137] is the sub-list for extension type_name
+	137, // [137:137] is the sub-list for extension extendee
+	0,   // [0:137] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -5685,7 +5702,7 @@ func file_khepri_v1_expander_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   85,
+			NumMessages:   86,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
