@@ -1348,7 +1348,9 @@ type Service struct {
 	// pull_refresh_after: scheduled pulls, which khepri does not run (compose `pull_refresh_after`).
 	PullRefreshAfter *structpb.Value `protobuf:"bytes,179,opt,name=pull_refresh_after,json=pullRefreshAfter,proto3" json:"pull_refresh_after,omitempty"`
 	// umask: the container's umask, which docker takes only from 29.8 on (compose `umask`).
-	Umask         *structpb.Value `protobuf:"bytes,180,opt,name=umask,proto3" json:"umask,omitempty"`
+	Umask *structpb.Value `protobuf:"bytes,180,opt,name=umask,proto3" json:"umask,omitempty"`
+	// pre_start: init containers run before the service's (compose `pre_start`).
+	PreStart      *structpb.Value `protobuf:"bytes,181,opt,name=pre_start,json=preStart,proto3" json:"pre_start,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2065,6 +2067,13 @@ func (x *Service) GetPullRefreshAfter() *structpb.Value {
 func (x *Service) GetUmask() *structpb.Value {
 	if x != nil {
 		return x.Umask
+	}
+	return nil
+}
+
+func (x *Service) GetPreStart() *structpb.Value {
+	if x != nil {
+		return x.PreStart
 	}
 	return nil
 }
@@ -4973,7 +4982,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
 	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
 	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
-	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xc8#\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xfe#\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -5098,7 +5107,8 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\vcpu_percent\x18\xb2\x01 \x01(\v2\x16.google.protobuf.ValueR\n" +
 	"cpuPercent\x12E\n" +
 	"\x12pull_refresh_after\x18\xb3\x01 \x01(\v2\x16.google.protobuf.ValueR\x10pullRefreshAfter\x12-\n" +
-	"\x05umask\x18\xb4\x01 \x01(\v2\x16.google.protobuf.ValueR\x05umask\x1aV\n" +
+	"\x05umask\x18\xb4\x01 \x01(\v2\x16.google.protobuf.ValueR\x05umask\x124\n" +
+	"\tpre_start\x18\xb5\x01 \x01(\v2\x16.google.protobuf.ValueR\bpreStart\x1aV\n" +
 	"\rNetworksEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
 	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.ServiceNetworkR\x05value:\x028\x01\x1a9\n" +
@@ -5617,89 +5627,90 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	87,  // 60: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
 	87,  // 61: khepri.v1.Service.pull_refresh_after:type_name -> google.protobuf.Value
 	87,  // 62: khepri.v1.Service.umask:type_name -> google.protobuf.Value
-	87,  // 63: khepri.v1.Build.args:type_name -> google.protobuf.Value
-	69,  // 64: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
-	87,  // 65: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
-	70,  // 66: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
-	36,  // 67: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
-	71,  // 68: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
-	72,  // 69: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	18,  // 70: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	19,  // 71: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	19,  // 72: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	19,  // 73: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	19,  // 74: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	87,  // 75: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	87,  // 76: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	73,  // 77: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	87,  // 78: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	87,  // 79: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	74,  // 80: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	24,  // 81: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	27,  // 82: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	87,  // 83: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	87,  // 84: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	87,  // 85: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	87,  // 86: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	87,  // 87: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	87,  // 88: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	25,  // 89: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	26,  // 90: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	87,  // 91: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	87,  // 92: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	87,  // 93: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	87,  // 94: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	20,  // 95: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	75,  // 96: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	31,  // 97: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	32,  // 98: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	33,  // 99: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	34,  // 100: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	41,  // 101: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	76,  // 102: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	77,  // 103: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	78,  // 104: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	79,  // 105: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	39,  // 106: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	80,  // 107: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	88,  // 108: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
-	81,  // 109: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
-	0,   // 110: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	82,  // 111: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	83,  // 112: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	84,  // 113: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	43,  // 114: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	85,  // 115: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	86,  // 116: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	5,   // 117: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 118: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 119: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 120: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 121: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 122: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 123: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 124: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 125: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 126: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	87,  // 127: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	87,  // 128: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
-	28,  // 129: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	37,  // 130: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	15,  // 131: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	15,  // 132: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	42,  // 133: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	44,  // 134: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 135: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	45,  // 136: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	40,  // 137: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	44,  // 138: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
-	1,   // 139: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	38,  // 140: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	140, // [140:141] is the sub-list for method output_type
-	139, // [139:140] is the sub-list for method input_type
-	139, // [139:139] is the sub-list for extension type_name
-	139, // [139:139] is the sub-list for extension extendee
-	0,   // [0:139] is the sub-list for field type_name
+	87,  // 63: khepri.v1.Service.pre_start:type_name -> google.protobuf.Value
+	87,  // 64: khepri.v1.Build.args:type_name -> google.protobuf.Value
+	69,  // 65: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
+	87,  // 66: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
+	70,  // 67: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
+	36,  // 68: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
+	71,  // 69: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
+	72,  // 70: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	18,  // 71: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	19,  // 72: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 73: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 74: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	19,  // 75: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	87,  // 76: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	87,  // 77: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	73,  // 78: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	87,  // 79: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	87,  // 80: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	74,  // 81: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	24,  // 82: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	27,  // 83: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	87,  // 84: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	87,  // 85: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	87,  // 86: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	87,  // 87: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	87,  // 88: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	87,  // 89: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	25,  // 90: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	26,  // 91: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	87,  // 92: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	87,  // 93: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	87,  // 94: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	87,  // 95: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	20,  // 96: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	75,  // 97: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	31,  // 98: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	32,  // 99: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	33,  // 100: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	34,  // 101: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	41,  // 102: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	76,  // 103: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	77,  // 104: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	78,  // 105: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	79,  // 106: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	39,  // 107: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	80,  // 108: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	88,  // 109: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	81,  // 110: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
+	0,   // 111: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	82,  // 112: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	83,  // 113: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	84,  // 114: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	43,  // 115: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	85,  // 116: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	86,  // 117: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	5,   // 118: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 119: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 120: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 121: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 122: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 123: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 124: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 125: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 126: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 127: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	87,  // 128: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	87,  // 129: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
+	28,  // 130: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	37,  // 131: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	15,  // 132: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	15,  // 133: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	42,  // 134: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	44,  // 135: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 136: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	45,  // 137: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	40,  // 138: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	44,  // 139: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
+	1,   // 140: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	38,  // 141: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	141, // [141:142] is the sub-list for method output_type
+	140, // [140:141] is the sub-list for method input_type
+	140, // [140:140] is the sub-list for extension type_name
+	140, // [140:140] is the sub-list for extension extendee
+	0,   // [0:140] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
