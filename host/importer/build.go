@@ -7,11 +7,12 @@ import (
 	"slices"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 // buildFields are compose's build keys, in the order nixlib/options/service-build.nix
-// declares them.
-var buildFields = []field{
+// declares them, and those khepri refuses.
+var buildFields = append([]field{
 	{"context", "context", (*converter).buildContext},
 	{"dockerfile", "dockerfile", (*converter).dockerfile},
 	{"dockerfile_inline", "dockerfileInline", (*converter).str},
@@ -32,7 +33,7 @@ var buildFields = []field{
 	{"cache_from", "cacheFrom", (*converter).strList},
 	{"cache_to", "cacheTo", (*converter).strList},
 	{"additional_contexts", "additionalContexts", (*converter).buildContexts},
-}
+}, refusedFields(rejected.Build)...)
 
 // build writes compose's build: the context alone when that is all it says, as people
 // write it.

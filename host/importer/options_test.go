@@ -148,6 +148,12 @@ func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
 		why, _ := rejected.Reason(rejected.Service, key)
 		assert.Equal(t, []Finding{{Path: "services.web." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
 	}
+	for _, key := range rejected.Keys(rejected.Build) {
+		c := &converter{project: &project{}}
+		c.build("services.web.build", map[string]any{key: "x"})
+		why, _ := rejected.Reason(rejected.Build, key)
+		assert.Equal(t, []Finding{{Path: "services.web.build." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
+	}
 	for _, key := range rejected.Keys(rejected.Composition) {
 		if consumedTopLevelKeys[key] {
 			continue

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 // field maps one compose key of a mapping to its khepri option.
@@ -43,6 +44,20 @@ func (c *converter) object(path string, v any, fields []field) nw.Value {
 		if !known[k] && !strings.HasPrefix(k, "x-") {
 			c.unsupported(path+"."+k, notSupported, m[k])
 		}
+	}
+	return out
+}
+
+// refusedFields are the keys of a section that khepri refuses (proto/khepri/rejected),
+// as fields that write nothing and report the reason.
+func refusedFields(s rejected.Section) []field {
+	var out []field
+	for _, key := range rejected.Keys(s) {
+		why, _ := rejected.Reason(s, key)
+		out = append(out, field{key, "", func(c *converter, path string, v any) nw.Value {
+			c.unsupported(path, "not supported by khepri: "+why, v)
+			return nil
+		}})
 	}
 	return out
 }

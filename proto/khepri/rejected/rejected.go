@@ -1,6 +1,9 @@
 // Package rejected holds the compose keys khepri refuses, each with its reason: one text
 // that the plugin's error, the importer's finding and the Nix option's description all
-// give (nixlib/options reads rejected.json itself).
+// give (nixlib/options reads rejected.json itself). Top-level and service keys are
+// options, free-form fields of the proto, so that using one in Nix gives the reason;
+// the keys of the sections within a service have no option, and khepri import alone
+// meets them.
 package rejected
 
 import (
@@ -21,6 +24,11 @@ const (
 	Composition Section = "composition"
 	// Service is a service's keys (compose `services.<name>`).
 	Service Section = "service"
+	// Build is a service's build keys (compose `services.<name>.build`).
+	Build Section = "build"
+	// ServiceNetwork is a service's settings on one of its networks (compose
+	// `services.<name>.networks.<network>`).
+	ServiceNetwork Section = "service_network"
 )
 
 var reasons = parse(data)
