@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 func (c *converter) str(path string, v any) nw.Value {
@@ -412,6 +413,15 @@ var serviceNetworkFields = []field{
 	{"priority", "priority", (*converter).integer},
 	{"gw_priority", "gwPriority", (*converter).integer},
 	{"interface_name", "interfaceName", (*converter).str},
+	// compose's default, true, is what khepri does; false is refused.
+	{"use_service_name_alias", "", func(c *converter, path string, v any) nw.Value {
+		if isTrue(v) {
+			return nil
+		}
+		why, _ := rejected.Reason(rejected.ServiceNetwork, "use_service_name_alias")
+		c.unsupported(path, "not supported by khepri: "+why, v)
+		return nil
+	}},
 }
 
 // extraHosts writes `host:ip` entries as compose wrote them; the mapping form becomes

@@ -154,6 +154,15 @@ func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
 		why, _ := rejected.Reason(rejected.Build, key)
 		assert.Equal(t, []Finding{{Path: "services.web.build." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
 	}
+	for _, key := range rejected.Keys(rejected.ServiceNetwork) {
+		c := &converter{project: &project{}}
+		c.object("services.web.networks.back", map[string]any{key: false}, serviceNetworkFields)
+		why, _ := rejected.Reason(rejected.ServiceNetwork, key)
+		assert.Equal(t, []Finding{{Path: "services.web.networks.back." + key, Message: "not supported by khepri: " + why, Value: "false"}}, c.findings, key)
+	}
+	c := &converter{project: &project{}}
+	c.object("services.web.networks.back", map[string]any{"use_service_name_alias": true}, serviceNetworkFields)
+	assert.Empty(t, c.findings, "use_service_name_alias: true is what khepri does")
 	for _, key := range rejected.Keys(rejected.Composition) {
 		if consumedTopLevelKeys[key] {
 			continue

@@ -7,7 +7,7 @@ import (
 )
 
 func TestEveryKeyHasAReason(t *testing.T) {
-	for _, s := range []Section{Composition, Service, Build} {
+	for _, s := range []Section{Composition, Service, Build, ServiceNetwork} {
 		keys := Keys(s)
 		assert.NotEmpty(t, keys, s)
 		for _, k := range keys {
