@@ -58,15 +58,42 @@ func without(m map[string]any, key string) map[string]any {
 	return out
 }
 
-// fileObjects writes top-level secrets or configs. khepri mounts files: the keys of
-// swarm's secret and config stores (external, driver, template_driver) and environment
-// (a value from compose's shell, which khepri has not) are errors there, so they are
-// findings here; name only gives khepri's warning and is written.
+// fileObjectFields are the keys of top-level secrets or configs written as options
+// (content: configs only); external is accepted only as false, its default, which is
+// left out.
+func fileObjectFields(section string) []field {
+	file := func(c *converter, _ string, v any) nw.Value {
+		s, _ := v.(string)
+		return c.objectFile(section, s)
+	}
+	fields := []field{{"file", "file", file}, {"name", "name", (*converter).str}}
+	if section == "configs" {
+		fields = append(fields, field{"content", "content", (*converter).str})
+	}
+	return fields
+}
+
+// fileObjectRefusal is why khepri refuses key in a top-level secret or config: khepri
+// mounts files, so swarm's secret and config stores are errors, and so is environment
+// (a value from compose's shell, which khepri has not).
+func fileObjectRefusal(section, key string) (string, bool) {
+	switch key {
+	case "environment":
+		return "it has no compose shell to read the variable from; write the value to a file and set file", true
+	case "external", "driver", "driver_opts", "template_driver", "labels":
+		return "a swarm " + strings.TrimSuffix(section, "s") + " store; khepri mounts files (set file)", true
+	}
+	return "", false
+}
+
+// fileObjects writes top-level secrets or configs (see fileObjectFields and
+// fileObjectRefusal); name only gives khepri's warning and is written.
 func (c *converter) fileObjects(section string) nw.Value {
 	model, ok := c.project.model[section].(map[string]any)
 	if !ok || len(model) == 0 {
 		return nil
 	}
+	fields := fileObjectFields(section)
 	out := nw.Attrs{}
 	for _, name := range slices.Sorted(maps.Keys(model)) {
 		path := section + "." + name
@@ -74,26 +101,20 @@ func (c *converter) fileObjects(section string) nw.Value {
 		settings := nw.Attrs{}
 		for _, key := range slices.Sorted(maps.Keys(cfg)) {
 			v := cfg[key]
+			i := slices.IndexFunc(fields, func(f field) bool { return f.compose == key })
 			switch {
-			case key == "file":
-				s, _ := v.(string)
-				settings = append(settings, nw.Attr{Name: "file", Value: c.objectFile(section, s)})
-			case key == "content" && section == "configs":
-				if w := c.str(path+".content", v); w != nil {
-					settings = append(settings, nw.Attr{Name: "content", Value: w})
-				}
-			case key == "name":
-				if w := c.str(path+".name", v); w != nil {
-					settings = append(settings, nw.Attr{Name: "name", Value: w})
+			case i >= 0:
+				if w := fields[i].convert(c, path+"."+key, v); w != nil {
+					settings = append(settings, nw.Attr{Name: fields[i].option, Value: w})
 				}
 			case key == "external" && !isTrue(v):
-			case key == "environment":
-				c.unsupported(path+"."+key, "not supported by khepri: it has no compose shell to read the variable from; write the value to a file and set file", v)
-			case key == "external" || key == "driver" || key == "template_driver":
-				c.unsupported(path+"."+key, "not supported by khepri: a swarm "+strings.TrimSuffix(section, "s")+" store; khepri mounts files (set file)", v)
 			case strings.HasPrefix(key, "x-"):
 			default:
-				c.unsupported(path+"."+key, notSupported, v)
+				msg := notSupported
+				if why, ok := fileObjectRefusal(section, key); ok {
+					msg = "not supported by khepri: " + why
+				}
+				c.unsupported(path+"."+key, msg, v)
 			}
 		}
 		out = append(out, nw.Attr{Name: name, Value: settings, Comments: c.comments(path)})

@@ -1,0 +1,220 @@
+package importer
+
+import (
+	"cmp"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/schema"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
+)
+
+// A schemaSection is a mapping of compose's schema and how khepri import reads its keys.
+type schemaSection struct {
+	// at is the section's place in the schema: property names, `<name>` for the
+	// entries of a mapping by name, `*` for the elements of a list.
+	at []string
+	// written are the keys of the section's table, by option ("" for a key written
+	// as another's option or refused), with docs the options' place in
+	// docs/options.md (the section's path under khepri.compositions.<name>).
+	written map[string]string
+	docs    string
+	// refused is the section of proto/khepri/rejected that gives the reasons of the
+	// keys refused here, if any.
+	refused rejected.Section
+	// other classifies the keys written has not otherwise: consumed by the loader or
+	// refused for a reason of the import's own; "" leaves the key unclassified.
+	other func(key string) string
+}
+
+// schemaSections are the schema's mappings khepri import has a table for.
+var schemaSections = []schemaSection{
+	{at: nil, written: topLevelKeys, docs: "", refused: rejected.Composition, other: consumedTopLevel},
+	{at: []string{"services", "<name>"}, written: options(serviceKeys), docs: "services.<name>", refused: rejected.Service, other: consumedService},
+	{at: []string{"services", "<name>", "build"}, written: options(buildFields), docs: "services.<name>.build", refused: rejected.Build},
+	{at: []string{"services", "<name>", "deploy"}, written: options(deployFields), docs: "services.<name>.deploy"},
+	{at: []string{"services", "<name>", "deploy", "resources"}, written: options(resourceFields), docs: "services.<name>.deploy.resources"},
+	{at: []string{"services", "<name>", "deploy", "resources", "reservations", "devices", "*"}, written: options(deviceRequestFields), docs: "services.<name>.deploy.resources.reservations.devices.*"},
+	{at: []string{"services", "<name>", "gpus", "*"}, written: options(deviceRequestFields), docs: "services.<name>.gpus.*"},
+	{at: []string{"services", "<name>", "healthcheck"}, written: options(healthcheckFields), docs: "services.<name>.healthcheck"},
+	{at: []string{"services", "<name>", "logging"}, written: options(loggingFields), docs: "services.<name>.logging"},
+	{at: []string{"services", "<name>", "blkio_config"}, written: options(blkioFields), docs: "services.<name>.blkioConfig"},
+	{at: []string{"services", "<name>", "blkio_config", "device_read_bps", "*"}, written: options(throttleFields), docs: "services.<name>.blkioConfig.deviceReadBps.*"},
+	{at: []string{"services", "<name>", "post_start", "*"}, written: options(hookFields), docs: "services.<name>.postStart.*"},
+	{at: []string{"services", "<name>", "pre_stop", "*"}, written: options(hookFields), docs: "services.<name>.preStop.*"},
+	{at: []string{"services", "<name>", "networks", "<name>"}, written: options(serviceNetworkFields), docs: "services.<name>.networks.<name>", refused: rejected.ServiceNetwork},
+	{at: []string{"services", "<name>", "volumes", "*"}, written: options(volumeFields), docs: "services.<name>.volumes.*"},
+	{at: []string{"services", "<name>", "ports", "*"}, written: options(portFields), docs: "services.<name>.ports.*"},
+	{at: []string{"services", "<name>", "ulimits", "<name>"}, written: options(ulimitFields), docs: "services.<name>.ulimits.<name>"},
+	{at: []string{"services", "<name>", "secrets", "*"}, written: options(fileUseFields), docs: "services.<name>.secrets.*"},
+	{at: []string{"services", "<name>", "configs", "*"}, written: options(fileUseFields), docs: "services.<name>.configs.*"},
+	{at: []string{"networks", "<name>"}, written: options(networkFields), docs: "networks.<name>"},
+	{at: []string{"volumes", "<name>"}, written: options(commonResourceFields), docs: "volumes.<name>"},
+	{at: []string{"secrets", "<name>"}, written: options(fileObjectFields("secrets")), docs: "secrets.<name>", other: fileObjectOther("secrets")},
+	{at: []string{"configs", "<name>"}, written: options(fileObjectFields("configs")), docs: "configs.<name>", other: fileObjectOther("configs")},
+}
+
+// options are a field table's keys by option.
+func options(fields []field) map[string]string {
+	out := map[string]string{}
+	for _, f := range fields {
+		out[f.compose] = f.option
+	}
+	return out
+}
+
+func consumedTopLevel(key string) string {
+	if consumedTopLevelKeys[key] {
+		return "resolved by the loader"
+	}
+	return ""
+}
+
+func consumedService(key string) string {
+	if consumedKeys[key] {
+		return "resolved by the loader"
+	}
+	return ""
+}
+
+func fileObjectOther(section string) func(string) string {
+	return func(key string) string {
+		why, _ := fileObjectRefusal(section, key)
+		return why
+	}
+}
+
+// TestSchemaKeysAreClassified reads the compose specification schema of the compose-go
+// khepri is built with, and fails for every key of a section that khepri import neither
+// writes as an option (named in docs/options.md) nor consumes, rejects or warns about:
+// updating compose-go tells what the specification added.
+func TestSchemaKeysAreClassified(t *testing.T) {
+	var spec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(schema.Schema), &spec))
+	doc, err := os.ReadFile("../../docs/options.md")
+	require.NoError(t, err)
+	documented := documentedOptions(string(doc))
+
+	for _, s := range schemaSections {
+		name := cmp.Or(strings.Join(s.at, "."), "top level")
+		t.Run("/"+name, func(t *testing.T) {
+			keys := schemaKeys(spec, spec, s.at)
+			require.NotEmpty(t, keys, "the schema has no keys at %s", name)
+			for _, key := range keys {
+				option, written := s.written[key]
+				_, refused := rejected.Reason(s.refused, key)
+				switch {
+				case written && option != "":
+					path := strings.TrimPrefix(s.docs+"."+option, ".")
+					assert.True(t, documented[path], "%s: %s is written as khepri.compositions.<name>.%s, which docs/options.md does not name", name, key, path)
+				case refused, s.other != nil && s.other(key) != "":
+				case written && key == "replicas":
+					// deploy.replicas is written as the service's scale.
+				default:
+					t.Errorf("%s: compose key %s is neither written as an option, resolved by the loader nor refused with a reason", name, key)
+				}
+			}
+		})
+	}
+}
+
+// documentedOptions are the option paths docs/options.md has a heading for, without
+// the `khepri.compositions.<name>.` prefix.
+func documentedOptions(doc string) map[string]bool {
+	const prefix = "## `khepri.compositions.<name>."
+	out := map[string]bool{}
+	for _, line := range strings.Split(doc, "\n") {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			out[strings.TrimSuffix(rest, "`")] = true
+		}
+	}
+	return out
+}
+
+// schemaKeys are the property names of the schema node at path below node, through
+// every alternative of its $ref, allOf, anyOf and oneOf; extensions (`x-`) are not keys.
+func schemaKeys(root, node map[string]any, path []string) []string {
+	var keys []string
+	for _, n := range variants(root, node) {
+		if len(path) == 0 {
+			props, _ := n["properties"].(map[string]any)
+			for k := range props {
+				if !strings.HasPrefix(k, "x-") && !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+			continue
+		}
+		for _, c := range children(n, path[0]) {
+			for _, k := range schemaKeys(root, c, path[1:]) {
+				if !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// variants is node and every schema it is made of or may be instead.
+func variants(root, node map[string]any) []map[string]any {
+	out := []map[string]any{node}
+	if ref, ok := node["$ref"].(string); ok {
+		def, _ := dig(root, strings.Split(strings.TrimPrefix(ref, "#/"), "/"))
+		out = append(out, variants(root, def)...)
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		l, _ := node[k].([]any)
+		for _, e := range l {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, variants(root, m)...)
+			}
+		}
+	}
+	return out
+}
+
+// children are the schemas of a node's property step: `<name>` is any entry of a
+// mapping by name (patternProperties other than extensions), `*` any list element.
+func children(n map[string]any, step string) []map[string]any {
+	var out []map[string]any
+	add := func(v any) {
+		if m, ok := v.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	switch step {
+	case "<name>":
+		pp, _ := n["patternProperties"].(map[string]any)
+		for pattern, v := range pp {
+			if pattern != "^x-" {
+				add(v)
+			}
+		}
+		add(n["additionalProperties"])
+	case "*":
+		add(n["items"])
+	default:
+		props, _ := n["properties"].(map[string]any)
+		add(props[step])
+	}
+	return out
+}
+
+func dig(m map[string]any, path []string) (map[string]any, bool) {
+	for _, p := range path {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		m = next
+	}
+	return m, true
+}
