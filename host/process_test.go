@@ -51,7 +51,7 @@ func TestExpandProcessFaults(t *testing.T) {
 		{
 			name:       "protocol version mismatch",
 			give:       plugintest.Version,
-			wantStderr: "khepri: expander plugin %s speaks protocol version 99; this khepri speaks version 2\n",
+			wantStderr: "khepri: expander plugin %s speaks protocol version 99; this khepri speaks version 3\n",
 		},
 		{
 			name:       "crash inside Expand",

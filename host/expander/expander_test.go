@@ -79,7 +79,7 @@ func TestOpenFaults(t *testing.T) {
 		{
 			name:     "protocol version mismatch",
 			give:     version,
-			wantErr:  "expander plugin " + version + " speaks protocol version 99; this khepri speaks version 2",
+			wantErr:  "expander plugin " + version + " speaks protocol version 99; this khepri speaks version 3",
 			wantKind: expander.ErrProtocolMismatch,
 		},
 		{

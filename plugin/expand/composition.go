@@ -171,6 +171,7 @@ func (h *host) build(st *compState) {
 	keys := slices.Sorted(maps.Keys(c.Containers))
 	edges := map[string][]string{}
 	via := map[string]map[string]string{}
+	pulls := map[string]scheduled{}
 	for _, s := range keys {
 		r := service.Build(c, s, services[s], h.d)
 		h.addBuild(st, s, r.Build)
@@ -197,7 +198,11 @@ func (h *host) build(st *compState) {
 		}
 		edges[s] = r.DependsOn
 		via[s] = r.DependsVia
+		if r.Pull != nil {
+			pulls[s] = scheduled{image: r.Container.GetImage(), schedule: r.Pull}
+		}
 	}
+	h.addPull(st, pulls, edges)
 	for _, cyc := range graph.Cycles(edges) {
 		p := path.Field("services").Key(cyc[0]).Field(via[cyc[0]][cyc[1]])
 		if via[cyc[0]][cyc[1]] == "dependsOn" {

@@ -1,5 +1,5 @@
 // Package graph finds cycles in a composition's depends_on graph, which systemd could
-// not order.
+// not order, and the order in which systemd starts its services.
 package graph
 
 import (

@@ -41,3 +41,24 @@ func TestCyclesDeep(t *testing.T) {
 	assert.Len(t, cycles[0], n+1)
 	assert.Equal(t, "s00000", cycles[0][0])
 }
+
+func TestOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		give map[string][]string
+		want []string
+	}{
+		{name: "empty", give: nil, want: nil},
+		{name: "by name", give: map[string][]string{"c": nil, "a": nil, "b": nil}, want: []string{"a", "b", "c"}},
+		{name: "chain", give: map[string][]string{"a": {"b"}, "b": {"c"}, "c": nil}, want: []string{"c", "b", "a"}},
+		{name: "dependency before a smaller name", give: map[string][]string{"a": {"z"}, "b": nil, "z": nil}, want: []string{"b", "z", "a"}},
+		{name: "diamond", give: map[string][]string{"a": {"b", "c"}, "b": {"d"}, "c": {"d"}, "d": nil}, want: []string{"d", "b", "c", "a"}},
+		{name: "repeated edge and unknown node", give: map[string][]string{"a": {"b", "b", "ghost"}, "b": nil}, want: []string{"b", "a"}},
+		{name: "cycle last", give: map[string][]string{"a": {"b"}, "b": {"a"}, "c": nil}, want: []string{"c", "a", "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Order(tt.give))
+		})
+	}
+}

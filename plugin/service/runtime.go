@@ -230,10 +230,12 @@ func pullPolicy(p string, b naming.Backend) (string, error) {
 	case "build":
 		return "", fmt.Errorf("pull policy \"build\" builds the image, and the service has no build: set build, or use another policy")
 	}
-	if p == "daily" || p == "weekly" || p == "refresh" || strings.HasPrefix(p, "every_") {
-		return "", fmt.Errorf("pull policy %q re-pulls on a schedule, which khepri does not run; use \"always\" to pull on every start, or pin the image", p)
+	if parse.Scheduled(p) {
+		// The first start pulls a missing image; the composition's pull unit keeps it
+		// current (pullSchedule reads the schedule).
+		return "missing", nil
 	}
-	return "", fmt.Errorf("invalid pull policy %q; allowed: \"always\", \"missing\" (or \"if_not_present\"), \"never\", and \"newer\" on podman", p)
+	return "", fmt.Errorf("invalid pull policy %q; allowed: \"always\", \"missing\" (or \"if_not_present\"), \"never\", \"newer\" on podman, and on a schedule \"daily\", \"weekly\", \"every_<duration>\" or \"refresh\"", p)
 }
 
 func (r *run) logging() {

@@ -87,6 +87,8 @@ type Result struct {
 	ImageFetch *khepriv1.ImageFetch
 	// Build is set when the image is built on the host (compose `build`).
 	Build *BuildUnit
+	// Pull is set when the composition's pull unit keeps the image current.
+	Pull *PullSchedule
 }
 
 // Build expands one service, reporting problems to d. It never fails: with errors in d,
@@ -169,6 +171,7 @@ func (r *run) build() Result {
 		r.builtPull()
 		addUnit(r.unit, naming.Service(res.Build.Name), true)
 	}
+	res.Pull = r.pullSchedule(res)
 	for _, dep := range slices.Sorted(maps.Keys(implicit)) {
 		if _, ok := res.DependsVia[dep]; !ok {
 			res.DependsOn = append(res.DependsOn, dep)

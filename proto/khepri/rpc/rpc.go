@@ -13,8 +13,9 @@ import (
 
 // ProtocolVersion is the version of the host–plugin protocol. It changes whenever
 // proto/khepri/v1 changes in a way an older peer would misread, so that a host and a
-// plugin of different versions refuse each other in the handshake.
-const ProtocolVersion = 2
+// plugin of different versions refuse each other in the handshake. Version 3 added the
+// response's pulls and timers, which an older host would drop unread.
+const ProtocolVersion = 3
 
 // PluginName is the name under which the expander is dispensed.
 const PluginName = "expander"

@@ -9,7 +9,8 @@
 // The request's JSON form is exactly what `khepri.compositions` holds in a NixOS
 // configuration: the option names are these fields' JSON names (lowerCamelCase of the
 // compose keys). The response's JSON form is exactly what NixOS options take:
-// `virtualisation.oci-containers.containers`, `systemd.services` and `systemd.targets`.
+// `virtualisation.oci-containers.containers`, `systemd.services`, `systemd.targets` and
+// `systemd.timers`.
 
 package khepriv1
 
@@ -1259,8 +1260,12 @@ type Service struct {
 	Runtime string `protobuf:"bytes,125,opt,name=runtime,proto3" json:"runtime,omitempty"`
 	// platform of the image, `os/arch[/variant]` (compose `platform`).
 	Platform string `protobuf:"bytes,126,opt,name=platform,proto3" json:"platform,omitempty"`
-	// pull_policy: always, missing, never or newer (compose `pull_policy`).
+	// pull_policy: always, missing, never or newer; daily, weekly, every_<duration> or
+	// refresh keep the image current on a schedule (compose `pull_policy`).
 	PullPolicy string `protobuf:"bytes,127,opt,name=pull_policy,json=pullPolicy,proto3" json:"pull_policy,omitempty"`
+	// pull_refresh_after is the least time between two pulls of pull_policy refresh, a
+	// duration such as 12h or 2d (compose `pull_refresh_after`).
+	PullRefreshAfter string `protobuf:"bytes,162,opt,name=pull_refresh_after,json=pullRefreshAfter,proto3" json:"pull_refresh_after,omitempty"`
 	// logging driver and options (compose `logging`).
 	Logging *Logging `protobuf:"bytes,128,opt,name=logging,proto3" json:"logging,omitempty"`
 	// stdin_open keeps stdin open (compose `stdin_open`).
@@ -1345,8 +1350,6 @@ type Service struct {
 	CpuCount *structpb.Value `protobuf:"bytes,177,opt,name=cpu_count,json=cpuCount,proto3" json:"cpu_count,omitempty"`
 	// cpu_percent: Windows containers (compose `cpu_percent`).
 	CpuPercent *structpb.Value `protobuf:"bytes,178,opt,name=cpu_percent,json=cpuPercent,proto3" json:"cpu_percent,omitempty"`
-	// pull_refresh_after: scheduled pulls, which khepri does not run (compose `pull_refresh_after`).
-	PullRefreshAfter *structpb.Value `protobuf:"bytes,179,opt,name=pull_refresh_after,json=pullRefreshAfter,proto3" json:"pull_refresh_after,omitempty"`
 	// umask: the container's umask, which docker takes only from 29.8 on (compose `umask`).
 	Umask *structpb.Value `protobuf:"bytes,180,opt,name=umask,proto3" json:"umask,omitempty"`
 	// pre_start: init containers run before the service's (compose `pre_start`).
@@ -1763,6 +1766,13 @@ func (x *Service) GetPullPolicy() string {
 	return ""
 }
 
+func (x *Service) GetPullRefreshAfter() string {
+	if x != nil {
+		return x.PullRefreshAfter
+	}
+	return ""
+}
+
 func (x *Service) GetLogging() *Logging {
 	if x != nil {
 		return x.Logging
@@ -2053,13 +2063,6 @@ func (x *Service) GetCpuCount() *structpb.Value {
 func (x *Service) GetCpuPercent() *structpb.Value {
 	if x != nil {
 		return x.CpuPercent
-	}
-	return nil
-}
-
-func (x *Service) GetPullRefreshAfter() *structpb.Value {
-	if x != nil {
-		return x.PullRefreshAfter
 	}
 	return nil
 }
@@ -4031,7 +4034,15 @@ type ExpandResponse struct {
 	Manifest *structpb.Struct `protobuf:"bytes,8,opt,name=manifest,proto3" json:"manifest,omitempty"`
 	// builds are khepri's units that build services' images (compose `build`), by unit
 	// name without `.service`: like services, with the khepri command on their PATH too.
-	Builds        map[string]*SystemdService `protobuf:"bytes,9,rep,name=builds,proto3" json:"builds,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Builds map[string]*SystemdService `protobuf:"bytes,9,rep,name=builds,proto3" json:"builds,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// pulls are khepri's units that keep the images of a composition's services current
+	// (compose pull_policy daily, weekly, every_<duration>, refresh), one per composition
+	// that has such services, by unit name without `.service`: like builds, with the
+	// khepri command on their PATH too. Its timer starts each.
+	Pulls map[string]*SystemdService `protobuf:"bytes,10,rep,name=pulls,proto3" json:"pulls,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// timers for `systemd.timers`, by unit name without `.timer`: each starts the unit
+	// of the same name.
+	Timers        map[string]*SystemdTimer `protobuf:"bytes,11,rep,name=timers,proto3" json:"timers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4125,6 +4136,20 @@ func (x *ExpandResponse) GetManifest() *structpb.Struct {
 func (x *ExpandResponse) GetBuilds() map[string]*SystemdService {
 	if x != nil {
 		return x.Builds
+	}
+	return nil
+}
+
+func (x *ExpandResponse) GetPulls() map[string]*SystemdService {
+	if x != nil {
+		return x.Pulls
+	}
+	return nil
+}
+
+func (x *ExpandResponse) GetTimers() map[string]*SystemdTimer {
+	if x != nil {
+		return x.Timers
 	}
 	return nil
 }
@@ -4760,6 +4785,69 @@ func (x *SystemdService) GetPreStart() string {
 	return ""
 }
 
+// SystemdTimer is `systemd.timers.<name>`.
+type SystemdTimer struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Description string                 `protobuf:"bytes,1,opt,name=description,proto3" json:"description,omitempty"`
+	WantedBy    []string               `protobuf:"bytes,2,rep,name=wanted_by,json=wantedBy,proto3" json:"wanted_by,omitempty"`
+	// timer_config is the [Timer] section (NixOS `timerConfig`): OnCalendar,
+	// Persistent, RandomizedDelaySec, ...
+	TimerConfig   map[string]string `protobuf:"bytes,3,rep,name=timer_config,json=timerConfig,proto3" json:"timer_config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SystemdTimer) Reset() {
+	*x = SystemdTimer{}
+	mi := &file_khepri_v1_expander_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SystemdTimer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SystemdTimer) ProtoMessage() {}
+
+func (x *SystemdTimer) ProtoReflect() protoreflect.Message {
+	mi := &file_khepri_v1_expander_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SystemdTimer.ProtoReflect.Descriptor instead.
+func (*SystemdTimer) Descriptor() ([]byte, []int) {
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *SystemdTimer) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *SystemdTimer) GetWantedBy() []string {
+	if x != nil {
+		return x.WantedBy
+	}
+	return nil
+}
+
+func (x *SystemdTimer) GetTimerConfig() map[string]string {
+	if x != nil {
+		return x.TimerConfig
+	}
+	return nil
+}
+
 // SystemdTarget is `systemd.targets.<name>`.
 type SystemdTarget struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -4773,7 +4861,7 @@ type SystemdTarget struct {
 
 func (x *SystemdTarget) Reset() {
 	*x = SystemdTarget{}
-	mi := &file_khepri_v1_expander_proto_msgTypes[44]
+	mi := &file_khepri_v1_expander_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4785,7 +4873,7 @@ func (x *SystemdTarget) String() string {
 func (*SystemdTarget) ProtoMessage() {}
 
 func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
-	mi := &file_khepri_v1_expander_proto_msgTypes[44]
+	mi := &file_khepri_v1_expander_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4798,7 +4886,7 @@ func (x *SystemdTarget) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SystemdTarget.ProtoReflect.Descriptor instead.
 func (*SystemdTarget) Descriptor() ([]byte, []int) {
-	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{44}
+	return file_khepri_v1_expander_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SystemdTarget) GetDescription() string {
@@ -4982,7 +5070,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1a\n" +
 	"\bexternal\x18\x05 \x01(\bR\bexternal\x12\x16\n" +
 	"\x06driver\x18\x06 \x01(\tR\x06driver\x12'\n" +
-	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xfe#\n" +
+	"\x0ftemplate_driver\x18\a \x01(\tR\x0etemplateDriver\"\xee#\n" +
 	"\aService\x12\x14\n" +
 	"\x05image\x18\x01 \x01(\tR\x05image\x12\x1d\n" +
 	"\n" +
@@ -5053,6 +5141,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\bplatform\x18~ \x01(\tR\bplatform\x12\x1f\n" +
 	"\vpull_policy\x18\x7f \x01(\tR\n" +
 	"pullPolicy\x12-\n" +
+	"\x12pull_refresh_after\x18\xa2\x01 \x01(\tR\x10pullRefreshAfter\x12-\n" +
 	"\alogging\x18\x80\x01 \x01(\v2\x12.khepri.v1.LoggingR\alogging\x12\x1e\n" +
 	"\n" +
 	"stdin_open\x18\x81\x01 \x01(\bR\tstdinOpen\x12\x11\n" +
@@ -5105,8 +5194,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tisolation\x18\xb0\x01 \x01(\v2\x16.google.protobuf.ValueR\tisolation\x124\n" +
 	"\tcpu_count\x18\xb1\x01 \x01(\v2\x16.google.protobuf.ValueR\bcpuCount\x128\n" +
 	"\vcpu_percent\x18\xb2\x01 \x01(\v2\x16.google.protobuf.ValueR\n" +
-	"cpuPercent\x12E\n" +
-	"\x12pull_refresh_after\x18\xb3\x01 \x01(\v2\x16.google.protobuf.ValueR\x10pullRefreshAfter\x12-\n" +
+	"cpuPercent\x12-\n" +
 	"\x05umask\x18\xb4\x01 \x01(\v2\x16.google.protobuf.ValueR\x05umask\x124\n" +
 	"\tpre_start\x18\xb5\x01 \x01(\v2\x16.google.protobuf.ValueR\bpreStart\x1aV\n" +
 	"\rNetworksEntry\x12\x10\n" +
@@ -5137,7 +5225,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\v_pids_limitB\t\n" +
 	"\a_attachJ\x04\b\b\x10\tJ\x04\b\t\x10\n" +
 	"J\x04\b\n" +
-	"\x10\vJ\x06\b\xaa\x01\x10\xab\x01\"\xd5\a\n" +
+	"\x10\vJ\x06\b\xaa\x01\x10\xab\x01J\x06\b\xb3\x01\x10\xb4\x01\"\xd5\a\n" +
 	"\x05Build\x12\x18\n" +
 	"\acontext\x18\x01 \x01(\tR\acontext\x12\x1e\n" +
 	"\n" +
@@ -5322,7 +5410,7 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x1f\n" +
 	"\brequired\x18\x02 \x01(\bH\x00R\brequired\x88\x01\x01\x12\x18\n" +
 	"\arestart\x18\x03 \x01(\bR\arestartB\v\n" +
-	"\t_required\"\x88\t\n" +
+	"\t_required\"\xac\v\n" +
 	"\x0eExpandResponse\x127\n" +
 	"\vdiagnostics\x18\x01 \x03(\v2\x15.khepri.v1.DiagnosticR\vdiagnostics\x12I\n" +
 	"\n" +
@@ -5334,7 +5422,10 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x0erootless_ports\x18\x06 \x03(\v2\x17.khepri.v1.RootlessPortR\rrootlessPorts\x12P\n" +
 	"\rimage_fetches\x18\a \x03(\v2+.khepri.v1.ExpandResponse.ImageFetchesEntryR\fimageFetches\x123\n" +
 	"\bmanifest\x18\b \x01(\v2\x17.google.protobuf.StructR\bmanifest\x12=\n" +
-	"\x06builds\x18\t \x03(\v2%.khepri.v1.ExpandResponse.BuildsEntryR\x06builds\x1aS\n" +
+	"\x06builds\x18\t \x03(\v2%.khepri.v1.ExpandResponse.BuildsEntryR\x06builds\x12:\n" +
+	"\x05pulls\x18\n" +
+	" \x03(\v2$.khepri.v1.ExpandResponse.PullsEntryR\x05pulls\x12=\n" +
+	"\x06timers\x18\v \x03(\v2%.khepri.v1.ExpandResponse.TimersEntryR\x06timers\x1aS\n" +
 	"\x0fContainersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12*\n" +
 	"\x05value\x18\x02 \x01(\v2\x14.khepri.v1.ContainerR\x05value:\x028\x01\x1a\\\n" +
@@ -5352,7 +5443,14 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\v2\x15.khepri.v1.ImageFetchR\x05value:\x028\x01\x1aT\n" +
 	"\vBuildsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
-	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.SystemdServiceR\x05value:\x028\x01\"^\n" +
+	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.SystemdServiceR\x05value:\x028\x01\x1aS\n" +
+	"\n" +
+	"PullsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
+	"\x05value\x18\x02 \x01(\v2\x19.khepri.v1.SystemdServiceR\x05value:\x028\x01\x1aR\n" +
+	"\vTimersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12-\n" +
+	"\x05value\x18\x02 \x01(\v2\x17.khepri.v1.SystemdTimerR\x05value:\x028\x01\"^\n" +
 	"\fRootlessPort\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04spec\x18\x02 \x01(\tR\x04spec\x12\x12\n" +
@@ -5445,6 +5543,13 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a=\n" +
 	"\x0fUnitConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xda\x01\n" +
+	"\fSystemdTimer\x12 \n" +
+	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x1b\n" +
+	"\twanted_by\x18\x02 \x03(\tR\bwantedBy\x12K\n" +
+	"\ftimer_config\x18\x03 \x03(\v2(.khepri.v1.SystemdTimer.TimerConfigEntryR\vtimerConfig\x1a>\n" +
+	"\x10TimerConfigEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x80\x01\n" +
 	"\rSystemdTarget\x12 \n" +
 	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x1b\n" +
@@ -5471,7 +5576,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 86)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 90)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -5518,199 +5623,207 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	(*Container)(nil),            // 42: khepri.v1.Container
 	(*ContainerPodman)(nil),      // 43: khepri.v1.ContainerPodman
 	(*SystemdService)(nil),       // 44: khepri.v1.SystemdService
-	(*SystemdTarget)(nil),        // 45: khepri.v1.SystemdTarget
-	nil,                          // 46: khepri.v1.ExpandRequest.CompositionsEntry
-	nil,                          // 47: khepri.v1.ExpandRequest.NetworksEntry
-	nil,                          // 48: khepri.v1.ExpandRequest.VolumesEntry
-	nil,                          // 49: khepri.v1.ImageLock.ImagesEntry
-	nil,                          // 50: khepri.v1.LockedImage.PlatformsEntry
-	nil,                          // 51: khepri.v1.Composition.ServicesEntry
-	nil,                          // 52: khepri.v1.Composition.NetworksEntry
-	nil,                          // 53: khepri.v1.Composition.VolumesEntry
-	nil,                          // 54: khepri.v1.Composition.SecretsEntry
-	nil,                          // 55: khepri.v1.Composition.ConfigsEntry
-	nil,                          // 56: khepri.v1.Composition.ModelsEntry
-	nil,                          // 57: khepri.v1.Composition.JobsEntry
-	nil,                          // 58: khepri.v1.Network.DriverOptsEntry
-	nil,                          // 59: khepri.v1.Network.LabelsEntry
-	nil,                          // 60: khepri.v1.NetworkIpam.OptionsEntry
-	nil,                          // 61: khepri.v1.IpamPool.AuxAddressesEntry
-	nil,                          // 62: khepri.v1.Volume.DriverOptsEntry
-	nil,                          // 63: khepri.v1.Volume.LabelsEntry
-	nil,                          // 64: khepri.v1.Service.NetworksEntry
-	nil,                          // 65: khepri.v1.Service.LabelsEntry
-	nil,                          // 66: khepri.v1.Service.DependsOnEntry
-	nil,                          // 67: khepri.v1.Service.UlimitsEntry
-	nil,                          // 68: khepri.v1.Service.StorageOptEntry
-	nil,                          // 69: khepri.v1.Build.LabelsEntry
-	nil,                          // 70: khepri.v1.Build.UlimitsEntry
-	nil,                          // 71: khepri.v1.Build.AdditionalContextsEntry
-	nil,                          // 72: khepri.v1.Logging.OptionsEntry
-	nil,                          // 73: khepri.v1.DeviceRequest.OptionsEntry
-	nil,                          // 74: khepri.v1.LifecycleHook.EnvironmentEntry
-	nil,                          // 75: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 76: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 77: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 78: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 79: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 80: khepri.v1.ExpandResponse.ImageFetchesEntry
-	nil,                          // 81: khepri.v1.ExpandResponse.BuildsEntry
-	nil,                          // 82: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 83: khepri.v1.Container.LabelsEntry
-	nil,                          // 84: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 85: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 86: khepri.v1.SystemdService.UnitConfigEntry
-	(*structpb.Value)(nil),       // 87: google.protobuf.Value
-	(*structpb.Struct)(nil),      // 88: google.protobuf.Struct
+	(*SystemdTimer)(nil),         // 45: khepri.v1.SystemdTimer
+	(*SystemdTarget)(nil),        // 46: khepri.v1.SystemdTarget
+	nil,                          // 47: khepri.v1.ExpandRequest.CompositionsEntry
+	nil,                          // 48: khepri.v1.ExpandRequest.NetworksEntry
+	nil,                          // 49: khepri.v1.ExpandRequest.VolumesEntry
+	nil,                          // 50: khepri.v1.ImageLock.ImagesEntry
+	nil,                          // 51: khepri.v1.LockedImage.PlatformsEntry
+	nil,                          // 52: khepri.v1.Composition.ServicesEntry
+	nil,                          // 53: khepri.v1.Composition.NetworksEntry
+	nil,                          // 54: khepri.v1.Composition.VolumesEntry
+	nil,                          // 55: khepri.v1.Composition.SecretsEntry
+	nil,                          // 56: khepri.v1.Composition.ConfigsEntry
+	nil,                          // 57: khepri.v1.Composition.ModelsEntry
+	nil,                          // 58: khepri.v1.Composition.JobsEntry
+	nil,                          // 59: khepri.v1.Network.DriverOptsEntry
+	nil,                          // 60: khepri.v1.Network.LabelsEntry
+	nil,                          // 61: khepri.v1.NetworkIpam.OptionsEntry
+	nil,                          // 62: khepri.v1.IpamPool.AuxAddressesEntry
+	nil,                          // 63: khepri.v1.Volume.DriverOptsEntry
+	nil,                          // 64: khepri.v1.Volume.LabelsEntry
+	nil,                          // 65: khepri.v1.Service.NetworksEntry
+	nil,                          // 66: khepri.v1.Service.LabelsEntry
+	nil,                          // 67: khepri.v1.Service.DependsOnEntry
+	nil,                          // 68: khepri.v1.Service.UlimitsEntry
+	nil,                          // 69: khepri.v1.Service.StorageOptEntry
+	nil,                          // 70: khepri.v1.Build.LabelsEntry
+	nil,                          // 71: khepri.v1.Build.UlimitsEntry
+	nil,                          // 72: khepri.v1.Build.AdditionalContextsEntry
+	nil,                          // 73: khepri.v1.Logging.OptionsEntry
+	nil,                          // 74: khepri.v1.DeviceRequest.OptionsEntry
+	nil,                          // 75: khepri.v1.LifecycleHook.EnvironmentEntry
+	nil,                          // 76: khepri.v1.ServiceNetwork.DriverOptsEntry
+	nil,                          // 77: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 78: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 79: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 80: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 81: khepri.v1.ExpandResponse.ImageFetchesEntry
+	nil,                          // 82: khepri.v1.ExpandResponse.BuildsEntry
+	nil,                          // 83: khepri.v1.ExpandResponse.PullsEntry
+	nil,                          // 84: khepri.v1.ExpandResponse.TimersEntry
+	nil,                          // 85: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 86: khepri.v1.Container.LabelsEntry
+	nil,                          // 87: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 88: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 89: khepri.v1.SystemdService.UnitConfigEntry
+	nil,                          // 90: khepri.v1.SystemdTimer.TimerConfigEntry
+	(*structpb.Value)(nil),       // 91: google.protobuf.Value
+	(*structpb.Struct)(nil),      // 92: google.protobuf.Struct
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
-	46,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
-	47,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
-	48,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
+	47,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
+	48,  // 1: khepri.v1.ExpandRequest.networks:type_name -> khepri.v1.ExpandRequest.NetworksEntry
+	49,  // 2: khepri.v1.ExpandRequest.volumes:type_name -> khepri.v1.ExpandRequest.VolumesEntry
 	2,   // 3: khepri.v1.ExpandRequest.image_lock:type_name -> khepri.v1.ImageLock
-	49,  // 4: khepri.v1.ImageLock.images:type_name -> khepri.v1.ImageLock.ImagesEntry
-	50,  // 5: khepri.v1.LockedImage.platforms:type_name -> khepri.v1.LockedImage.PlatformsEntry
-	51,  // 6: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
-	52,  // 7: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
-	53,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
-	54,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
-	55,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	87,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
-	56,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
-	57,  // 13: khepri.v1.Composition.jobs:type_name -> khepri.v1.Composition.JobsEntry
+	50,  // 4: khepri.v1.ImageLock.images:type_name -> khepri.v1.ImageLock.ImagesEntry
+	51,  // 5: khepri.v1.LockedImage.platforms:type_name -> khepri.v1.LockedImage.PlatformsEntry
+	52,  // 6: khepri.v1.Composition.services:type_name -> khepri.v1.Composition.ServicesEntry
+	53,  // 7: khepri.v1.Composition.networks:type_name -> khepri.v1.Composition.NetworksEntry
+	54,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
+	55,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
+	56,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
+	91,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	57,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
+	58,  // 13: khepri.v1.Composition.jobs:type_name -> khepri.v1.Composition.JobsEntry
 	6,   // 14: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
-	58,  // 15: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
+	59,  // 15: khepri.v1.Network.driver_opts:type_name -> khepri.v1.Network.DriverOptsEntry
 	8,   // 16: khepri.v1.Network.ipam:type_name -> khepri.v1.NetworkIpam
-	59,  // 17: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
+	60,  // 17: khepri.v1.Network.labels:type_name -> khepri.v1.Network.LabelsEntry
 	9,   // 18: khepri.v1.NetworkIpam.config:type_name -> khepri.v1.IpamPool
-	60,  // 19: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
-	61,  // 20: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
-	62,  // 21: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
-	63,  // 22: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	87,  // 23: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	87,  // 24: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	87,  // 25: khepri.v1.Service.environment:type_name -> google.protobuf.Value
-	64,  // 26: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
-	65,  // 27: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
-	66,  // 28: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
+	61,  // 19: khepri.v1.NetworkIpam.options:type_name -> khepri.v1.NetworkIpam.OptionsEntry
+	62,  // 20: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
+	63,  // 21: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
+	64,  // 22: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
+	91,  // 23: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	91,  // 24: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	91,  // 25: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	65,  // 26: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
+	66,  // 27: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
+	67,  // 28: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
 	14,  // 29: khepri.v1.Service.build:type_name -> khepri.v1.Build
-	87,  // 30: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	87,  // 31: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	91,  // 30: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	91,  // 31: khepri.v1.Service.ports:type_name -> google.protobuf.Value
 	36,  // 32: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
 	36,  // 33: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	87,  // 34: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
-	87,  // 35: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	87,  // 36: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
-	67,  // 37: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
+	91,  // 34: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
+	91,  // 35: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	91,  // 36: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	68,  // 37: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
 	16,  // 38: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	87,  // 39: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	87,  // 40: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	87,  // 41: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	87,  // 42: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	87,  // 43: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	87,  // 44: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	91,  // 39: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	91,  // 40: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	91,  // 41: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	91,  // 42: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	91,  // 43: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	91,  // 44: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
 	17,  // 45: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
 	20,  // 46: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	87,  // 47: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
-	68,  // 48: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
+	91,  // 47: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	69,  // 48: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
 	21,  // 49: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
 	22,  // 50: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
 	22,  // 51: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
 	23,  // 52: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	87,  // 53: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	87,  // 54: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	87,  // 55: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	87,  // 56: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	87,  // 57: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	87,  // 58: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	87,  // 59: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	87,  // 60: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	87,  // 61: khepri.v1.Service.pull_refresh_after:type_name -> google.protobuf.Value
-	87,  // 62: khepri.v1.Service.umask:type_name -> google.protobuf.Value
-	87,  // 63: khepri.v1.Service.pre_start:type_name -> google.protobuf.Value
-	87,  // 64: khepri.v1.Build.args:type_name -> google.protobuf.Value
-	69,  // 65: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
-	87,  // 66: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
-	70,  // 67: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
-	36,  // 68: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
-	71,  // 69: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
-	72,  // 70: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
-	18,  // 71: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
-	19,  // 72: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
-	19,  // 73: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
-	19,  // 74: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
-	19,  // 75: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	87,  // 76: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	87,  // 77: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
-	73,  // 78: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	87,  // 79: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	87,  // 80: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
-	74,  // 81: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
-	24,  // 82: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
-	27,  // 83: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	87,  // 84: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	87,  // 85: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	87,  // 86: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	87,  // 87: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	87,  // 88: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	87,  // 89: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
-	25,  // 90: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
-	26,  // 91: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	87,  // 92: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	87,  // 93: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	87,  // 94: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	87,  // 95: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
-	20,  // 96: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	75,  // 97: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	31,  // 98: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	32,  // 99: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	33,  // 100: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	34,  // 101: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	41,  // 102: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	76,  // 103: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	77,  // 104: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	78,  // 105: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	79,  // 106: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	39,  // 107: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	80,  // 108: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	88,  // 109: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
-	81,  // 110: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
-	0,   // 111: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	82,  // 112: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	83,  // 113: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	84,  // 114: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	43,  // 115: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	85,  // 116: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	86,  // 117: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	5,   // 118: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 119: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 120: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 121: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 122: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 123: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 124: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 125: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 126: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 127: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	87,  // 128: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	87,  // 129: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
-	28,  // 130: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	37,  // 131: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	15,  // 132: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	15,  // 133: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	42,  // 134: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	44,  // 135: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 136: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	45,  // 137: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	40,  // 138: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	44,  // 139: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
-	1,   // 140: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	38,  // 141: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	141, // [141:142] is the sub-list for method output_type
-	140, // [140:141] is the sub-list for method input_type
-	140, // [140:140] is the sub-list for extension type_name
-	140, // [140:140] is the sub-list for extension extendee
-	0,   // [0:140] is the sub-list for field type_name
+	91,  // 53: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	91,  // 54: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	91,  // 55: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	91,  // 56: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	91,  // 57: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	91,  // 58: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	91,  // 59: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	91,  // 60: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	91,  // 61: khepri.v1.Service.umask:type_name -> google.protobuf.Value
+	91,  // 62: khepri.v1.Service.pre_start:type_name -> google.protobuf.Value
+	91,  // 63: khepri.v1.Build.args:type_name -> google.protobuf.Value
+	70,  // 64: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
+	91,  // 65: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
+	71,  // 66: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
+	36,  // 67: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
+	72,  // 68: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
+	73,  // 69: khepri.v1.Logging.options:type_name -> khepri.v1.Logging.OptionsEntry
+	18,  // 70: khepri.v1.BlkioConfig.weight_device:type_name -> khepri.v1.WeightDevice
+	19,  // 71: khepri.v1.BlkioConfig.device_read_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 72: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
+	19,  // 73: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
+	19,  // 74: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
+	91,  // 75: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	91,  // 76: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	74,  // 77: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
+	91,  // 78: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	91,  // 79: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	75,  // 80: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
+	24,  // 81: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
+	27,  // 82: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
+	91,  // 83: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	91,  // 84: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	91,  // 85: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	91,  // 86: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	91,  // 87: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	91,  // 88: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	25,  // 89: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
+	26,  // 90: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
+	91,  // 91: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	91,  // 92: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	91,  // 93: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	91,  // 94: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	20,  // 95: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
+	76,  // 96: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	31,  // 97: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	32,  // 98: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	33,  // 99: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	34,  // 100: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	41,  // 101: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	77,  // 102: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	78,  // 103: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	79,  // 104: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	80,  // 105: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	39,  // 106: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	81,  // 107: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	92,  // 108: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	82,  // 109: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
+	83,  // 110: khepri.v1.ExpandResponse.pulls:type_name -> khepri.v1.ExpandResponse.PullsEntry
+	84,  // 111: khepri.v1.ExpandResponse.timers:type_name -> khepri.v1.ExpandResponse.TimersEntry
+	0,   // 112: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	85,  // 113: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	86,  // 114: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	87,  // 115: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	43,  // 116: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	88,  // 117: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	89,  // 118: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	90,  // 119: khepri.v1.SystemdTimer.timer_config:type_name -> khepri.v1.SystemdTimer.TimerConfigEntry
+	5,   // 120: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 121: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 122: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 123: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 124: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 125: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 126: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 127: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 128: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 129: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	91,  // 130: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	91,  // 131: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
+	28,  // 132: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	37,  // 133: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	15,  // 134: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	15,  // 135: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	42,  // 136: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	44,  // 137: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 138: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	46,  // 139: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	40,  // 140: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	44,  // 141: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 142: khepri.v1.ExpandResponse.PullsEntry.value:type_name -> khepri.v1.SystemdService
+	45,  // 143: khepri.v1.ExpandResponse.TimersEntry.value:type_name -> khepri.v1.SystemdTimer
+	1,   // 144: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	38,  // 145: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	145, // [145:146] is the sub-list for method output_type
+	144, // [144:145] is the sub-list for method input_type
+	144, // [144:144] is the sub-list for extension type_name
+	144, // [144:144] is the sub-list for extension extendee
+	0,   // [0:144] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -5735,7 +5848,7 @@ func file_khepri_v1_expander_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   86,
+			NumMessages:   90,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

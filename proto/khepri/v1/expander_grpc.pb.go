@@ -9,7 +9,8 @@
 // The request's JSON form is exactly what `khepri.compositions` holds in a NixOS
 // configuration: the option names are these fields' JSON names (lowerCamelCase of the
 // compose keys). The response's JSON form is exactly what NixOS options take:
-// `virtualisation.oci-containers.containers`, `systemd.services` and `systemd.targets`.
+// `virtualisation.oci-containers.containers`, `systemd.services`, `systemd.targets` and
+// `systemd.timers`.
 
 package khepriv1
 
