@@ -164,7 +164,7 @@ func TestVersionProcess(t *testing.T) {
 	t.Parallel()
 	stdout, stderr, code := khepri(t, nil, "version")
 	require.Equal(t, 0, code, stderr)
-	assert.Regexp(t, `^khepri \S+ \(expander protocol 2\)\n$`, stdout)
+	assert.Regexp(t, `^khepri \S+ \(expander protocol 3\)\n$`, stdout)
 }
 
 func TestUsageErrorProcess(t *testing.T) {
