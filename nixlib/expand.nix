@@ -196,6 +196,10 @@ in
   services = response.services or { };
   # Units building services' images (compose build): they run `khepri build-image`.
   builds = response.builds or { };
+  # Units keeping the images of scheduled pull policies current: they run `khepri
+  # pull-images`, started by the timers of the same names.
+  pulls = response.pulls or { };
+  timers = response.timers or { };
   targets = response.targets or { };
   # The host ports rootless containers publish, for the host to check (nixos.nix).
   rootlessPorts = response.rootlessPorts or [ ];

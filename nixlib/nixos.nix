@@ -60,6 +60,17 @@ in
         ];
       }
     ) (expansion.builds or { }))
+    # Pull units run `khepri pull-images`, which pulls with the engine's command line.
+    (lib.mapAttrs (
+      _: unit:
+      unit
+      // {
+        path = [
+          engine
+          cli.package
+        ];
+      }
+    ) (expansion.pulls or { }))
     # oci-containers sets Restart=always as a plain definition; the composition's restart
     # policy must win, while mkForce in the user's configuration still wins over it. The
     # commands (Exec*) keep their priority: raised, they would drop NixOS's own, such as
@@ -83,6 +94,9 @@ in
   ];
 
   systemd.targets = expansion.targets;
+
+  # A composition's pull timer starts its pull unit.
+  systemd.timers = expansion.timers or { };
 
   assertions = [
     {

@@ -250,12 +250,26 @@ in
       };
       pullPolicy = optional {
         type = types.str;
-        example = "always";
+        example = "daily";
         description = ''
           When the engine pulls the image: `always`, `missing` (or `if_not_present`),
           `never`, or `newer` (podman only) (oci-containers `pull`). Unset keeps
-          oci-containers' `missing`. `build`, `daily`, `weekly`, `every_<duration>` and
-          `refresh` are errors: khepri builds no images and runs no pull timers.
+          oci-containers' `missing`; `build` is what a service with `build` does.
+          On a schedule: `daily`, `weekly`, `every_<duration>` (whole numbers with units
+          w, d, h, m, s: `every_12h`, `every_1w2d`) or `refresh` (every
+          `pullRefreshAfter`): the first start pulls a missing image, and the timer
+          `khepri-<composition>-pull.timer` pulls it again once the interval has passed,
+          restarting the containers whose image changed. An error with `build`, an image
+          derivation or `imageFetch = "nix"`, which have nothing to pull; an image the
+          lock pins is never pulled again.
+        '';
+      };
+      pullRefreshAfter = optional {
+        type = types.str;
+        example = "36h";
+        description = ''
+          The interval of `pullPolicy = "refresh"`: a duration with units w, d, h, m or s
+          (`12h`, `2d`, `1w`). `refresh` needs it, and any other policy refuses it.
         '';
       };
       logging = mkOption {

@@ -34,6 +34,10 @@ let
     tty = true;
     useApiSocket = true;
   };
+  # What an option's example needs beside it on its service.
+  companions = {
+    pullRefreshAfter.pullPolicy = "refresh";
+  };
   # Keys khepri refuses (proto/khepri/rejected), build (cases of its own), the
   # oci-containers aliases, and the image options (the image is set on every service;
   # imageFetch "nix" needs a lock, cases/image-lock.nix).
@@ -77,10 +81,13 @@ let
       })
       // lib.mapAttrs' (
         name: example:
-        lib.nameValuePair "o-${name}" {
-          image = "example/app:1";
-          ${name} = example;
-        }
+        lib.nameValuePair "o-${name}" (
+          {
+            image = "example/app:1";
+            ${name} = example;
+          }
+          // companions.${name} or { }
+        )
       ) (builtins.removeAttrs (examples // switches) (lib.optionals (backend == "podman") dockerOnly));
   };
 

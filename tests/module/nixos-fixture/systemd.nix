@@ -1,4 +1,4 @@
-# systemd.services and systemd.targets as NixOS declares them (nixos/lib/systemd-lib.nix,
+# systemd.services, systemd.targets and systemd.timers as NixOS declares them (nixos/lib/systemd-lib.nix,
 # systemd-unit-options.nix and systemd-types.nix), reduced to the options that khepri and
 # oci-containers set, with NixOS's rules:
 # - unit names match NixOS's unitNameType;
@@ -232,6 +232,22 @@ in
       type = types.attrsOf (
         types.submodule [
           stage2CommonUnitOptions
+          unitConfig
+        ]
+      );
+      default = { };
+    };
+    # systemd-unit-options.nix's timerOptions: the [Timer] section as timerConfig.
+    timers = mkOption {
+      type = types.attrsOf (
+        types.submodule [
+          stage2CommonUnitOptions
+          {
+            options.timerConfig = mkOption {
+              type = types.attrsOf unitOption;
+              default = { };
+            };
+          }
           unitConfig
         ]
       );
