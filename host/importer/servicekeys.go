@@ -61,6 +61,7 @@ var serviceKeys = []field{
 	{"runtime", "runtime", (*converter).str},
 	{"platform", "platform", (*converter).str},
 	{"pull_policy", "pullPolicy", (*converter).str},
+	{"pull_refresh_after", "pullRefreshAfter", (*converter).str},
 	{"logging", "logging", sub(loggingFields)},
 	{"stdin_open", "stdinOpen", (*converter).boolean},
 	{"tty", "tty", (*converter).boolean},
