@@ -1,5 +1,5 @@
 // Package nixunits renders an expansion into the systemd unit files a NixOS host gets
-// from it: khepri's own services and targets, and each container's unit as nixpkgs'
+// from it: khepri's own services, pull units, timers and targets, and each container's unit as nixpkgs'
 // oci-containers module defines it with khepri's additions merged in, the way
 // nixlib/nixos.nix hands them to NixOS. The systemd tier installs these files under a
 // real systemd.
@@ -69,6 +69,9 @@ type Host struct {
 	// Engine is the prefix standing for the engine's package (its bin/ holds the
 	// docker or podman command): the `path` of container and khepri units.
 	Engine string
+	// Khepri is the prefix standing for khepri's package (khepri.cli.package): the
+	// `path` of the pull units, after the engine.
+	Khepri string
 	// BasePath are the prefixes standing for the packages NixOS puts on every unit's
 	// PATH after its own: coreutils, findutils, gnugrep, gnused and systemd, in this order.
 	BasePath []string
@@ -124,6 +127,21 @@ func Render(resp *khepriv1.ExpandResponse, host Host) (*Tree, error) {
 		if err := r.service(name, s); err != nil {
 			return nil, err
 		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(resp.GetPulls())) {
+		if host.Khepri == "" {
+			return nil, fmt.Errorf("pulls.%s runs the khepri command, and Host.Khepri is not set", name)
+		}
+		s := newService()
+		s.addKhepri(resp.GetPulls()[name], 100)
+		// nixlib/nixos.nix: pull units run `khepri pull-images`, which runs the engine.
+		s.path = append(s.path, host.Engine, host.Khepri)
+		if err := r.service(name, s); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(resp.GetTimers())) {
+		r.timer(name, resp.GetTimers()[name])
 	}
 	for _, name := range slices.Sorted(maps.Keys(resp.GetContainers())) {
 		unit := host.Backend + "-" + name
@@ -325,6 +343,24 @@ func (r *renderer) target(name string, t *khepriv1.SystemdTarget) {
 	r.unit(name+".target", "[Unit]\n"+section(cfg)+"\n", t.GetWantedBy())
 }
 
+// timer renders a systemd.timers entry (timerToUnit: [Unit] from the description, the
+// [Timer] section from timerConfig, then [Install] as a service's).
+func (r *renderer) timer(name string, t *khepriv1.SystemdTimer) {
+	unit := map[string][]string{}
+	if t.GetDescription() != "" {
+		unit["Description"] = []string{t.GetDescription()}
+	}
+	timer := map[string][]string{}
+	for k, v := range t.GetTimerConfig() {
+		timer[k] = []string{v}
+	}
+	text := "[Unit]\n" + section(unit) + "\n[Timer]\n" + section(timer)
+	if len(t.GetWantedBy()) > 0 {
+		text += "\n[Install]\nWantedBy=" + strings.Join(t.GetWantedBy(), " ") + "\n"
+	}
+	r.unit(name+".timer", text, t.GetWantedBy())
+}
+
 // unit adds a unit file and the links of its wantedBy, as generateUnits makes them.
 func (r *renderer) unit(name, text string, wantedBy []string) {
 	r.tree.Units[name] = text
@@ -438,7 +474,8 @@ func EscapeShellArg(s string) string {
 // rendered lists, per message, the fields Render turns into unit text.
 var rendered = map[protoreflect.FullName]map[protoreflect.Name]bool{
 	(&khepriv1.ExpandResponse{}).ProtoReflect().Descriptor().FullName(): names(
-		"diagnostics", "containers", "container_units", "services", "targets", "manifest"),
+		"diagnostics", "containers", "container_units", "services", "targets", "manifest",
+		"pulls", "timers"),
 	(&khepriv1.Container{}).ProtoReflect().Descriptor().FullName(): names(
 		"image", "image_file", "image_stream", "cmd", "entrypoint", "environment",
 		"environment_files", "ports", "volumes", "labels", "capabilities", "devices",
@@ -450,6 +487,8 @@ var rendered = map[protoreflect.FullName]map[protoreflect.Name]bool{
 		"script", "pre_stop", "service_config", "unit_config", "post_start", "pre_start"),
 	(&khepriv1.SystemdTarget{}).ProtoReflect().Descriptor().FullName(): names(
 		"description", "wanted_by", "after", "requires"),
+	(&khepriv1.SystemdTimer{}).ProtoReflect().Descriptor().FullName(): names(
+		"description", "wanted_by", "timer_config"),
 }
 
 func names(ns ...protoreflect.Name) map[protoreflect.Name]bool {
@@ -482,6 +521,12 @@ func checkKnown(resp *khepriv1.ExpandResponse) error {
 	}
 	for n, t := range resp.GetTargets() {
 		msgs = append(msgs, message{"targets." + n, t})
+	}
+	for n, u := range resp.GetPulls() {
+		msgs = append(msgs, message{"pulls." + n, u})
+	}
+	for n, t := range resp.GetTimers() {
+		msgs = append(msgs, message{"timers." + n, t})
 	}
 	for _, x := range msgs {
 		known := rendered[x.m.ProtoReflect().Descriptor().FullName()]

@@ -1,6 +1,7 @@
 package nixunits
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,6 +168,54 @@ WantedBy=khepri-app.target
 		"/etc/systemd/system/multi-user.target.wants/docker-app-web.service":       "../docker-app-web.service",
 		"/etc/systemd/system/multi-user.target.wants/khepri-app.target":            "../khepri-app.target",
 	}, links)
+}
+
+// A pull unit gets the engine and khepri on its PATH; its timer is a .timer file with a
+// [Timer] section, linked into timers.target.wants.
+func TestPullAndTimer(t *testing.T) {
+	resp := web()
+	resp.Pulls = map[string]*khepriv1.SystemdService{"khepri-app-pull": {
+		Description:   "khepri app: pull",
+		After:         []string{"docker.service", "docker-app-web.service"},
+		Script:        "khepri pull-images --plan '{}' --state /var/lib/khepri/pull/app.json\n",
+		ServiceConfig: map[string]string{"Type": "oneshot", "StateDirectory": "khepri/pull"},
+	}}
+	resp.Timers = map[string]*khepriv1.SystemdTimer{"khepri-app-pull": {
+		Description: "khepri app: keep images current",
+		WantedBy:    []string{"timers.target"},
+		TimerConfig: map[string]string{"OnCalendar": "daily", "Persistent": "true", "RandomizedDelaySec": "3600s"},
+	}}
+	h := host
+	h.Khepri = "/pkgs/khepri"
+	tree := render(t, resp, h)
+	unit := tree.Units["khepri-app-pull.service"]
+	assert.Equal(t, `[Unit]
+After=docker.service docker-app-web.service
+Description=khepri app: pull
+
+[Service]
+Environment="PATH=/pkgs/docker/bin:/pkgs/khepri/bin:/pkgs/coreutils/bin:/pkgs/systemd/bin:/pkgs/docker/sbin:/pkgs/khepri/sbin:/pkgs/coreutils/sbin:/pkgs/systemd/sbin"
+ExecStart=`+exec(unit, "ExecStart")[0]+`
+StateDirectory=khepri/pull
+Type=oneshot
+`, unit)
+	assert.Equal(t, `[Unit]
+Description=khepri app: keep images current
+
+[Timer]
+OnCalendar=daily
+Persistent=true
+RandomizedDelaySec=3600s
+
+[Install]
+WantedBy=timers.target
+`, tree.Units["khepri-app-pull.timer"])
+	assert.True(t, slices.ContainsFunc(tree.Files, func(f File) bool {
+		return f.Path == "/etc/systemd/system/timers.target.wants/khepri-app-pull.timer" && f.Link == "../khepri-app-pull.timer"
+	}))
+
+	_, err := Render(resp, host)
+	assert.ErrorContains(t, err, "pulls.khepri-app-pull runs the khepri command, and Host.Khepri is not set")
 }
 
 // oci-containers' podman unit: notify, the cidfile, the user's HOME and runtime mounts.
