@@ -51,7 +51,8 @@ func FuzzExpand(f *testing.F) {
 		}
 		for _, d := range resp.GetDiagnostics() {
 			if d.GetSeverity() == khepriv1.Severity_SEVERITY_ERROR &&
-				len(resp.GetContainers())+len(resp.GetContainerUnits())+len(resp.GetServices())+len(resp.GetTargets()) > 0 {
+				len(resp.GetContainers())+len(resp.GetContainerUnits())+len(resp.GetServices())+len(resp.GetTargets())+
+					len(resp.GetPulls())+len(resp.GetTimers()) > 0 {
 				t.Fatalf("error diagnostics together with output:\n%s", out)
 			}
 		}

@@ -108,6 +108,9 @@ func assertScriptsInert(t *testing.T, resp *khepriv1.ExpandResponse) {
 	for n, u := range resp.GetBuilds() {
 		units[n] = u
 	}
+	for n, u := range resp.GetPulls() {
+		units[n] = u
+	}
 	for name, u := range units {
 		for _, script := range []string{u.GetScript(), u.GetPreStart(), u.GetPreStop()} {
 			file, err := syntax.NewParser().Parse(strings.NewReader(script), name)
