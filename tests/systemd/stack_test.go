@@ -144,7 +144,8 @@ func (s *stack) enginePkg() string {
 // engine's host's, which may have none.
 func (s *stack) render(resp *khepriv1.ExpandResponse, engine string) *nixunits.Tree {
 	s.t.Helper()
-	host := nixunits.Host{Backend: s.backend, Engine: engine, BasePath: basePath}
+	// The machine's khepri is /usr/local/bin/khepri.
+	host := nixunits.Host{Backend: s.backend, Engine: engine, Khepri: "/usr/local", BasePath: basePath}
 	if s.user != nil {
 		uid, err := strconv.ParseUint(s.user.uid, 10, 32)
 		must(s.t, err)
