@@ -42,6 +42,10 @@ func PullService(p Pull) *khepriv1.SystemdService {
 	if p.Backend == naming.Docker {
 		u.After = append([]string{"docker.service", "docker.socket"}, u.After...)
 	}
+	// Pulls need the network, which a run made up at boot might come before; the
+	// containers' units wait for it the same way (oci-containers).
+	u.After = append(u.After, "network-online.target")
+	u.Wants = []string{"network-online.target"}
 	p.Rootless.Order(u)
 	return u
 }

@@ -1,6 +1,6 @@
 # `khepri import` round trips: for every case of host/importer/testdata with a golden
 # output (want.nix) and a hand-written composition (handwritten.nix), both evaluate through
-# the module to the same containers and systemd units, so the import means what the
+# the module to the same containers, systemd units and timers, so the import means what the
 # compose file means. want.nix of a --expr case is a bare composition, wrapped here.
 {
   lib,
@@ -33,6 +33,7 @@ let
     containers = host.virtualisation.oci-containers.containers;
     services = host.systemd.services;
     targets = host.systemd.targets;
+    timers = host.systemd.timers;
   };
 
   caseTests =

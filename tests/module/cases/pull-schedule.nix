@@ -100,6 +100,7 @@ in
         "docker-app-api.service"
         "docker-app-db.service"
         "docker-app-web.service"
+        "network-online.target"
       ];
       partOf = [ ];
       wantedBy = [ ];
@@ -152,6 +153,7 @@ in
       user = "root";
       after = [
         "podman-app-web.service"
+        "network-online.target"
         "user@1500.service"
       ];
       requires = [ "user@1500.service" ];
