@@ -57,12 +57,15 @@ let
       };
     }
   ];
+  plain = hostWith "docker" { services.db.image = "postgres:15"; };
   pullUnit = host: host.systemd.services.khepri-app-pull;
   # The plan is the one argument of --plan.
   planOf =
     host:
     let
-      m = builtins.match "khepri pull-images --plan '([^']*)' --state /var/lib/khepri/pull/app.json\n" (pullUnit host).script;
+      m = builtins.match "khepri pull-images --plan '([^']*)' --state /var/lib/khepri/pull/app.json\n" (
+        pullUnit host
+      ).script;
     in
     if m == null then null else builtins.fromJSON (builtins.head m);
 in
@@ -170,8 +173,8 @@ in
   };
   "test: a composition without a scheduled pull policy has no pull unit and no timer" = {
     expr = {
-      timers = (hostWith "docker" { services.db.image = "postgres:15"; }).systemd.timers;
-      units = builtins.attrNames (hostWith "docker" { services.db.image = "postgres:15"; }).systemd.services;
+      timers = plain.systemd.timers;
+      units = builtins.attrNames plain.systemd.services;
     };
     expected = {
       timers = { };
