@@ -11,6 +11,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/khepri-nix/khepri/proto/khepri/pullplan"
+	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
 // pullArgs returns the words of a pull unit's script as bash would pass them.
@@ -28,12 +29,15 @@ func pullArgs(t *testing.T, script string) []string {
 
 // The plan a pull unit hands to khepri pull-images is one word that the command's own
 // parser (proto/khepri/pullplan) accepts, with the services in start order and the
-// services a digest pins apart.
+// services the image lock pins apart.
 func TestPullPlanReachesTheCommand(t *testing.T) {
 	req := readRequest(t, filepath.Join("testdata", "pull-schedule.request.json"))
 	req.Backend = "docker"
 	resp := Expand(req)
-	require.Empty(t, resp.GetDiagnostics())
+	// An image given by digest is left out, with a warning.
+	require.Len(t, resp.GetDiagnostics(), 1)
+	assert.Equal(t, khepriv1.Severity_SEVERITY_WARNING, resp.GetDiagnostics()[0].GetSeverity())
+	assert.Equal(t, "khepri.compositions.lab.services.pinned.pullPolicy", resp.GetDiagnostics()[0].GetPath())
 	assert.ElementsMatch(t, []string{"khepri-hourly-pull", "khepri-lab-pull", "khepri-media-pull"}, keys(resp.GetPulls()))
 	assert.ElementsMatch(t, keys(resp.GetPulls()), keys(resp.GetTimers()))
 

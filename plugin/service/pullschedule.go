@@ -12,8 +12,7 @@ import (
 type PullSchedule struct {
 	// Every is the least time between two pulls of the image.
 	Every time.Duration
-	// Pinned: the container runs its image by digest (the image lock, or a digest in
-	// image), which a pull never changes.
+	// Pinned: the image lock pins the image to a digest, which a pull never changes.
 	Pinned bool
 }
 
@@ -38,6 +37,9 @@ func (r *run) pullSchedule(res Result) *PullSchedule {
 		r.d.Errorf(p, "pull policy %q re-pulls the image from its registry on a schedule, and image is a derivation loaded from the Nix store: drop pullPolicy, or give image as a registry reference", policy)
 	case res.ImageFetch != nil:
 		r.d.Errorf(p, "pull policy %q re-pulls the image on a schedule, which image fetch \"nix\" loads from the Nix store, so there is nothing to pull: drop pullPolicy, or set imageFetch = \"registry\"", policy)
+	case strings.Contains(r.svc.GetImage(), "@"):
+		// Not an error: compose pulls such an image as the policy says, to no effect.
+		r.d.Warnf(p, "pull policy %q re-pulls the image on a schedule, and image %q names it by digest, which a pull never changes: no pull timer keeps it current; drop the digest or pullPolicy", policy, r.svc.GetImage())
 	default:
 		return &PullSchedule{Every: every, Pinned: strings.Contains(r.ctr.Image, "@")}
 	}

@@ -56,6 +56,17 @@ func testPullTimer(t *testing.T, backend string) {
 	if st := m.active(pull); st != "inactive" {
 		t.Fatalf("%s is %s after the target started: only its timer starts it", pull, st)
 	}
+	// Started as its timer starts it, the unit runs khepri pull-images with its plan:
+	// the machine has no registry, so each service's pull fails, and the unit with it,
+	// after naming both, dependency first.
+	if _, err := m.run("systemctl", "start", pull); err == nil {
+		t.Fatalf("%s succeeded without a registry to pull from", pull)
+	}
+	journal := m.must("journalctl", "-u", pull, "-o", "cat", "--no-pager")
+	db, web := strings.Index(journal, "db: "+probeImage+": pull failed"), strings.Index(journal, "web: "+probeImage+": pull failed")
+	if db < 0 || web < db {
+		t.Fatalf("%s's journal does not name db's, then web's failed pull:\n%s", pull, journal)
+	}
 
 	// The switch restarts the changed timer, as NixOS's does.
 	if changed := s.switchTo(monotonicPulls); !slices.Contains(changed, timer) {
