@@ -180,7 +180,7 @@ in
       timers = { };
       units = [
         "docker-app-db"
-        "khepri-app-network-default"
+        "khepri-app-resources"
       ];
     };
   };
