@@ -49,7 +49,8 @@ in
   systemd.services = lib.mkMerge [
     # khepri's own units run the engine's command line.
     (lib.mapAttrs (_: unit: unit // { path = [ engine ]; }) expansion.services)
-    # Build units run `khepri build-image`, which runs the engine's build.
+    # Build units run `khepri build-image` and pull units `khepri pull-images`, which run
+    # the engine's command line.
     (lib.mapAttrs (
       _: unit:
       unit
@@ -59,18 +60,7 @@ in
           cli.package
         ];
       }
-    ) (expansion.builds or { }))
-    # Pull units run `khepri pull-images`, which pulls with the engine's command line.
-    (lib.mapAttrs (
-      _: unit:
-      unit
-      // {
-        path = [
-          engine
-          cli.package
-        ];
-      }
-    ) (expansion.pulls or { }))
+    ) ((expansion.builds or { }) // (expansion.pulls or { })))
     # oci-containers sets Restart=always as a plain definition; the composition's restart
     # policy must win, while mkForce in the user's configuration still wins over it. The
     # commands (Exec*) keep their priority: raised, they would drop NixOS's own, such as

@@ -80,6 +80,20 @@ let
       }
     );
   };
+  refusedOption =
+    key: reason:
+    let
+      # include lists files; the others map names to definitions.
+      isList = key == "include";
+    in
+    mkOption {
+      type = (if isList then types.listOf else types.attrsOf) types.anything;
+      default = if isList then [ ] else { };
+      description = ''
+        Not supported: ${reason}. Setting it is an error.
+        ${helpers.composeDoc key key}
+      '';
+    };
 in
 {
   options = {
@@ -121,29 +135,7 @@ in
         ${helpers.composeDoc "version-and-name-top-level-elements" "name-top-level-element"}
       '';
     };
-    include = mkOption {
-      type = types.listOf types.anything;
-      default = [ ];
-      description = ''
-        Not supported: ${rejected.include}. Setting it is an error.
-        ${helpers.composeDoc "include" "include"}
-      '';
-    };
-    models = mkOption {
-      type = types.attrsOf types.anything;
-      default = { };
-      description = ''
-        Not supported: ${rejected.models}. Setting it is an error.
-        ${helpers.composeDoc "models" "models"}
-      '';
-    };
-    jobs = mkOption {
-      type = types.attrsOf types.anything;
-      default = { };
-      description = ''
-        Not supported: ${rejected.jobs}. Setting it is an error.
-        ${helpers.composeDoc "jobs" "jobs"}
-      '';
-    };
-  };
+  }
+  # A refused key is an option, so that setting it is an error that says why.
+  // lib.mapAttrs refusedOption rejected;
 }
