@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os/exec"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,10 +14,10 @@ import (
 )
 
 // optionDescriptions evaluates nixlib/options for the descriptions of a composition's
-// options (or, with services, a service's) by name, so the importer's tables are
-// checked against the option tree itself.
+// options (or, with section, those of one of its services, secrets or configs) by
+// name, so the importer's tables are checked against the option tree itself.
 const optionDescriptions = `
-{ services }:
+{ section }:
 let
   lib = import <nixpkgs/lib>;
   eval = lib.evalModules {
@@ -28,7 +27,7 @@ let
     ];
   };
   composition = eval.options.khepri.compositions.type.getSubOptions [ ];
-  options = if services then composition.services.type.getSubOptions [ ] else composition;
+  options = if section == "" then composition else composition.${section}.type.getSubOptions [ ];
 in
 lib.mapAttrs (_: o: o.description or "") (lib.filterAttrs (n: _: !(lib.hasPrefix "_" n)) options)
 `
@@ -36,15 +35,15 @@ lib.mapAttrs (_: o: o.description or "") (lib.filterAttrs (n: _: !(lib.hasPrefix
 // serviceOptions are the declared service options with their descriptions, or a skip
 // when Nix or the nixpkgs library is missing.
 func serviceOptions(t *testing.T) map[string]string {
-	return declaredOptions(t, true)
+	return declaredOptions(t, "services")
 }
 
 // compositionOptions are the declared options of a composition.
 func compositionOptions(t *testing.T) map[string]string {
-	return declaredOptions(t, false)
+	return declaredOptions(t, "")
 }
 
-func declaredOptions(t *testing.T, services bool) map[string]string {
+func declaredOptions(t *testing.T, section string) map[string]string {
 	t.Helper()
 	if _, err := exec.LookPath("nix-instantiate"); err != nil {
 		t.Skip("nix-instantiate is not installed: the option tree is read through Nix")
@@ -53,7 +52,7 @@ func declaredOptions(t *testing.T, services bool) map[string]string {
 		t.Skip("<nixpkgs/lib> does not resolve: the option tree needs the nixpkgs library")
 	}
 	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json",
-		"--arg", "services", strconv.FormatBool(services), "-E", optionDescriptions).Output()
+		"--argstr", "section", section, "-E", optionDescriptions).Output()
 	require.NoError(t, err)
 	var options map[string]string
 	require.NoError(t, json.Unmarshal(out, &options))
@@ -102,6 +101,14 @@ func TestServiceKeysExist(t *testing.T) {
 	}
 }
 
+// noOption are the refused keys of secrets and configs that are no options (nor fields
+// of the plugin's request): swarm's object labels and driver options, which khepri
+// import alone meets.
+var noOption = map[rejected.Section]map[string]bool{
+	rejected.Secret: {"labels": true, "driver_opts": true},
+	rejected.Config: {"labels": true, "driver_opts": true},
+}
+
 // TestRejectedOptionsGiveTheReason checks that every rejected key is an option, spelled
 // as its compose key, whose description (docs/options.md) gives the reason the plugin
 // and the importer give.
@@ -113,11 +120,17 @@ func TestRejectedOptionsGiveTheReason(t *testing.T) {
 	}{
 		{rejected.Composition, "", compositionOptions(t)},
 		{rejected.Service, "services.<name>.", serviceOptions(t)},
+		{rejected.Secret, "secrets.<name>.", declaredOptions(t, "secrets")},
+		{rejected.Config, "configs.<name>.", declaredOptions(t, "configs")},
 	} {
 		for _, key := range rejected.Keys(section.section) {
 			why, _ := rejected.Reason(section.section, key)
 			option := lowerCamel(key)
 			description, ok := section.declared[option]
+			if noOption[section.section][key] {
+				assert.False(t, ok, "%s%s is declared: drop it from noOption", section.prefix, key)
+				continue
+			}
 			if assert.True(t, ok, "%s%s is rejected, but nixlib/options declares no %s", section.prefix, key, option) {
 				assert.Contains(t, description, "Not supported: "+why+".", "%s%s", section.prefix, key)
 			}
@@ -163,6 +176,15 @@ func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
 	c := &converter{project: &project{}}
 	c.object("services.web.networks.back", map[string]any{"use_service_name_alias": true}, serviceNetworkFields)
 	assert.Empty(t, c.findings, "use_service_name_alias: true is what khepri does")
+	for section, s := range fileObjectSections {
+		for _, key := range rejected.Keys(s) {
+			// true: external is refused only when it is.
+			c := &converter{project: &project{model: map[string]any{section: map[string]any{"x": map[string]any{key: true}}}}}
+			c.fileObjects(section)
+			why, _ := rejected.Reason(s, key)
+			assert.Equal(t, []Finding{{Path: section + ".x." + key, Message: "not supported by khepri: " + why, Value: "true"}}, c.findings, key)
+		}
+	}
 	for _, key := range rejected.Keys(rejected.Composition) {
 		if consumedTopLevelKeys[key] {
 			continue

@@ -56,8 +56,8 @@ var schemaSections = []schemaSection{
 	{at: []string{"services", "<name>", "configs", "*"}, written: options(fileUseFields), docs: "services.<name>.configs.*"},
 	{at: []string{"networks", "<name>"}, written: options(networkFields), docs: "networks.<name>"},
 	{at: []string{"volumes", "<name>"}, written: options(commonResourceFields), docs: "volumes.<name>"},
-	{at: []string{"secrets", "<name>"}, written: options(fileObjectFields("secrets")), docs: "secrets.<name>", other: fileObjectOther("secrets")},
-	{at: []string{"configs", "<name>"}, written: options(fileObjectFields("configs")), docs: "configs.<name>", other: fileObjectOther("configs")},
+	{at: []string{"secrets", "<name>"}, written: options(fileObjectFields("secrets")), docs: "secrets.<name>", refused: rejected.Secret},
+	{at: []string{"configs", "<name>"}, written: options(fileObjectFields("configs")), docs: "configs.<name>", refused: rejected.Config},
 }
 
 // options are a field table's keys by option.
@@ -81,13 +81,6 @@ func consumedService(key string) string {
 		return "resolved by the loader"
 	}
 	return ""
-}
-
-func fileObjectOther(section string) func(string) string {
-	return func(key string) string {
-		why, _ := fileObjectRefusal(section, key)
-		return why
-	}
 }
 
 // TestSchemaKeysAreClassified reads the compose specification schema of the compose-go

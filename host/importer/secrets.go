@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 var fileUseFields = []field{
@@ -73,21 +74,16 @@ func fileObjectFields(section string) []field {
 	return fields
 }
 
-// fileObjectRefusal is why khepri refuses key in a top-level secret or config: khepri
-// mounts files, so swarm's secret and config stores are errors, and so is environment
-// (a value from compose's shell, which khepri has not).
-func fileObjectRefusal(section, key string) (string, bool) {
-	switch key {
-	case "environment":
-		return "it has no compose shell to read the variable from; write the value to a file and set file", true
-	case "external", "driver", "driver_opts", "template_driver", "labels":
-		return "a swarm " + strings.TrimSuffix(section, "s") + " store; khepri mounts files (set file)", true
-	}
-	return "", false
+// fileObjectSections are the sections of proto/khepri/rejected that hold the refused
+// keys of top-level secrets and configs.
+var fileObjectSections = map[string]rejected.Section{
+	"secrets": rejected.Secret,
+	"configs": rejected.Config,
 }
 
-// fileObjects writes top-level secrets or configs (see fileObjectFields and
-// fileObjectRefusal); name only gives khepri's warning and is written.
+// fileObjects writes top-level secrets or configs (see fileObjectFields); their refused
+// keys are findings with the reason proto/khepri/rejected gives, and name only gives
+// khepri's warning and is written.
 func (c *converter) fileObjects(section string) nw.Value {
 	model, ok := c.project.model[section].(map[string]any)
 	if !ok || len(model) == 0 {
@@ -111,7 +107,7 @@ func (c *converter) fileObjects(section string) nw.Value {
 			case strings.HasPrefix(key, "x-"):
 			default:
 				msg := notSupported
-				if why, ok := fileObjectRefusal(section, key); ok {
+				if why, ok := rejected.Reason(fileObjectSections[section], key); ok {
 					msg = "not supported by khepri: " + why
 				}
 				c.unsupported(path+"."+key, msg, v)

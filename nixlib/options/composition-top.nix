@@ -5,47 +5,48 @@ let
   inherit (lib) mkOption types;
   inherit (helpers) optional;
   # The reasons of the refused keys, which the plugin and the importer give too.
-  rejected = (lib.importJSON ../../proto/khepri/rejected/rejected.json).composition;
-  # Swarm's stores of secret and config objects, which a single engine does not have.
-  swarmOnly = section: {
-    external = mkOption {
-      type = types.bool;
-      default = false;
-      description = ''
-        A swarm ${section} object created outside compose: an error, khepri mounts files.
-      '';
-    };
-    driver = optional {
-      type = types.str;
-      description = ''
-        A swarm ${section} store driver: an error.
-      '';
-    };
-    templateDriver = optional {
-      type = types.str;
-      description = ''
-        A swarm templating driver: an error.
-      '';
-    };
-    name = optional {
+  reasons = lib.importJSON ../../proto/khepri/rejected/rejected.json;
+  rejected = reasons.composition;
+  # The refused keys of a secret or a config (reasons.secret, reasons.config): swarm's
+  # stores of objects, which a single engine does not have, and compose's shell. labels
+  # and driver_opts are no options: khepri import alone meets them.
+  refusedFileKeys =
+    why:
+    lib.mapAttrs' (
+      key: reason:
+      lib.nameValuePair (helpers.optionName key) (
+        if key == "external" then
+          mkOption {
+            type = types.bool;
+            default = false;
+            description = ''
+              Not supported: ${reason}. Setting it to true is an error.
+            '';
+          }
+        else
+          optional {
+            type = types.str;
+            description = ''
+              Not supported: ${reason}. Setting it is an error.
+            '';
+          }
+      )
+    ) (removeAttrs why [ "labels" "driver_opts" ]);
+  # The name of a swarm object, which khepri does not create.
+  swarmName =
+    section:
+    optional {
       type = types.str;
       description = ''
         The name of the swarm ${section} object: a warning, as khepri mounts the file and
         creates no object.
       '';
     };
-    environment = optional {
-      type = types.str;
-      description = ''
-        The environment variable of compose's shell holding the value: an error, khepri has
-        no such shell; write the value to a file instead.
-      '';
-    };
-  };
   secret = helpers.sparseSubmodule {
     options = helpers.composeOptions { section = "secrets"; } (
-      swarmOnly "secrets"
+      refusedFileKeys reasons.secret
       // {
+        name = swarmName "secret";
         file = optional {
           type = types.str;
           example = "/run/secrets/db_password";
@@ -61,8 +62,9 @@ let
   };
   config = helpers.sparseSubmodule {
     options = helpers.composeOptions { section = "configs"; } (
-      swarmOnly "configs"
+      refusedFileKeys reasons.config
       // {
+        name = swarmName "config";
         file = optional {
           type = types.either types.path types.str;
           example = "./Caddyfile";

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
@@ -37,12 +38,13 @@ func (h *host) topLevel(name string, comp *khepriv1.Composition, path diag.Path,
 	if n := comp.GetName(); n != "" && n != name {
 		h.d.Errorf(path.Field("name"), "name %q differs from the composition's name %q, which is its attribute name in khepri.compositions; rename the attribute to %q (networks, volumes and containers are named after it) and remove name", n, name, n)
 	}
-	rejectKeys(comp, path, h.d)
+	rejectKeys(comp, rejected.Composition, path, h.d)
 	c.Secrets = comp.GetSecrets()
 	for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
 		s, p := c.Secrets[k], path.Field("secrets").Key(k)
 		h.fileSource(k, "secret", s.GetFile(), s.GetEnvironment(), p)
-		swarmOnly(h.d, p, s.GetExternal(), s.GetDriver(), s.GetTemplateDriver(), s.GetName(), "secret")
+		rejectKeys(s, rejected.Secret, p, h.d)
+		swarmName(h.d, p, s.GetName(), "secret")
 		if strings.HasPrefix(s.GetFile(), "/nix/store/") {
 			h.d.Warnf(p.Field("file"), "the secret's file %s is in the Nix store, which every user of the host can read; keep secrets in runtime paths (sops-nix, agenix)", s.GetFile())
 		}
@@ -55,11 +57,14 @@ func (h *host) topLevel(name string, comp *khepriv1.Composition, path diag.Path,
 			continue
 		}
 		h.fileSource(k, "config", s.GetFile(), s.GetEnvironment(), p)
-		swarmOnly(h.d, p, s.GetExternal(), s.GetDriver(), s.GetTemplateDriver(), s.GetName(), "config")
+		rejectKeys(s, rejected.Config, p, h.d)
+		swarmName(h.d, p, s.GetName(), "config")
 	}
 }
 
 // fileSource checks where a secret or config comes from: a file, and nothing else.
+// environment is a refused key (rejectKeys reports it), and then a missing file is no
+// second error.
 func (h *host) fileSource(key, kind, file, env string, p diag.Path) {
 	// The key names the file in the container and in khepri's copies.
 	if err := naming.ValidateEngine(kind, key); err != nil {
@@ -67,7 +72,6 @@ func (h *host) fileSource(key, kind, file, env string, p diag.Path) {
 	}
 	switch {
 	case env != "":
-		h.d.Errorf(p.Field("environment"), "environment takes the %s from the shell running compose, which khepri has not; write it to a file (sops-nix, agenix) and set file", kind)
 	case file == "":
 		h.d.Errorf(p.Field("file"), "the %s has no file; set file to its absolute path", kind)
 	case !filepath.IsAbs(file):
@@ -75,33 +79,27 @@ func (h *host) fileSource(key, kind, file, env string, p diag.Path) {
 	}
 }
 
-// swarmOnly reports the settings of swarm's secret and config stores.
-func swarmOnly(d *diag.Collector, p diag.Path, external bool, driver, templateDriver, name, kind string) {
-	if external {
-		d.Errorf(p.Field("external"), "external %ss live in swarm's store, which a single engine has not; give the %s a file", kind, kind)
-	}
-	if driver != "" {
-		d.Errorf(p.Field("driver"), "%s drivers are swarm's; give the %s a file", kind, kind)
-	}
-	if templateDriver != "" {
-		d.Errorf(p.Field("templateDriver"), "template drivers are swarm's; render the %s with Nix instead", kind)
-	}
+// swarmName warns about the name of a swarm secret or config object, which khepri
+// never creates: the file is mounted as it is.
+func swarmName(d *diag.Collector, p diag.Path, name, kind string) {
 	if name != "" {
 		d.Warnf(p.Field("name"), "name %q names a swarm %s object; khepri mounts the file and creates no object", name, kind)
 	}
 }
 
-// rejectKeys reports an error for every rejected top-level key that is set, with the
-// reason proto/khepri/rejected gives.
-func rejectKeys(comp *khepriv1.Composition, path diag.Path, d *diag.Collector) {
-	m := comp.ProtoReflect()
-	fields := m.Descriptor().Fields()
-	for _, key := range rejected.Keys(rejected.Composition) {
+// rejectKeys reports an error for every key of section that is set in m (a composition,
+// a secret or a config), with the reason proto/khepri/rejected gives. A refused key
+// with no field (a secret's labels) has no option either, and only khepri import meets
+// it.
+func rejectKeys(m proto.Message, section rejected.Section, path diag.Path, d *diag.Collector) {
+	r := m.ProtoReflect()
+	fields := r.Descriptor().Fields()
+	for _, key := range rejected.Keys(section) {
 		fd := fields.ByName(protoreflect.Name(key))
-		if fd == nil || !m.Has(fd) {
+		if fd == nil || !r.Has(fd) {
 			continue
 		}
-		why, _ := rejected.Reason(rejected.Composition, key)
+		why, _ := rejected.Reason(section, key)
 		d.Errorf(path.Field(fd.JSONName()), "compose's %s is not supported: %s", key, why)
 	}
 }

@@ -2,8 +2,9 @@
 // that the plugin's error, the importer's finding and the Nix option's description all
 // give (nixlib/options reads rejected.json itself). Top-level and service keys are
 // options, free-form fields of the proto, so that using one in Nix gives the reason;
-// the keys of the sections within a service have no option, and khepri import alone
-// meets them.
+// so are the keys of top-level secrets and configs, typed fields, but for labels and
+// driver_opts. Those and the keys of the sections within a service have no option, and
+// khepri import alone meets them.
 package rejected
 
 import (
@@ -29,6 +30,10 @@ const (
 	// ServiceNetwork is a service's settings on one of its networks (compose
 	// `services.<name>.networks.<network>`).
 	ServiceNetwork Section = "service_network"
+	// Secret is a top-level secret's keys (compose `secrets.<name>`).
+	Secret Section = "secret"
+	// Config is a top-level config's keys (compose `configs.<name>`).
+	Config Section = "config"
 )
 
 var reasons = parse(data)

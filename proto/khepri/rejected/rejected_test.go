@@ -1,13 +1,17 @@
 package rejected
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 )
 
 func TestEveryKeyHasAReason(t *testing.T) {
-	for _, s := range []Section{Composition, Service, Build, ServiceNetwork} {
+	sections := []Section{Composition, Service, Build, ServiceNetwork, Secret, Config}
+	assert.ElementsMatch(t, sections, slices.Collect(maps.Keys(reasons)), "rejected.json's sections are the constants")
+	for _, s := range sections {
 		keys := Keys(s)
 		assert.NotEmpty(t, keys, s)
 		for _, k := range keys {

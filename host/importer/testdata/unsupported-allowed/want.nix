@@ -23,7 +23,7 @@
       # services.web.cpu_count: not supported by khepri: cpu_count is for Windows containers; use `cpus`: 2
     };
     secrets = {
-      # secrets.token.template_driver: not supported by khepri: a swarm secret store; khepri mounts files (set file): "golang"
+      # secrets.token.template_driver: not supported by khepri: template drivers render secrets in swarm's secret store, which a single engine has not; render the secret into a runtime file (sops-nix's templates) and set file: "golang"
       token.file = toString ./token.txt;
     };
   };
