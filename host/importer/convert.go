@@ -156,17 +156,22 @@ var networkFields = append(append([]field{}, commonResourceFields...),
 	field{"enable_ipv4", "enableIpv4", (*converter).boolean},
 	field{"enable_ipv6", "enableIpv6", (*converter).boolean},
 	field{"internal", "internal", (*converter).boolean},
-	field{"ipam", "ipam", sub([]field{
-		{"driver", "driver", (*converter).str},
-		{"config", "config", objects([]field{
-			{"subnet", "subnet", (*converter).str},
-			{"ip_range", "ipRange", (*converter).str},
-			{"gateway", "gateway", (*converter).str},
-			{"aux_addresses", "auxAddresses", (*converter).stringAttrs},
-		})},
-		{"options", "options", (*converter).stringAttrs},
-	})},
+	field{"ipam", "ipam", sub(ipamFields)},
 )
+
+var ipamFields = []field{
+	{"driver", "driver", (*converter).str},
+	{"config", "config", objects(ipamConfigFields)},
+	{"options", "options", (*converter).stringAttrs},
+}
+
+// ipamConfigFields are the settings of one of a network's subnets.
+var ipamConfigFields = []field{
+	{"subnet", "subnet", (*converter).str},
+	{"ip_range", "ipRange", (*converter).str},
+	{"gateway", "gateway", (*converter).str},
+	{"aux_addresses", "auxAddresses", (*converter).stringAttrs},
+}
 
 // commonResourceFields are the settings of top-level networks and volumes. external is
 // written when true only, its default being false.

@@ -117,26 +117,12 @@ func (c *converter) envFile(path string, v any) nw.Value {
 		}
 		p, _ := m["path"].(string)
 		required, ok := asBool(m["required"])
-		if !ok {
-			required = true
-		}
-		format, _ := m["format"].(string)
-		if _, err := os.Stat(p); required && errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(p); (required || !ok) && errors.Is(err, fs.ErrNotExist) {
 			c.refuse(path, fmt.Sprintf("env file %s is missing, and docker compose refuses to start the service without it: create it, or set required: false", c.project.display(p)))
 		}
-		// docker compose knows its own syntax and raw, which its CLI registers.
-		if format != "" && format != "raw" {
-			c.refuse(path+".format", fmt.Sprintf("env_file format %q is unknown to docker compose: leave it out for compose's syntax, or use raw", format))
-		}
-		if required && format == "" {
-			return c.hostPath(p)
-		}
-		long := nw.Attrs{{Name: "path", Value: c.hostPath(p)}}
-		if !required {
-			long = append(long, nw.Attr{Name: "required", Value: nw.Bool(false)})
-		}
-		if format != "" {
-			long = append(long, nw.Attr{Name: "format", Value: nw.String(format)})
+		long, _ := c.object(path, m, envFileFields).(nw.Attrs)
+		if len(long) == 1 && long[0].Name == "path" {
+			return long[0].Value
 		}
 		return long
 	})
@@ -147,6 +133,32 @@ func (c *converter) envFile(path string, v any) nw.Value {
 		}
 	}
 	return l
+}
+
+// envFileFields are an env file's settings; required and the format are written where
+// they differ from compose's defaults (true, compose's syntax).
+var envFileFields = []field{
+	{"path", "path", func(c *converter, path string, v any) nw.Value {
+		p, _ := v.(string)
+		return c.hostPath(p)
+	}},
+	{"required", "required", func(c *converter, path string, v any) nw.Value {
+		if b, ok := asBool(v); ok && !b {
+			return nw.Bool(false)
+		}
+		return nil
+	}},
+	{"format", "format", func(c *converter, path string, v any) nw.Value {
+		format, _ := v.(string)
+		if format == "" {
+			return nil
+		}
+		// docker compose knows its own syntax and raw, which its CLI registers.
+		if format != "raw" {
+			c.refuse(path, fmt.Sprintf("env_file format %q is unknown to docker compose: leave it out for compose's syntax, or use raw", format))
+		}
+		return nw.String(format)
+	}},
 }
 
 // volumes writes compose's short syntax, `source:target[:options]`, where it says all the
@@ -214,23 +226,33 @@ var volumeFields = []field{
 	}},
 	{"target", "target", (*converter).str},
 	{"read_only", "readOnly", (*converter).boolean},
-	{"bind", "bind", sub([]field{
-		{"propagation", "propagation", (*converter).str},
-		{"create_host_path", "createHostPath", (*converter).boolean},
-		{"selinux", "selinux", (*converter).str},
-	})},
-	{"volume", "volume", sub([]field{
-		{"nocopy", "nocopy", (*converter).boolean},
-		{"subpath", "subpath", (*converter).str},
-	})},
-	{"tmpfs", "tmpfs", sub([]field{
-		{"size", "size", (*converter).intOrString},
-		{"mode", "mode", (*converter).tmpfsMode},
-	})},
-	{"image", "image", sub([]field{
-		{"subpath", "subpath", (*converter).str},
-	})},
+	{"bind", "bind", sub(bindFields)},
+	{"volume", "volume", sub(volumeOptionFields)},
+	{"tmpfs", "tmpfs", sub(tmpfsFields)},
+	{"image", "image", sub(imageMountFields)},
 	{"consistency", "consistency", (*converter).str},
+}
+
+// bindFields, volumeOptionFields, tmpfsFields and imageMountFields are the options of
+// the long syntax's mount types.
+var bindFields = []field{
+	{"propagation", "propagation", (*converter).str},
+	{"create_host_path", "createHostPath", (*converter).boolean},
+	{"selinux", "selinux", (*converter).str},
+}
+
+var volumeOptionFields = []field{
+	{"nocopy", "nocopy", (*converter).boolean},
+	{"subpath", "subpath", (*converter).str},
+}
+
+var tmpfsFields = []field{
+	{"size", "size", (*converter).intOrString},
+	{"mode", "mode", (*converter).tmpfsMode},
+}
+
+var imageMountFields = []field{
+	{"subpath", "subpath", (*converter).str},
 }
 
 // tmpfsMode writes a tmpfs mount's mode as octal digits. compose-go reads it as a
@@ -460,28 +482,34 @@ func (c *converter) dependsOn(path string, v any) nw.Value {
 	}
 	attrs := nw.Attrs{}
 	for _, name := range slices.Sorted(maps.Keys(m)) {
-		cfg, _ := m[name].(map[string]any)
 		settings := nw.Attrs{}
-		for _, key := range slices.Sorted(maps.Keys(cfg)) {
-			val := cfg[key]
-			switch key {
-			case "condition":
-				if s, ok := val.(string); ok && s != "service_started" {
-					settings = append(settings, nw.Attr{Name: "condition", Value: nw.String(s)})
-				}
-			case "required":
-				if b, ok := asBool(val); ok && !b {
-					settings = append(settings, nw.Attr{Name: "required", Value: nw.Bool(false)})
-				}
-			case "restart":
-				if b, ok := asBool(val); ok && b {
-					settings = append(settings, nw.Attr{Name: "restart", Value: nw.Bool(true)})
-				}
-			default:
-				c.unsupported(path+"."+name+"."+key, notSupported, val)
-			}
+		if cfg, ok := m[name].(map[string]any); ok {
+			settings, _ = c.object(path+"."+name, cfg, dependencyFields).(nw.Attrs)
 		}
 		attrs = append(attrs, nw.Attr{Name: name, Value: settings})
 	}
 	return namesOrAttrs(attrs)
+}
+
+// dependencyFields are the settings of one dependency, written where they differ from
+// compose's defaults.
+var dependencyFields = []field{
+	{"condition", "condition", func(c *converter, path string, v any) nw.Value {
+		if s, ok := v.(string); ok && s != "service_started" {
+			return nw.String(s)
+		}
+		return nil
+	}},
+	{"required", "required", func(c *converter, path string, v any) nw.Value {
+		if b, ok := asBool(v); ok && !b {
+			return nw.Bool(false)
+		}
+		return nil
+	}},
+	{"restart", "restart", func(c *converter, path string, v any) nw.Value {
+		if isTrue(v) {
+			return nw.Bool(true)
+		}
+		return nil
+	}},
 }

@@ -9,12 +9,14 @@ var throttleFields = []field{
 	{"rate", "rate", (*converter).intOrString},
 }
 
+var weightDeviceFields = []field{
+	{"path", "path", (*converter).str},
+	{"weight", "weight", (*converter).integer},
+}
+
 var blkioFields = []field{
 	{"weight", "weight", (*converter).integer},
-	{"weight_device", "weightDevice", objects([]field{
-		{"path", "path", (*converter).str},
-		{"weight", "weight", (*converter).integer},
-	})},
+	{"weight_device", "weightDevice", objects(weightDeviceFields)},
 	{"device_read_bps", "deviceReadBps", objects(throttleFields)},
 	{"device_write_bps", "deviceWriteBps", objects(throttleFields)},
 	{"device_read_iops", "deviceReadIops", objects(throttleFields)},
@@ -44,16 +46,20 @@ func (c *converter) gpus(path string, v any) nw.Value {
 }
 
 var resourceFields = []field{
-	{"limits", "limits", sub([]field{
-		{"cpus", "cpus", (*converter).number},
-		{"memory", "memory", (*converter).intOrString},
-		{"pids", "pids", (*converter).integer},
-	})},
-	{"reservations", "reservations", sub([]field{
-		{"cpus", "cpus", (*converter).number},
-		{"memory", "memory", (*converter).intOrString},
-		{"devices", "devices", objects(deviceRequestFields)},
-	})},
+	{"limits", "limits", sub(limitFields)},
+	{"reservations", "reservations", sub(reservationFields)},
+}
+
+var limitFields = []field{
+	{"cpus", "cpus", (*converter).number},
+	{"memory", "memory", (*converter).intOrString},
+	{"pids", "pids", (*converter).integer},
+}
+
+var reservationFields = []field{
+	{"cpus", "cpus", (*converter).number},
+	{"memory", "memory", (*converter).intOrString},
+	{"devices", "devices", objects(deviceRequestFields)},
 }
 
 // deployFields are deploy's keys. The swarm settings are written as they are: khepri
@@ -61,12 +67,7 @@ var resourceFields = []field{
 // replicas is written as the service's scale (see converter.service).
 var deployFields = []field{
 	{"resources", "resources", sub(resourceFields)},
-	{"restart_policy", "restartPolicy", sub([]field{
-		{"condition", "condition", (*converter).str},
-		{"delay", "delay", (*converter).duration},
-		{"max_attempts", "maxAttempts", (*converter).integer},
-		{"window", "window", (*converter).duration},
-	})},
+	{"restart_policy", "restartPolicy", sub(restartPolicyFields)},
 	{"mode", "mode", (*converter).raw},
 	{"labels", "labels", (*converter).raw},
 	{"placement", "placement", (*converter).raw},
@@ -74,6 +75,13 @@ var deployFields = []field{
 	{"rollback_config", "rollbackConfig", (*converter).raw},
 	{"endpoint_mode", "endpointMode", (*converter).raw},
 	{"replicas", "", func(*converter, string, any) nw.Value { return nil }},
+}
+
+var restartPolicyFields = []field{
+	{"condition", "condition", (*converter).str},
+	{"delay", "delay", (*converter).duration},
+	{"max_attempts", "maxAttempts", (*converter).integer},
+	{"window", "window", (*converter).duration},
 }
 
 // replicasOf is a service's deploy.replicas, if set.
