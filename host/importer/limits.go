@@ -2,6 +2,7 @@ package importer
 
 import (
 	nw "github.com/khepri-nix/khepri/host/importer/nixwriter"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 var throttleFields = []field{
@@ -56,11 +57,12 @@ var limitFields = []field{
 	{"pids", "pids", (*converter).integer},
 }
 
-var reservationFields = []field{
+// reservationFields are deploy.resources.reservations' keys, and those khepri refuses.
+var reservationFields = append([]field{
 	{"cpus", "cpus", (*converter).number},
 	{"memory", "memory", (*converter).intOrString},
 	{"devices", "devices", objects(deviceRequestFields)},
-}
+}, refusedFields(rejected.Reservations)...)
 
 // deployFields are deploy's keys. The swarm settings are written as they are: khepri
 // warns that they have no effect, which tells the user more than dropping them would.

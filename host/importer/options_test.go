@@ -14,10 +14,11 @@ import (
 )
 
 // optionDescriptions evaluates nixlib/options for the descriptions of a composition's
-// options (or, with section, those of one of its services, secrets or configs) by
-// name, so the importer's tables are checked against the option tree itself.
+// options (or, with path, those of a submodule below it: one of its services, secrets
+// or configs, or a service's deploy.resources.reservations) by name, so the importer's
+// tables are checked against the option tree itself.
 const optionDescriptions = `
-{ section }:
+{ path }:
 let
   lib = import <nixpkgs/lib>;
   eval = lib.evalModules {
@@ -27,7 +28,9 @@ let
     ];
   };
   composition = eval.options.khepri.compositions.type.getSubOptions [ ];
-  options = if section == "" then composition else composition.${section}.type.getSubOptions [ ];
+  options = lib.foldl' (o: name: o.${name}.type.getSubOptions [ ]) composition (
+    lib.optionals (path != "") (lib.splitString "." path)
+  );
 in
 lib.mapAttrs (_: o: o.description or "") (lib.filterAttrs (n: _: !(lib.hasPrefix "_" n)) options)
 `
@@ -43,7 +46,7 @@ func compositionOptions(t *testing.T) map[string]string {
 	return declaredOptions(t, "")
 }
 
-func declaredOptions(t *testing.T, section string) map[string]string {
+func declaredOptions(t *testing.T, path string) map[string]string {
 	t.Helper()
 	if _, err := exec.LookPath("nix-instantiate"); err != nil {
 		t.Skip("nix-instantiate is not installed: the option tree is read through Nix")
@@ -52,7 +55,7 @@ func declaredOptions(t *testing.T, section string) map[string]string {
 		t.Skip("<nixpkgs/lib> does not resolve: the option tree needs the nixpkgs library")
 	}
 	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json",
-		"--argstr", "section", section, "-E", optionDescriptions).Output()
+		"--argstr", "path", path, "-E", optionDescriptions).Output()
 	require.NoError(t, err)
 	var options map[string]string
 	require.NoError(t, json.Unmarshal(out, &options))
@@ -122,6 +125,7 @@ func TestRejectedOptionsGiveTheReason(t *testing.T) {
 		{rejected.Service, "services.<name>.", serviceOptions(t)},
 		{rejected.Secret, "secrets.<name>.", declaredOptions(t, "secrets")},
 		{rejected.Config, "configs.<name>.", declaredOptions(t, "configs")},
+		{rejected.Reservations, "services.<name>.deploy.resources.reservations.", declaredOptions(t, "services.deploy.resources.reservations")},
 	} {
 		for _, key := range rejected.Keys(section.section) {
 			why, _ := rejected.Reason(section.section, key)
@@ -166,6 +170,12 @@ func TestRejectedKeysAreFindingsWithTheReason(t *testing.T) {
 		c.build("services.web.build", map[string]any{key: "x"})
 		why, _ := rejected.Reason(rejected.Build, key)
 		assert.Equal(t, []Finding{{Path: "services.web.build." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
+	}
+	for _, key := range rejected.Keys(rejected.Reservations) {
+		c := &converter{project: &project{}}
+		c.object("services.web.deploy.resources.reservations", map[string]any{key: "x"}, reservationFields)
+		why, _ := rejected.Reason(rejected.Reservations, key)
+		assert.Equal(t, []Finding{{Path: "services.web.deploy.resources.reservations." + key, Message: "not supported by khepri: " + why, Value: `"x"`}}, c.findings, key)
 	}
 	for _, key := range rejected.Keys(rejected.ServiceNetwork) {
 		c := &converter{project: &project{}}

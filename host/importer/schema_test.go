@@ -42,7 +42,7 @@ var schemaSections = []schemaSection{
 	{at: []string{"services", "<name>", "deploy"}, written: options(deployFields), docs: "services.<name>.deploy"},
 	{at: []string{"services", "<name>", "deploy", "resources"}, written: options(resourceFields), docs: "services.<name>.deploy.resources"},
 	{at: []string{"services", "<name>", "deploy", "resources", "limits"}, written: options(limitFields), docs: "services.<name>.deploy.resources.limits"},
-	{at: []string{"services", "<name>", "deploy", "resources", "reservations"}, written: options(reservationFields), docs: "services.<name>.deploy.resources.reservations", other: warned("generic_resources")},
+	{at: []string{"services", "<name>", "deploy", "resources", "reservations"}, written: options(reservationFields), docs: "services.<name>.deploy.resources.reservations", refused: rejected.Reservations},
 	{at: []string{"services", "<name>", "deploy", "restart_policy"}, written: options(restartPolicyFields), docs: "services.<name>.deploy.restartPolicy"},
 	{at: []string{"services", "<name>", "depends_on", "<name>"}, written: options(dependencyFields), docs: "services.<name>.dependsOn.<name>"},
 	{at: []string{"services", "<name>", "env_file", "*"}, written: options(envFileFields), docs: "services.<name>.envFile.*"},

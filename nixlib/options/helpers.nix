@@ -32,6 +32,18 @@ rec {
     in
     lib.concatStrings ([ (builtins.head words) ] ++ map capitalize (builtins.tail words));
 
+  # refusedOptions reasons: an option for each refused compose key of a section of
+  # proto/khepri/rejected/rejected.json, taking any value, so that setting one is an
+  # error that gives the reason instead of an unknown option.
+  refusedOptions = lib.mapAttrs' (
+    key: reason:
+    lib.nameValuePair (optionName key) (mkOption {
+      type = types.nullOr types.anything;
+      default = null;
+      description = "Not supported: ${reason}. Setting it is an error.";
+    })
+  );
+
   # composeOptions { section, anchors ? { } } options: the options of a section's compose
   # keys, each description ending with the link to its key, derived from the option's
   # name; `anchors` names the spec's anchor where the key has none of its own

@@ -11,6 +11,8 @@ let
     types.float
     types.str
   ];
+  # The reasons of the refused keys, which the plugin and the importer give too.
+  reasons = lib.importJSON ../../proto/khepri/rejected/rejected.json;
   sub = options: types.nullOr (helpers.sparseSubmodule { inherit options; });
 
   deviceRequest = helpers.sparseSubmodule {
@@ -242,35 +244,38 @@ in
               description = "What the container may use at most.";
             };
             reservations = mkOption {
-              type = sub {
-                cpus = mkOption {
-                  type = types.nullOr cpus;
-                  default = null;
-                  description = ''
-                    CPUs to reserve. The engines have no such setting for a single
-                    container: khepri warns that it has no effect.
-                  '';
-                };
-                memory = optional {
-                  type = bytes;
-                  example = "256m";
-                  description = "The memory soft limit (`--memory-reservation`).";
-                };
-                devices = mkOption {
-                  type = types.listOf deviceRequest;
-                  default = [ ];
-                  example = [
-                    {
-                      capabilities = [ "gpu" ];
-                      count = "all";
-                    }
-                  ];
-                  description = ''
-                    Devices; those with the `gpu` capability become GPUs as in
-                    {option}`gpus`.
-                  '';
-                };
-              };
+              type = sub (
+                {
+                  cpus = mkOption {
+                    type = types.nullOr cpus;
+                    default = null;
+                    description = ''
+                      CPUs to reserve. The engines have no such setting for a single
+                      container: khepri warns that it has no effect.
+                    '';
+                  };
+                  memory = optional {
+                    type = bytes;
+                    example = "256m";
+                    description = "The memory soft limit (`--memory-reservation`).";
+                  };
+                  devices = mkOption {
+                    type = types.listOf deviceRequest;
+                    default = [ ];
+                    example = [
+                      {
+                        capabilities = [ "gpu" ];
+                        count = "all";
+                      }
+                    ];
+                    description = ''
+                      Devices; those with the `gpu` capability become GPUs as in
+                      {option}`gpus`.
+                    '';
+                  };
+                }
+                // helpers.refusedOptions reasons.reservations
+              );
               default = null;
               description = "What the container is guaranteed.";
             };

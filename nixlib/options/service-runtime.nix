@@ -420,13 +420,6 @@ in
         '';
       };
     }
-    // lib.mapAttrs' (
-      key: reason:
-      lib.nameValuePair (helpers.optionName key) (mkOption {
-        type = types.nullOr types.anything;
-        default = null;
-        description = "Not supported: ${reason}. Setting it is an error.";
-      })
-    ) rejected
+    // helpers.refusedOptions rejected
   );
 }

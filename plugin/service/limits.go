@@ -12,6 +12,7 @@ import (
 
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/parse"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
 
@@ -25,6 +26,9 @@ func (r *run) limits() {
 	res := s.GetDeploy().GetResources()
 	lim, resv := res.GetLimits(), res.GetReservations()
 	dp := r.path.Field("deploy").Field("resources")
+	if resv != nil {
+		rejectKeys(resv, rejected.Reservations, dp.Field("reservations"), r.d)
+	}
 
 	if p, set := r.cpus("cpus", s.GetCpus(), dp.Field("limits").Field("cpus"), lim.GetCpus()); set && (s.CpuPeriod != nil || s.CpuQuota != nil) {
 		// Both engines refuse the pair at create time ("Conflicting options").

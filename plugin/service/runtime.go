@@ -12,6 +12,7 @@ import (
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/parse"
 	"github.com/khepri-nix/khepri/plugin/verbatim"
+	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 )
 
 // runSettings maps the compose keys that become an oci-containers option or a run flag
@@ -20,7 +21,7 @@ import (
 // It returns the services the container depends on through a `service:` reference,
 // with the option that names each.
 func (r *run) runSettings() map[string]string {
-	rejectKeys(r.svc, r.path, r.d)
+	rejectKeys(r.svc, rejected.Service, r.path, r.d)
 	r.identity()
 	r.process()
 	r.filesystem()

@@ -1,10 +1,10 @@
 // Package rejected holds the compose keys khepri refuses, each with its reason: one text
 // that the plugin's error, the importer's finding and the Nix option's description all
-// give (nixlib/options reads rejected.json itself). Top-level and service keys are
-// options, free-form fields of the proto, so that using one in Nix gives the reason;
-// so are the keys of top-level secrets and configs, typed fields, but for labels and
-// driver_opts. Those and the keys of the sections within a service have no option, and
-// khepri import alone meets them.
+// give (nixlib/options reads rejected.json itself). Top-level, service and reservation
+// keys are options, free-form fields of the proto, so that using one in Nix gives the
+// reason; so are the keys of top-level secrets and configs, typed fields, but for
+// labels and driver_opts. Those and the keys of build and of a service's networks have
+// no option, and khepri import alone meets them.
 package rejected
 
 import (
@@ -27,6 +27,9 @@ const (
 	Service Section = "service"
 	// Build is a service's build keys (compose `services.<name>.build`).
 	Build Section = "build"
+	// Reservations is a service's resource reservations (compose
+	// `services.<name>.deploy.resources.reservations`).
+	Reservations Section = "reservations"
 	// ServiceNetwork is a service's settings on one of its networks (compose
 	// `services.<name>.networks.<network>`).
 	ServiceNetwork Section = "service_network"

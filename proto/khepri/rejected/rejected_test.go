@@ -9,7 +9,7 @@ import (
 )
 
 func TestEveryKeyHasAReason(t *testing.T) {
-	sections := []Section{Composition, Service, Build, ServiceNetwork, Secret, Config}
+	sections := []Section{Composition, Service, Build, Reservations, ServiceNetwork, Secret, Config}
 	assert.ElementsMatch(t, sections, slices.Collect(maps.Keys(reasons)), "rejected.json's sections are the constants")
 	for _, s := range sections {
 		keys := Keys(s)

@@ -3106,9 +3106,11 @@ type ResourceReservations struct {
 	// memory: bytes or a byte size string.
 	Memory *structpb.Value `protobuf:"bytes,2,opt,name=memory,proto3" json:"memory,omitempty"`
 	// devices requested, such as GPUs.
-	Devices       []*DeviceRequest `protobuf:"bytes,3,rep,name=devices,proto3" json:"devices,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Devices []*DeviceRequest `protobuf:"bytes,3,rep,name=devices,proto3" json:"devices,omitempty"`
+	// generic_resources are swarm's; khepri refuses them (proto/khepri/rejected).
+	GenericResources *structpb.Value `protobuf:"bytes,4,opt,name=generic_resources,json=genericResources,proto3" json:"generic_resources,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ResourceReservations) Reset() {
@@ -3158,6 +3160,13 @@ func (x *ResourceReservations) GetMemory() *structpb.Value {
 func (x *ResourceReservations) GetDevices() []*DeviceRequest {
 	if x != nil {
 		return x.Devices
+	}
+	return nil
+}
+
+func (x *ResourceReservations) GetGenericResources() *structpb.Value {
+	if x != nil {
+		return x.GenericResources
 	}
 	return nil
 }
@@ -5335,11 +5344,12 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x04cpus\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x04cpus\x12.\n" +
 	"\x06memory\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x06memory\x12\x17\n" +
 	"\x04pids\x18\x03 \x01(\x03H\x00R\x04pids\x88\x01\x01B\a\n" +
-	"\x05_pids\"\xa6\x01\n" +
+	"\x05_pids\"\xeb\x01\n" +
 	"\x14ResourceReservations\x12*\n" +
 	"\x04cpus\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x04cpus\x12.\n" +
 	"\x06memory\x18\x02 \x01(\v2\x16.google.protobuf.ValueR\x06memory\x122\n" +
-	"\adevices\x18\x03 \x03(\v2\x18.khepri.v1.DeviceRequestR\adevices\"\x94\x01\n" +
+	"\adevices\x18\x03 \x03(\v2\x18.khepri.v1.DeviceRequestR\adevices\x12C\n" +
+	"\x11generic_resources\x18\x04 \x01(\v2\x16.google.protobuf.ValueR\x10genericResources\"\x94\x01\n" +
 	"\rRestartPolicy\x12\x1c\n" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x12\x14\n" +
 	"\x05delay\x18\x02 \x01(\tR\x05delay\x12&\n" +
@@ -5769,61 +5779,62 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	91,  // 93: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
 	91,  // 94: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
 	20,  // 95: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	76,  // 96: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
-	31,  // 97: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
-	32,  // 98: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
-	33,  // 99: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
-	34,  // 100: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	41,  // 101: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	77,  // 102: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	78,  // 103: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	79,  // 104: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	80,  // 105: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	39,  // 106: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	81,  // 107: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	92,  // 108: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
-	82,  // 109: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
-	83,  // 110: khepri.v1.ExpandResponse.pulls:type_name -> khepri.v1.ExpandResponse.PullsEntry
-	84,  // 111: khepri.v1.ExpandResponse.timers:type_name -> khepri.v1.ExpandResponse.TimersEntry
-	0,   // 112: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	85,  // 113: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	86,  // 114: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	87,  // 115: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	43,  // 116: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	88,  // 117: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	89,  // 118: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	90,  // 119: khepri.v1.SystemdTimer.timer_config:type_name -> khepri.v1.SystemdTimer.TimerConfigEntry
-	5,   // 120: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 121: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 122: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 123: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 124: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 125: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 126: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 127: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 128: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 129: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	91,  // 130: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	91,  // 131: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
-	28,  // 132: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	37,  // 133: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	15,  // 134: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	15,  // 135: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	42,  // 136: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	44,  // 137: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 138: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	46,  // 139: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	40,  // 140: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	44,  // 141: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 142: khepri.v1.ExpandResponse.PullsEntry.value:type_name -> khepri.v1.SystemdService
-	45,  // 143: khepri.v1.ExpandResponse.TimersEntry.value:type_name -> khepri.v1.SystemdTimer
-	1,   // 144: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	38,  // 145: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	145, // [145:146] is the sub-list for method output_type
-	144, // [144:145] is the sub-list for method input_type
-	144, // [144:144] is the sub-list for extension type_name
-	144, // [144:144] is the sub-list for extension extendee
-	0,   // [0:144] is the sub-list for field type_name
+	91,  // 96: khepri.v1.ResourceReservations.generic_resources:type_name -> google.protobuf.Value
+	76,  // 97: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
+	31,  // 98: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
+	32,  // 99: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
+	33,  // 100: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
+	34,  // 101: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
+	41,  // 102: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	77,  // 103: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	78,  // 104: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	79,  // 105: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	80,  // 106: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	39,  // 107: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	81,  // 108: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	92,  // 109: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	82,  // 110: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
+	83,  // 111: khepri.v1.ExpandResponse.pulls:type_name -> khepri.v1.ExpandResponse.PullsEntry
+	84,  // 112: khepri.v1.ExpandResponse.timers:type_name -> khepri.v1.ExpandResponse.TimersEntry
+	0,   // 113: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	85,  // 114: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	86,  // 115: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	87,  // 116: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	43,  // 117: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	88,  // 118: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	89,  // 119: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	90,  // 120: khepri.v1.SystemdTimer.timer_config:type_name -> khepri.v1.SystemdTimer.TimerConfigEntry
+	5,   // 121: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 122: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 123: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 124: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 125: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 126: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 127: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 128: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 129: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 130: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	91,  // 131: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	91,  // 132: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
+	28,  // 133: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	37,  // 134: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	15,  // 135: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	15,  // 136: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	42,  // 137: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	44,  // 138: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 139: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	46,  // 140: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	40,  // 141: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	44,  // 142: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 143: khepri.v1.ExpandResponse.PullsEntry.value:type_name -> khepri.v1.SystemdService
+	45,  // 144: khepri.v1.ExpandResponse.TimersEntry.value:type_name -> khepri.v1.SystemdTimer
+	1,   // 145: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	38,  // 146: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	146, // [146:147] is the sub-list for method output_type
+	145, // [145:146] is the sub-list for method input_type
+	145, // [145:145] is the sub-list for extension type_name
+	145, // [145:145] is the sub-list for extension extendee
+	0,   // [0:145] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
