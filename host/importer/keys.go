@@ -239,11 +239,13 @@ var bindFields = []field{
 	{"propagation", "propagation", (*converter).str},
 	{"create_host_path", "createHostPath", (*converter).boolean},
 	{"selinux", "selinux", (*converter).str},
+	{"recursive", "recursive", (*converter).str},
 }
 
 var volumeOptionFields = []field{
 	{"nocopy", "nocopy", (*converter).boolean},
 	{"subpath", "subpath", (*converter).str},
+	{"labels", "labels", (*converter).labels},
 }
 
 var tmpfsFields = []field{

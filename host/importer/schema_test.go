@@ -28,9 +28,8 @@ type schemaSection struct {
 	// refused is the section of proto/khepri/rejected that gives the reasons of the
 	// keys refused here, if any.
 	refused rejected.Section
-	// other classifies the keys written has not otherwise: consumed by the loader,
-	// written in a short syntax, or reported as not supported yet; "" leaves the key
-	// unclassified.
+	// other classifies the keys written has not otherwise: consumed by the loader or
+	// written in a short syntax; "" leaves the key unclassified.
 	other func(key string) string
 }
 
@@ -61,8 +60,8 @@ var schemaSections = []schemaSection{
 	{at: []string{"services", "<name>", "pre_stop", "*"}, written: options(hookFields), docs: "services.<name>.preStop.*"},
 	{at: []string{"services", "<name>", "networks", "<name>"}, written: options(serviceNetworkFields), docs: "services.<name>.networks.<name>", refused: rejected.ServiceNetwork},
 	{at: []string{"services", "<name>", "volumes", "*"}, written: options(volumeFields), docs: "services.<name>.volumes.*"},
-	{at: []string{"services", "<name>", "volumes", "*", "bind"}, written: options(bindFields), docs: "services.<name>.volumes.*.bind", other: warned("recursive")},
-	{at: []string{"services", "<name>", "volumes", "*", "volume"}, written: options(volumeOptionFields), docs: "services.<name>.volumes.*.volume", other: warned("labels")},
+	{at: []string{"services", "<name>", "volumes", "*", "bind"}, written: options(bindFields), docs: "services.<name>.volumes.*.bind"},
+	{at: []string{"services", "<name>", "volumes", "*", "volume"}, written: options(volumeOptionFields), docs: "services.<name>.volumes.*.volume"},
 	{at: []string{"services", "<name>", "volumes", "*", "tmpfs"}, written: options(tmpfsFields), docs: "services.<name>.volumes.*.tmpfs"},
 	{at: []string{"services", "<name>", "volumes", "*", "image"}, written: options(imageMountFields), docs: "services.<name>.volumes.*.image"},
 	{at: []string{"services", "<name>", "ports", "*"}, written: options(portFields), docs: "services.<name>.ports.*"},
@@ -103,17 +102,6 @@ func shortSyntax(key string) string {
 		return "written in the short syntax"
 	}
 	return ""
-}
-
-// warned classifies keys khepri has no option for yet: the import reports each as
-// "not supported by khepri yet" (converter.object), and the user decides.
-func warned(keys ...string) func(string) string {
-	return func(key string) string {
-		if slices.Contains(keys, key) {
-			return notSupported
-		}
-		return ""
-	}
 }
 
 // options are a field table's keys by option.

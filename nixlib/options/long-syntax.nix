@@ -106,6 +106,20 @@ in
                 short-syntax mounts, so khepri writes this mount in the short syntax on docker.
               '';
             };
+            recursive = optional {
+              type = types.str;
+              example = "disabled";
+              description = ''
+                Whether the source's submounts are mounted too: `enabled` (the engines'
+                default), `disabled` (the source alone), or, on a {option}`readOnly` mount,
+                `writable` (submounts stay writable) or `readonly` (submounts read-only too,
+                which needs Linux 5.12; khepri adds `bind-propagation=rprivate`, which docker
+                requires with it). docker takes it as `bind-recursive`, from docker 25 on
+                (NixOS ships newer; older engines ignore `writable` and `readonly`); podman
+                takes `disabled` only (`bind-nonrecursive`), and the others are an error
+                there. Not with {option}`selinux` on docker, whose short syntax cannot say it.
+              '';
+            };
           };
         };
         example = {
@@ -125,6 +139,21 @@ in
               type = types.str;
               example = "media";
               description = "A relative path inside the volume to mount instead of the whole volume.";
+            };
+            labels = mkOption {
+              # compose's list of `name=value` or mapping, as the volume's own labels.
+              type = helpers.coercedTo (types.listOf types.str) (helpers.entriesToAttrs "") (
+                types.attrsOf types.str
+              );
+              default = { };
+              example = [ "com.example.role=spool" ];
+              description = ''
+                Labels of the volume when this mount creates it: an anonymous volume, as
+                khepri's volume units create the composition's named volumes (set their
+                {option}`labels` there; here they are a warning). An attribute set or a list
+                of `name=value`. docker only (`volume-label`): podman's `--mount` has no
+                volume labels, and they are an error there.
+              '';
             };
           };
         };

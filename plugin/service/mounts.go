@@ -1,6 +1,7 @@
 package service
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,6 +111,10 @@ func (r *run) longMount(v *khepriv1.ServiceVolume, p diag.Path) string {
 			r.d.Errorf(p.Field("bind").Field("selinux"), "invalid selinux %q; allowed: \"z\" (shared label), \"Z\" (private label)", selinux)
 			return ""
 		}
+		recursion, ok := r.bindRecursion(b.GetRecursive(), ro, prop, p.Field("bind").Field("recursive"))
+		if !ok {
+			return ""
+		}
 		// --mount fails on a missing source on both engines; compose creates it.
 		if b == nil || b.CreateHostPath == nil || b.GetCreateHostPath() {
 			r.pre.add("mkdir", "-p", "--", src)
@@ -118,6 +123,10 @@ func (r *run) longMount(v *khepriv1.ServiceVolume, p diag.Path) string {
 			// docker's --mount has no SELinux relabelling; its short syntax has.
 			if strings.Contains(src, ":") || strings.Contains(v.GetTarget(), ":") {
 				r.d.Errorf(p.Field("bind").Field("selinux"), "docker relabels only mounts in the short syntax, which cannot hold the ':' in %q or %q", src, v.GetTarget())
+				return ""
+			}
+			if len(recursion) > 0 {
+				r.d.Errorf(p.Field("bind").Field("recursive"), "docker relabels only mounts in the short syntax, which cannot say recursive %q; leave out selinux or recursive", b.GetRecursive())
 				return ""
 			}
 			opts := []string{selinux}
@@ -134,6 +143,7 @@ func (r *run) longMount(v *khepriv1.ServiceVolume, p diag.Path) string {
 		f.add("target", v.GetTarget())
 		f.flag("readonly=true", ro)
 		f.addIf("bind-propagation", prop)
+		f = append(f, recursion...)
 		if selinux != "" {
 			f.add("relabel", map[string]string{"z": "shared", "Z": "private"}[selinux])
 		}
@@ -167,6 +177,9 @@ func (r *run) longMount(v *khepriv1.ServiceVolume, p diag.Path) string {
 		f.add("target", v.GetTarget())
 		f.flag("readonly=true", ro)
 		f.flag("volume-nocopy=true", vo.GetNocopy())
+		if !r.volumeLabels(&f, vo.GetLabels(), key, p.Field("volume").Field("labels")) {
+			return ""
+		}
 		if sub := vo.GetSubpath(); sub != "" {
 			if strings.HasPrefix(sub, "/") || slices.Contains(strings.Split(sub, "/"), "..") {
 				r.d.Errorf(p.Field("volume").Field("subpath"), "subpath %q must be a relative path inside the volume, without '..'", sub)
@@ -219,6 +232,67 @@ func (r *run) longMount(v *khepriv1.ServiceVolume, p diag.Path) string {
 	}
 	r.ctr.ExtraOptions = append(r.ctr.ExtraOptions, f.String())
 	return ""
+}
+
+var bindRecursions = []string{"enabled", "disabled", "writable", "readonly"}
+
+// bindRecursion validates a bind mount's recursive (compose's values) and returns the
+// --mount fields that say it: none for the engines' default, recursive submounts whose
+// read-only flag follows the mount's.
+func (r *run) bindRecursion(rec string, ro bool, prop string, p diag.Path) (mountFields, bool) {
+	var f mountFields
+	switch rec {
+	case "", "enabled":
+		return nil, true
+	case "disabled":
+		if r.podman() {
+			f.flag("bind-nonrecursive=true", true)
+			return f, true
+		}
+	case "writable", "readonly":
+		switch {
+		case !ro:
+			r.d.Errorf(p, "recursive %q says how a read-only mount's submounts are mounted, and this mount is not read-only: set readOnly", rec)
+			return nil, false
+		case r.podman():
+			r.d.Errorf(p, "podman's --mount cannot make a read-only mount's submounts %s; use \"enabled\" or \"disabled\"", rec)
+			return nil, false
+		case rec == "readonly" && prop != "" && prop != "rprivate":
+			r.d.Errorf(p, "recursive \"readonly\" needs propagation \"rprivate\" (docker refuses another), and this mount's is %q", prop)
+			return nil, false
+		case rec == "readonly" && prop == "":
+			// docker requires the engines' default propagation to be said.
+			f.add("bind-propagation", "rprivate")
+		}
+	default:
+		r.d.Errorf(p, "invalid recursive %q; allowed: %s", rec, strings.Join(bindRecursions, ", "))
+		return nil, false
+	}
+	f.add("bind-recursive", rec)
+	return f, true
+}
+
+// volumeLabels adds the labels the engine gives a volume that the mount creates: an
+// anonymous one, as the composition's named volumes exist before their containers.
+func (r *run) volumeLabels(f *mountFields, labels map[string]string, key string, p diag.Path) bool {
+	switch {
+	case len(labels) == 0:
+		return true
+	case key != "":
+		r.d.Warnf(p, "labels apply to a volume the mount creates, and volume %q exists before the container starts: set them in %s", key, r.c.Path.Field("volumes").Key(key).Field("labels"))
+		return true
+	case r.podman():
+		r.d.Errorf(p, "podman's --mount has no volume labels; mount a named volume, labelled in %s, instead", r.c.Path.Field("volumes"))
+		return false
+	}
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		if k == "" || strings.Contains(k, "=") {
+			r.d.Errorf(p, "invalid volume label name %q: it must be non-empty and without '='", k)
+			return false
+		}
+		f.add("volume-label", k+"="+labels[k])
+	}
+	return true
 }
 
 // mountFields builds a --mount value: key=value fields, each quoted for the engines'

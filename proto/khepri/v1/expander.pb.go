@@ -3589,7 +3589,10 @@ type VolumeBind struct {
 	// (compose's default: true).
 	CreateHostPath *bool `protobuf:"varint,2,opt,name=create_host_path,json=createHostPath,proto3,oneof" json:"create_host_path,omitempty"`
 	// selinux relabels the source: z (shared) or Z (private).
-	Selinux       string `protobuf:"bytes,3,opt,name=selinux,proto3" json:"selinux,omitempty"`
+	Selinux string `protobuf:"bytes,3,opt,name=selinux,proto3" json:"selinux,omitempty"`
+	// recursive: enabled (the default), disabled, writable or readonly; whether the
+	// mount's submounts are mounted too, and read-only with it.
+	Recursive     string `protobuf:"bytes,4,opt,name=recursive,proto3" json:"recursive,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3645,13 +3648,22 @@ func (x *VolumeBind) GetSelinux() string {
 	return ""
 }
 
+func (x *VolumeBind) GetRecursive() string {
+	if x != nil {
+		return x.Recursive
+	}
+	return ""
+}
+
 // VolumeVolume holds a volume mount's options.
 type VolumeVolume struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// nocopy: do not copy the image's data into an empty volume.
 	Nocopy bool `protobuf:"varint,1,opt,name=nocopy,proto3" json:"nocopy,omitempty"`
 	// subpath mounts a path inside the volume.
-	Subpath       string `protobuf:"bytes,2,opt,name=subpath,proto3" json:"subpath,omitempty"`
+	Subpath string `protobuf:"bytes,2,opt,name=subpath,proto3" json:"subpath,omitempty"`
+	// labels of the volume when this mount creates it (an anonymous volume).
+	Labels        map[string]string `protobuf:"bytes,3,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3698,6 +3710,13 @@ func (x *VolumeVolume) GetSubpath() string {
 		return x.Subpath
 	}
 	return ""
+}
+
+func (x *VolumeVolume) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
 }
 
 // VolumeTmpfs holds a tmpfs mount's options.
@@ -5389,16 +5408,21 @@ const file_khepri_v1_expander_proto_rawDesc = "" +
 	"\x06volume\x18\x06 \x01(\v2\x17.khepri.v1.VolumeVolumeR\x06volume\x12,\n" +
 	"\x05tmpfs\x18\a \x01(\v2\x16.khepri.v1.VolumeTmpfsR\x05tmpfs\x12,\n" +
 	"\x05image\x18\b \x01(\v2\x16.khepri.v1.VolumeImageR\x05image\x12 \n" +
-	"\vconsistency\x18\t \x01(\tR\vconsistency\"\x8c\x01\n" +
+	"\vconsistency\x18\t \x01(\tR\vconsistency\"\xaa\x01\n" +
 	"\n" +
 	"VolumeBind\x12 \n" +
 	"\vpropagation\x18\x01 \x01(\tR\vpropagation\x12-\n" +
 	"\x10create_host_path\x18\x02 \x01(\bH\x00R\x0ecreateHostPath\x88\x01\x01\x12\x18\n" +
-	"\aselinux\x18\x03 \x01(\tR\aselinuxB\x13\n" +
-	"\x11_create_host_path\"@\n" +
+	"\aselinux\x18\x03 \x01(\tR\aselinux\x12\x1c\n" +
+	"\trecursive\x18\x04 \x01(\tR\trecursiveB\x13\n" +
+	"\x11_create_host_path\"\xb8\x01\n" +
 	"\fVolumeVolume\x12\x16\n" +
 	"\x06nocopy\x18\x01 \x01(\bR\x06nocopy\x12\x18\n" +
-	"\asubpath\x18\x02 \x01(\tR\asubpath\"5\n" +
+	"\asubpath\x18\x02 \x01(\tR\asubpath\x12;\n" +
+	"\x06labels\x18\x03 \x03(\v2#.khepri.v1.VolumeVolume.LabelsEntryR\x06labels\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"5\n" +
 	"\vVolumeTmpfs\x12\x12\n" +
 	"\x04size\x18\x01 \x01(\tR\x04size\x12\x12\n" +
 	"\x04mode\x18\x02 \x01(\tR\x04mode\"'\n" +
@@ -5586,7 +5610,7 @@ func file_khepri_v1_expander_proto_rawDescGZIP() []byte {
 }
 
 var file_khepri_v1_expander_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 90)
+var file_khepri_v1_expander_proto_msgTypes = make([]protoimpl.MessageInfo, 91)
 var file_khepri_v1_expander_proto_goTypes = []any{
 	(Severity)(0),                // 0: khepri.v1.Severity
 	(*ExpandRequest)(nil),        // 1: khepri.v1.ExpandRequest
@@ -5665,22 +5689,23 @@ var file_khepri_v1_expander_proto_goTypes = []any{
 	nil,                          // 74: khepri.v1.DeviceRequest.OptionsEntry
 	nil,                          // 75: khepri.v1.LifecycleHook.EnvironmentEntry
 	nil,                          // 76: khepri.v1.ServiceNetwork.DriverOptsEntry
-	nil,                          // 77: khepri.v1.ExpandResponse.ContainersEntry
-	nil,                          // 78: khepri.v1.ExpandResponse.ContainerUnitsEntry
-	nil,                          // 79: khepri.v1.ExpandResponse.ServicesEntry
-	nil,                          // 80: khepri.v1.ExpandResponse.TargetsEntry
-	nil,                          // 81: khepri.v1.ExpandResponse.ImageFetchesEntry
-	nil,                          // 82: khepri.v1.ExpandResponse.BuildsEntry
-	nil,                          // 83: khepri.v1.ExpandResponse.PullsEntry
-	nil,                          // 84: khepri.v1.ExpandResponse.TimersEntry
-	nil,                          // 85: khepri.v1.Container.EnvironmentEntry
-	nil,                          // 86: khepri.v1.Container.LabelsEntry
-	nil,                          // 87: khepri.v1.Container.CapabilitiesEntry
-	nil,                          // 88: khepri.v1.SystemdService.ServiceConfigEntry
-	nil,                          // 89: khepri.v1.SystemdService.UnitConfigEntry
-	nil,                          // 90: khepri.v1.SystemdTimer.TimerConfigEntry
-	(*structpb.Value)(nil),       // 91: google.protobuf.Value
-	(*structpb.Struct)(nil),      // 92: google.protobuf.Struct
+	nil,                          // 77: khepri.v1.VolumeVolume.LabelsEntry
+	nil,                          // 78: khepri.v1.ExpandResponse.ContainersEntry
+	nil,                          // 79: khepri.v1.ExpandResponse.ContainerUnitsEntry
+	nil,                          // 80: khepri.v1.ExpandResponse.ServicesEntry
+	nil,                          // 81: khepri.v1.ExpandResponse.TargetsEntry
+	nil,                          // 82: khepri.v1.ExpandResponse.ImageFetchesEntry
+	nil,                          // 83: khepri.v1.ExpandResponse.BuildsEntry
+	nil,                          // 84: khepri.v1.ExpandResponse.PullsEntry
+	nil,                          // 85: khepri.v1.ExpandResponse.TimersEntry
+	nil,                          // 86: khepri.v1.Container.EnvironmentEntry
+	nil,                          // 87: khepri.v1.Container.LabelsEntry
+	nil,                          // 88: khepri.v1.Container.CapabilitiesEntry
+	nil,                          // 89: khepri.v1.SystemdService.ServiceConfigEntry
+	nil,                          // 90: khepri.v1.SystemdService.UnitConfigEntry
+	nil,                          // 91: khepri.v1.SystemdTimer.TimerConfigEntry
+	(*structpb.Value)(nil),       // 92: google.protobuf.Value
+	(*structpb.Struct)(nil),      // 93: google.protobuf.Struct
 }
 var file_khepri_v1_expander_proto_depIdxs = []int32{
 	47,  // 0: khepri.v1.ExpandRequest.compositions:type_name -> khepri.v1.ExpandRequest.CompositionsEntry
@@ -5694,7 +5719,7 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	54,  // 8: khepri.v1.Composition.volumes:type_name -> khepri.v1.Composition.VolumesEntry
 	55,  // 9: khepri.v1.Composition.secrets:type_name -> khepri.v1.Composition.SecretsEntry
 	56,  // 10: khepri.v1.Composition.configs:type_name -> khepri.v1.Composition.ConfigsEntry
-	91,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
+	92,  // 11: khepri.v1.Composition.include:type_name -> google.protobuf.Value
 	57,  // 12: khepri.v1.Composition.models:type_name -> khepri.v1.Composition.ModelsEntry
 	58,  // 13: khepri.v1.Composition.jobs:type_name -> khepri.v1.Composition.JobsEntry
 	6,   // 14: khepri.v1.Composition.podman:type_name -> khepri.v1.PodmanSettings
@@ -5706,49 +5731,49 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	62,  // 20: khepri.v1.IpamPool.aux_addresses:type_name -> khepri.v1.IpamPool.AuxAddressesEntry
 	63,  // 21: khepri.v1.Volume.driver_opts:type_name -> khepri.v1.Volume.DriverOptsEntry
 	64,  // 22: khepri.v1.Volume.labels:type_name -> khepri.v1.Volume.LabelsEntry
-	91,  // 23: khepri.v1.Service.command:type_name -> google.protobuf.Value
-	91,  // 24: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
-	91,  // 25: khepri.v1.Service.environment:type_name -> google.protobuf.Value
+	92,  // 23: khepri.v1.Service.command:type_name -> google.protobuf.Value
+	92,  // 24: khepri.v1.Service.entrypoint:type_name -> google.protobuf.Value
+	92,  // 25: khepri.v1.Service.environment:type_name -> google.protobuf.Value
 	65,  // 26: khepri.v1.Service.networks:type_name -> khepri.v1.Service.NetworksEntry
 	66,  // 27: khepri.v1.Service.labels:type_name -> khepri.v1.Service.LabelsEntry
 	67,  // 28: khepri.v1.Service.depends_on:type_name -> khepri.v1.Service.DependsOnEntry
 	14,  // 29: khepri.v1.Service.build:type_name -> khepri.v1.Build
-	91,  // 30: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
-	91,  // 31: khepri.v1.Service.ports:type_name -> google.protobuf.Value
+	92,  // 30: khepri.v1.Service.volumes:type_name -> google.protobuf.Value
+	92,  // 31: khepri.v1.Service.ports:type_name -> google.protobuf.Value
 	36,  // 32: khepri.v1.Service.secrets:type_name -> khepri.v1.ServiceFile
 	36,  // 33: khepri.v1.Service.configs:type_name -> khepri.v1.ServiceFile
-	91,  // 34: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
-	91,  // 35: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
-	91,  // 36: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
+	92,  // 34: khepri.v1.Service.env_file:type_name -> google.protobuf.Value
+	92,  // 35: khepri.v1.Service.shm_size:type_name -> google.protobuf.Value
+	92,  // 36: khepri.v1.Service.sysctls:type_name -> google.protobuf.Value
 	68,  // 37: khepri.v1.Service.ulimits:type_name -> khepri.v1.Service.UlimitsEntry
 	16,  // 38: khepri.v1.Service.logging:type_name -> khepri.v1.Logging
-	91,  // 39: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
-	91,  // 40: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
-	91,  // 41: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
-	91,  // 42: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
-	91,  // 43: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
-	91,  // 44: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
+	92,  // 39: khepri.v1.Service.cpus:type_name -> google.protobuf.Value
+	92,  // 40: khepri.v1.Service.cpu_rt_period:type_name -> google.protobuf.Value
+	92,  // 41: khepri.v1.Service.cpu_rt_runtime:type_name -> google.protobuf.Value
+	92,  // 42: khepri.v1.Service.mem_limit:type_name -> google.protobuf.Value
+	92,  // 43: khepri.v1.Service.mem_reservation:type_name -> google.protobuf.Value
+	92,  // 44: khepri.v1.Service.memswap_limit:type_name -> google.protobuf.Value
 	17,  // 45: khepri.v1.Service.blkio_config:type_name -> khepri.v1.BlkioConfig
 	20,  // 46: khepri.v1.Service.gpus:type_name -> khepri.v1.DeviceRequest
-	91,  // 47: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
+	92,  // 47: khepri.v1.Service.annotations:type_name -> google.protobuf.Value
 	69,  // 48: khepri.v1.Service.storage_opt:type_name -> khepri.v1.Service.StorageOptEntry
 	21,  // 49: khepri.v1.Service.healthcheck:type_name -> khepri.v1.Healthcheck
 	22,  // 50: khepri.v1.Service.post_start:type_name -> khepri.v1.LifecycleHook
 	22,  // 51: khepri.v1.Service.pre_stop:type_name -> khepri.v1.LifecycleHook
 	23,  // 52: khepri.v1.Service.deploy:type_name -> khepri.v1.Deploy
-	91,  // 53: khepri.v1.Service.develop:type_name -> google.protobuf.Value
-	91,  // 54: khepri.v1.Service.extends:type_name -> google.protobuf.Value
-	91,  // 55: khepri.v1.Service.provider:type_name -> google.protobuf.Value
-	91,  // 56: khepri.v1.Service.models:type_name -> google.protobuf.Value
-	91,  // 57: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
-	91,  // 58: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
-	91,  // 59: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
-	91,  // 60: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
-	91,  // 61: khepri.v1.Service.umask:type_name -> google.protobuf.Value
-	91,  // 62: khepri.v1.Service.pre_start:type_name -> google.protobuf.Value
-	91,  // 63: khepri.v1.Build.args:type_name -> google.protobuf.Value
+	92,  // 53: khepri.v1.Service.develop:type_name -> google.protobuf.Value
+	92,  // 54: khepri.v1.Service.extends:type_name -> google.protobuf.Value
+	92,  // 55: khepri.v1.Service.provider:type_name -> google.protobuf.Value
+	92,  // 56: khepri.v1.Service.models:type_name -> google.protobuf.Value
+	92,  // 57: khepri.v1.Service.credential_spec:type_name -> google.protobuf.Value
+	92,  // 58: khepri.v1.Service.isolation:type_name -> google.protobuf.Value
+	92,  // 59: khepri.v1.Service.cpu_count:type_name -> google.protobuf.Value
+	92,  // 60: khepri.v1.Service.cpu_percent:type_name -> google.protobuf.Value
+	92,  // 61: khepri.v1.Service.umask:type_name -> google.protobuf.Value
+	92,  // 62: khepri.v1.Service.pre_start:type_name -> google.protobuf.Value
+	92,  // 63: khepri.v1.Build.args:type_name -> google.protobuf.Value
 	70,  // 64: khepri.v1.Build.labels:type_name -> khepri.v1.Build.LabelsEntry
-	91,  // 65: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
+	92,  // 65: khepri.v1.Build.shm_size:type_name -> google.protobuf.Value
 	71,  // 66: khepri.v1.Build.ulimits:type_name -> khepri.v1.Build.UlimitsEntry
 	36,  // 67: khepri.v1.Build.secrets:type_name -> khepri.v1.ServiceFile
 	72,  // 68: khepri.v1.Build.additional_contexts:type_name -> khepri.v1.Build.AdditionalContextsEntry
@@ -5758,83 +5783,84 @@ var file_khepri_v1_expander_proto_depIdxs = []int32{
 	19,  // 72: khepri.v1.BlkioConfig.device_write_bps:type_name -> khepri.v1.ThrottleDevice
 	19,  // 73: khepri.v1.BlkioConfig.device_read_iops:type_name -> khepri.v1.ThrottleDevice
 	19,  // 74: khepri.v1.BlkioConfig.device_write_iops:type_name -> khepri.v1.ThrottleDevice
-	91,  // 75: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
-	91,  // 76: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
+	92,  // 75: khepri.v1.ThrottleDevice.rate:type_name -> google.protobuf.Value
+	92,  // 76: khepri.v1.DeviceRequest.count:type_name -> google.protobuf.Value
 	74,  // 77: khepri.v1.DeviceRequest.options:type_name -> khepri.v1.DeviceRequest.OptionsEntry
-	91,  // 78: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
-	91,  // 79: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
+	92,  // 78: khepri.v1.Healthcheck.test:type_name -> google.protobuf.Value
+	92,  // 79: khepri.v1.LifecycleHook.command:type_name -> google.protobuf.Value
 	75,  // 80: khepri.v1.LifecycleHook.environment:type_name -> khepri.v1.LifecycleHook.EnvironmentEntry
 	24,  // 81: khepri.v1.Deploy.resources:type_name -> khepri.v1.Resources
 	27,  // 82: khepri.v1.Deploy.restart_policy:type_name -> khepri.v1.RestartPolicy
-	91,  // 83: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
-	91,  // 84: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
-	91,  // 85: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
-	91,  // 86: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
-	91,  // 87: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
-	91,  // 88: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
+	92,  // 83: khepri.v1.Deploy.mode:type_name -> google.protobuf.Value
+	92,  // 84: khepri.v1.Deploy.labels:type_name -> google.protobuf.Value
+	92,  // 85: khepri.v1.Deploy.placement:type_name -> google.protobuf.Value
+	92,  // 86: khepri.v1.Deploy.update_config:type_name -> google.protobuf.Value
+	92,  // 87: khepri.v1.Deploy.rollback_config:type_name -> google.protobuf.Value
+	92,  // 88: khepri.v1.Deploy.endpoint_mode:type_name -> google.protobuf.Value
 	25,  // 89: khepri.v1.Resources.limits:type_name -> khepri.v1.ResourceLimits
 	26,  // 90: khepri.v1.Resources.reservations:type_name -> khepri.v1.ResourceReservations
-	91,  // 91: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
-	91,  // 92: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
-	91,  // 93: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
-	91,  // 94: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
+	92,  // 91: khepri.v1.ResourceLimits.cpus:type_name -> google.protobuf.Value
+	92,  // 92: khepri.v1.ResourceLimits.memory:type_name -> google.protobuf.Value
+	92,  // 93: khepri.v1.ResourceReservations.cpus:type_name -> google.protobuf.Value
+	92,  // 94: khepri.v1.ResourceReservations.memory:type_name -> google.protobuf.Value
 	20,  // 95: khepri.v1.ResourceReservations.devices:type_name -> khepri.v1.DeviceRequest
-	91,  // 96: khepri.v1.ResourceReservations.generic_resources:type_name -> google.protobuf.Value
+	92,  // 96: khepri.v1.ResourceReservations.generic_resources:type_name -> google.protobuf.Value
 	76,  // 97: khepri.v1.ServiceNetwork.driver_opts:type_name -> khepri.v1.ServiceNetwork.DriverOptsEntry
 	31,  // 98: khepri.v1.ServiceVolume.bind:type_name -> khepri.v1.VolumeBind
 	32,  // 99: khepri.v1.ServiceVolume.volume:type_name -> khepri.v1.VolumeVolume
 	33,  // 100: khepri.v1.ServiceVolume.tmpfs:type_name -> khepri.v1.VolumeTmpfs
 	34,  // 101: khepri.v1.ServiceVolume.image:type_name -> khepri.v1.VolumeImage
-	41,  // 102: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
-	77,  // 103: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
-	78,  // 104: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
-	79,  // 105: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
-	80,  // 106: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
-	39,  // 107: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
-	81,  // 108: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
-	92,  // 109: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
-	82,  // 110: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
-	83,  // 111: khepri.v1.ExpandResponse.pulls:type_name -> khepri.v1.ExpandResponse.PullsEntry
-	84,  // 112: khepri.v1.ExpandResponse.timers:type_name -> khepri.v1.ExpandResponse.TimersEntry
-	0,   // 113: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
-	85,  // 114: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
-	86,  // 115: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
-	87,  // 116: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
-	43,  // 117: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
-	88,  // 118: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
-	89,  // 119: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
-	90,  // 120: khepri.v1.SystemdTimer.timer_config:type_name -> khepri.v1.SystemdTimer.TimerConfigEntry
-	5,   // 121: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
-	7,   // 122: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 123: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
-	3,   // 124: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
-	4,   // 125: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
-	13,  // 126: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
-	7,   // 127: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
-	10,  // 128: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
-	11,  // 129: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
-	12,  // 130: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
-	91,  // 131: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
-	91,  // 132: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
-	28,  // 133: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
-	37,  // 134: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
-	15,  // 135: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	15,  // 136: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
-	42,  // 137: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
-	44,  // 138: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 139: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
-	46,  // 140: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
-	40,  // 141: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
-	44,  // 142: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
-	44,  // 143: khepri.v1.ExpandResponse.PullsEntry.value:type_name -> khepri.v1.SystemdService
-	45,  // 144: khepri.v1.ExpandResponse.TimersEntry.value:type_name -> khepri.v1.SystemdTimer
-	1,   // 145: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
-	38,  // 146: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
-	146, // [146:147] is the sub-list for method output_type
-	145, // [145:146] is the sub-list for method input_type
-	145, // [145:145] is the sub-list for extension type_name
-	145, // [145:145] is the sub-list for extension extendee
-	0,   // [0:145] is the sub-list for field type_name
+	77,  // 102: khepri.v1.VolumeVolume.labels:type_name -> khepri.v1.VolumeVolume.LabelsEntry
+	41,  // 103: khepri.v1.ExpandResponse.diagnostics:type_name -> khepri.v1.Diagnostic
+	78,  // 104: khepri.v1.ExpandResponse.containers:type_name -> khepri.v1.ExpandResponse.ContainersEntry
+	79,  // 105: khepri.v1.ExpandResponse.container_units:type_name -> khepri.v1.ExpandResponse.ContainerUnitsEntry
+	80,  // 106: khepri.v1.ExpandResponse.services:type_name -> khepri.v1.ExpandResponse.ServicesEntry
+	81,  // 107: khepri.v1.ExpandResponse.targets:type_name -> khepri.v1.ExpandResponse.TargetsEntry
+	39,  // 108: khepri.v1.ExpandResponse.rootless_ports:type_name -> khepri.v1.RootlessPort
+	82,  // 109: khepri.v1.ExpandResponse.image_fetches:type_name -> khepri.v1.ExpandResponse.ImageFetchesEntry
+	93,  // 110: khepri.v1.ExpandResponse.manifest:type_name -> google.protobuf.Struct
+	83,  // 111: khepri.v1.ExpandResponse.builds:type_name -> khepri.v1.ExpandResponse.BuildsEntry
+	84,  // 112: khepri.v1.ExpandResponse.pulls:type_name -> khepri.v1.ExpandResponse.PullsEntry
+	85,  // 113: khepri.v1.ExpandResponse.timers:type_name -> khepri.v1.ExpandResponse.TimersEntry
+	0,   // 114: khepri.v1.Diagnostic.severity:type_name -> khepri.v1.Severity
+	86,  // 115: khepri.v1.Container.environment:type_name -> khepri.v1.Container.EnvironmentEntry
+	87,  // 116: khepri.v1.Container.labels:type_name -> khepri.v1.Container.LabelsEntry
+	88,  // 117: khepri.v1.Container.capabilities:type_name -> khepri.v1.Container.CapabilitiesEntry
+	43,  // 118: khepri.v1.Container.podman:type_name -> khepri.v1.ContainerPodman
+	89,  // 119: khepri.v1.SystemdService.service_config:type_name -> khepri.v1.SystemdService.ServiceConfigEntry
+	90,  // 120: khepri.v1.SystemdService.unit_config:type_name -> khepri.v1.SystemdService.UnitConfigEntry
+	91,  // 121: khepri.v1.SystemdTimer.timer_config:type_name -> khepri.v1.SystemdTimer.TimerConfigEntry
+	5,   // 122: khepri.v1.ExpandRequest.CompositionsEntry.value:type_name -> khepri.v1.Composition
+	7,   // 123: khepri.v1.ExpandRequest.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 124: khepri.v1.ExpandRequest.VolumesEntry.value:type_name -> khepri.v1.Volume
+	3,   // 125: khepri.v1.ImageLock.ImagesEntry.value:type_name -> khepri.v1.LockedImage
+	4,   // 126: khepri.v1.LockedImage.PlatformsEntry.value:type_name -> khepri.v1.LockedPlatform
+	13,  // 127: khepri.v1.Composition.ServicesEntry.value:type_name -> khepri.v1.Service
+	7,   // 128: khepri.v1.Composition.NetworksEntry.value:type_name -> khepri.v1.Network
+	10,  // 129: khepri.v1.Composition.VolumesEntry.value:type_name -> khepri.v1.Volume
+	11,  // 130: khepri.v1.Composition.SecretsEntry.value:type_name -> khepri.v1.Secret
+	12,  // 131: khepri.v1.Composition.ConfigsEntry.value:type_name -> khepri.v1.Config
+	92,  // 132: khepri.v1.Composition.ModelsEntry.value:type_name -> google.protobuf.Value
+	92,  // 133: khepri.v1.Composition.JobsEntry.value:type_name -> google.protobuf.Value
+	28,  // 134: khepri.v1.Service.NetworksEntry.value:type_name -> khepri.v1.ServiceNetwork
+	37,  // 135: khepri.v1.Service.DependsOnEntry.value:type_name -> khepri.v1.Dependency
+	15,  // 136: khepri.v1.Service.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	15,  // 137: khepri.v1.Build.UlimitsEntry.value:type_name -> khepri.v1.Ulimit
+	42,  // 138: khepri.v1.ExpandResponse.ContainersEntry.value:type_name -> khepri.v1.Container
+	44,  // 139: khepri.v1.ExpandResponse.ContainerUnitsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 140: khepri.v1.ExpandResponse.ServicesEntry.value:type_name -> khepri.v1.SystemdService
+	46,  // 141: khepri.v1.ExpandResponse.TargetsEntry.value:type_name -> khepri.v1.SystemdTarget
+	40,  // 142: khepri.v1.ExpandResponse.ImageFetchesEntry.value:type_name -> khepri.v1.ImageFetch
+	44,  // 143: khepri.v1.ExpandResponse.BuildsEntry.value:type_name -> khepri.v1.SystemdService
+	44,  // 144: khepri.v1.ExpandResponse.PullsEntry.value:type_name -> khepri.v1.SystemdService
+	45,  // 145: khepri.v1.ExpandResponse.TimersEntry.value:type_name -> khepri.v1.SystemdTimer
+	1,   // 146: khepri.v1.ExpanderService.Expand:input_type -> khepri.v1.ExpandRequest
+	38,  // 147: khepri.v1.ExpanderService.Expand:output_type -> khepri.v1.ExpandResponse
+	147, // [147:148] is the sub-list for method output_type
+	146, // [146:147] is the sub-list for method input_type
+	146, // [146:146] is the sub-list for extension type_name
+	146, // [146:146] is the sub-list for extension extendee
+	0,   // [0:146] is the sub-list for field type_name
 }
 
 func init() { file_khepri_v1_expander_proto_init() }
@@ -5859,7 +5885,7 @@ func file_khepri_v1_expander_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_khepri_v1_expander_proto_rawDesc), len(file_khepri_v1_expander_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   90,
+			NumMessages:   91,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

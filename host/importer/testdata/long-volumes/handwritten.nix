@@ -43,6 +43,17 @@
           target = "/media";
           consistency = "cached";
         }
+        {
+          type = "bind";
+          source = "/srv/nested";
+          target = "/nested";
+          bind.recursive = "disabled";
+        }
+        {
+          type = "volume";
+          target = "/spool";
+          volume.labels."com.example.role" = "spool";
+        }
       ];
     };
     volumes = {

@@ -43,6 +43,20 @@
           target = "/media";
           consistency = "cached";
         }
+        {
+          type = "bind";
+          source = "/srv/nested";
+          target = "/nested";
+          bind = {
+            createHostPath = true;
+            recursive = "disabled";
+          };
+        }
+        {
+          type = "volume";
+          target = "/spool";
+          volume.labels."com.example.role" = "spool";
+        }
       ];
     };
     volumes = [
