@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"os/user"
@@ -81,6 +82,16 @@ func useRootless(t *testing.T) *podmanHost {
 		t.Skip("not run: rootless podman: " + h.rootless)
 	}
 	return h
+}
+
+// forPodmanOwners runs test as subtests on root's podman ("rootful", owner "") and on
+// the rootless user's ("rootless", owner the user).
+func forPodmanOwners(t *testing.T, test func(t *testing.T, h *podmanHost, owner string)) {
+	t.Run("rootful", func(t *testing.T) { test(t, usePodman(t), "") })
+	t.Run("rootless", func(t *testing.T) {
+		h := useRootless(t)
+		test(t, h, h.user)
+	})
 }
 
 func setupPodman() (*podmanHost, string, error) {
@@ -406,7 +417,16 @@ func (h *podmanHost) removeAll(t *testing.T, prefix string) {
 // probe image) for the podman backend, with a runner for podman.
 func (h *podmanHost) expand(t *testing.T, name, compositions string) *stack {
 	t.Helper()
-	s := expandRequest(t, name, fmt.Sprintf(`{"backend": "podman", "compositions": %s}`, strings.ReplaceAll(compositions, "PROBE", h.image)))
+	return h.expandWith(t, name, compositions, nil)
+}
+
+// expandWith expands as expand does, with settings (imageLock, imageFetch, …) added
+// to the request.
+func (h *podmanHost) expandWith(t *testing.T, name, compositions string, settings map[string]any) *stack {
+	t.Helper()
+	req := map[string]any{"backend": "podman", "compositions": json.RawMessage(strings.ReplaceAll(compositions, "PROBE", h.image))}
+	maps.Copy(req, settings)
+	s := expandRequest(t, name, mustJSON(t, req))
 	s.runner.Backend, s.runner.Env = "podman", h.env
 	return s
 }

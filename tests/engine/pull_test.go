@@ -83,82 +83,6 @@ func (r *pullRun) age(t *testing.T, d time.Duration) {
 	}
 }
 
-// pullHost is an engine the scheduled-pull test runs on: docker, or root's or a
-// rootless user's podman.
-type pullHost struct {
-	backend string
-	// user and uid: a rootless composition's.
-	user string
-	uid  int
-	// env is what pull-images and the units get: podman's settings.
-	env []string
-	// expand expands the composition named name.
-	expand func(t *testing.T, name, composition string) *stack
-	// uniqueName names the composition, removing what it leaves when the test ends.
-	uniqueName func(t *testing.T) string
-	// imageID is the ID of the image a reference (or a container, with container set)
-	// names in this engine, "sha256:…"; "" when it has none.
-	imageID func(t *testing.T, kind, name string) string
-}
-
-func dockerPullHost() pullHost {
-	return pullHost{
-		backend:    "docker",
-		expand:     expandAs,
-		uniqueName: uniqueName,
-		imageID: func(t *testing.T, kind, name string) string {
-			out, err := dockerErr(kind, "inspect", "--format", "{{.Id}}", name)
-			if kind == "container" {
-				out, err = dockerErr(kind, "inspect", "--format", "{{.Image}}", name)
-			}
-			if err != nil {
-				return ""
-			}
-			return out
-		},
-	}
-}
-
-// podmanPullHost is podman as owner ("" for root), set to pull from the registry on
-// 127.0.0.1 over plain HTTP, which podman (unlike docker) refuses unless
-// registries.conf marks it insecure.
-func podmanPullHost(t *testing.T, h *podmanHost, owner, registry string) pullHost {
-	t.Helper()
-	conf := filepath.Join(h.dir, freshName()+"-registries.conf")
-	if err := os.WriteFile(conf, []byte("[[registry]]\nlocation = \""+registry+"\"\ninsecure = true\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := append(append([]string{}, h.env...), "CONTAINERS_REGISTRIES_CONF="+conf)
-	p := pullHost{
-		backend:    "podman",
-		env:        env,
-		uniqueName: h.uniqueName,
-		imageID: func(t *testing.T, kind, name string) string {
-			out, err := h.run(owner, kind, "inspect", "--format", map[string]string{"image": "{{.Id}}", "container": "{{.Image}}"}[kind], name)
-			if err != nil {
-				return ""
-			}
-			return "sha256:" + strings.TrimPrefix(out, "sha256:")
-		},
-	}
-	if owner != "" {
-		p.user, p.uid = owner, h.uid
-	}
-	p.expand = func(t *testing.T, name, composition string) *stack {
-		var c map[string]any
-		if err := json.Unmarshal([]byte(composition), &c); err != nil {
-			t.Fatal(err)
-		}
-		if owner != "" {
-			c["podman"] = map[string]any{"user": owner, "uid": h.uid}
-		}
-		s := h.expand(t, name, mustJSON(t, map[string]any{name: c}))
-		s.runner.Env = env
-		return s
-	}
-	return p
-}
-
 // TestScheduledPullRestartsWhatChanged: two services follow tags of a registry on
 // 127.0.0.1. The first run pulls both and restarts nothing; web's tag then moves in the
 // registry (the host keeps no copy of the new image, so only a real pull can bring it);
@@ -168,35 +92,34 @@ func podmanPullHost(t *testing.T, h *podmanHost, owner, registry string) pullHos
 // run restarts nothing.
 func TestScheduledPullRestartsWhatChanged(t *testing.T) {
 	reg, _ := pinRegistry(t)
-	scheduledPull(t, dockerPullHost(), reg)
+	scheduledPull(t, dockerRegistryHost(), reg)
 }
 
 // On podman, root's and a rootless user's: the plan names the user, and pull-images
 // pulls and compares in that user's podman.
 func TestPodmanScheduledPull(t *testing.T) {
-	for _, rootless := range []bool{false, true} {
-		t.Run(map[bool]string{false: "rootful", true: "rootless"}[rootless], func(t *testing.T) {
-			h, owner := usePodman(t), ""
-			if rootless {
-				h, owner = useRootless(t), useRootless(t).user
-			}
-			reg, _ := pinRegistry(t)
-			scheduledPull(t, podmanPullHost(t, h, owner, reg), reg)
-		})
-	}
+	forPodmanOwners(t, func(t *testing.T, h *podmanHost, owner string) {
+		reg, _ := pinRegistry(t)
+		scheduledPull(t, podmanRegistryHost(t, h, owner, reg), reg)
+	})
 }
 
-func scheduledPull(t *testing.T, host pullHost, reg string) {
+func scheduledPull(t *testing.T, host registryHost, reg string) {
 	name := host.uniqueName(t)
 	repo := reg + "/khepri-test/" + name
 	dbRef, webRef := repo+"-db:15", repo+"-web:latest"
-	t.Cleanup(func() { dropLocal(t, repo+"-db"); dropLocal(t, repo+"-web") })
+	t.Cleanup(func() {
+		for _, r := range []string{repo + "-db", repo + "-web"} {
+			dropLocal(t, r)
+			host.dropLocal(t, r)
+		}
+	})
 	first := pushAs(t, probeImage, dbRef)
 	pushAs(t, probeImage, webRef)
 
 	s := host.expand(t, name, `{"services": {
 		"db": {"image": "`+dbRef+`"},
-		"web": {"image": "`+webRef+`", "dependsOn": {"db": {"condition": "service_started"}}}}}`)
+		"web": {"image": "`+webRef+`", "dependsOn": {"db": {"condition": "service_started"}}}}}`, nil)
 	s.start()
 	unit := func(svc string) string { return host.backend + "-" + s.ctr(svc) + ".service" }
 	service := func(svc string) pullplan.Service {
