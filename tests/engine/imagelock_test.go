@@ -83,16 +83,20 @@ func khepriLock(t *testing.T, lockFile string, images []map[string]string, args 
 	return string(out), err
 }
 
-// lockedRequest is a request for one service of image name, with the lock file's
-// content as khepri.imageLock and image fetch fetch.
-func lockedRequest(t *testing.T, name, image, lockFile, fetch string) string {
+// lockSettings are the request's settings for the lock file's content as
+// khepri.imageLock and image fetch fetch.
+func lockSettings(t *testing.T, lockFile, fetch string) map[string]any {
 	t.Helper()
 	lock, err := os.ReadFile(lockFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf(`{"backend": "docker", "imageLock": %s, "imagePlatform": "linux/amd64", "imageFetch": %q,
-		"compositions": {%q: {"services": {"app": {"image": %q}}}}}`, lock, fetch, name, image)
+	return map[string]any{"imageLock": json.RawMessage(lock), "imagePlatform": "linux/amd64", "imageFetch": fetch}
+}
+
+// oneService is a composition of one service, app, of the image.
+func oneService(t *testing.T, image string) string {
+	return mustJSON(t, map[string]any{"services": map[string]any{"app": map[string]string{"image": image}}})
 }
 
 // TestPinnedImageRunsTheLockedDigest: a tag locked, then moved on in the registry; the
@@ -100,17 +104,30 @@ func lockedRequest(t *testing.T, name, image, lockFile, fetch string) string {
 // the change.
 func TestPinnedImageRunsTheLockedDigest(t *testing.T) {
 	reg, _ := pinRegistry(t)
-	name := uniqueName(t)
+	pinnedImage(t, dockerRegistryHost(), reg)
+}
+
+// On podman, root's and a rootless user's: podman pulls `repo:tag@digest` by the
+// digest.
+func TestPodmanPinnedImage(t *testing.T) {
+	forPodmanOwners(t, func(t *testing.T, h *podmanHost, owner string) {
+		reg, _ := pinRegistry(t)
+		pinnedImage(t, podmanRegistryHost(t, h, owner, reg), reg)
+	})
+}
+
+func pinnedImage(t *testing.T, host registryHost, reg string) {
+	name := host.uniqueName(t)
 	repo := reg + "/khepri-test/" + name
 	ref := repo + ":pinned"
-	t.Cleanup(func() { dropLocal(t, repo) })
+	t.Cleanup(func() { dropLocal(t, repo); host.dropLocal(t, repo) })
 	locked := pushAs(t, probeImage, ref)
 	lockFile := filepath.Join(t.TempDir(), "khepri.lock.json")
 	if out, err := khepriLock(t, lockFile, []map[string]string{{"image": ref}}); err != nil {
 		t.Fatalf("khepri lock: %v: %s", err, out)
 	}
 
-	s := expandRequest(t, name, lockedRequest(t, name, ref, lockFile, "registry"))
+	s := host.expand(t, name, oneService(t, ref), lockSettings(t, lockFile, "registry"))
 	image := s.resp.GetContainers()[s.ctr("app")].GetImage()
 	if !strings.HasPrefix(image, ref+"@sha256:") {
 		t.Fatalf("the container runs %s, not the locked digest of %s", image, ref)
@@ -118,9 +135,10 @@ func TestPinnedImageRunsTheLockedDigest(t *testing.T) {
 	// The tag now names another image, and the host has neither.
 	moved := pushAs(t, otherProbe(t, name), ref)
 	dropLocal(t, repo)
+	host.dropLocal(t, repo)
 	s.start()
-	serving(t, s.ctr("app"), 8080)
-	if got := imageID(t, s.ctr("app")); got != locked {
+	host.serving(t, s.ctr("app"))
+	if got := host.imageID(t, "container", s.ctr("app")); got != locked {
 		t.Errorf("the pinned container runs image %s; the locked one is %s (the tag's new one %s)", got, locked, moved)
 	}
 
@@ -135,21 +153,34 @@ func TestPinnedImageRunsTheLockedDigest(t *testing.T) {
 // the hash khepri lock recorded, and the container loads it and starts with the
 // registry gone.
 func TestNixFetchedImageRunsWithoutTheRegistry(t *testing.T) {
+	reg, stopRegistry := pinRegistry(t)
+	nixFetchedImage(t, dockerRegistryHost(), reg, stopRegistry)
+}
+
+// On podman, root's and a rootless user's: podman loads the docker archive under the
+// name the expansion runs.
+func TestPodmanNixFetchedImage(t *testing.T) {
+	forPodmanOwners(t, func(t *testing.T, h *podmanHost, owner string) {
+		reg, stopRegistry := pinRegistry(t)
+		nixFetchedImage(t, podmanRegistryHost(t, h, owner, reg), reg, stopRegistry)
+	})
+}
+
+func nixFetchedImage(t *testing.T, host registryHost, reg string, stopRegistry func()) {
 	if _, err := exec.LookPath("nix-build"); err != nil {
 		t.Skip("nix-build is not installed: the image is fetched by a Nix derivation")
 	}
-	reg, stopRegistry := pinRegistry(t)
-	name := uniqueName(t)
+	name := host.uniqueName(t)
 	repo := reg + "/khepri-test/" + name
 	ref := repo + ":offline"
-	t.Cleanup(func() { dropLocal(t, repo) })
+	t.Cleanup(func() { dropLocal(t, repo); host.dropLocal(t, repo) })
 	locked := pushAs(t, probeImage, ref)
 	lockFile := filepath.Join(t.TempDir(), "khepri.lock.json")
 	if out, err := khepriLock(t, lockFile, []map[string]string{{"image": ref, "archive": "linux/amd64"}}); err != nil {
 		t.Fatalf("khepri lock: %v: %s", err, out)
 	}
 
-	s := expandRequest(t, name, lockedRequest(t, name, ref, lockFile, "nix"))
+	s := host.expand(t, name, oneService(t, ref), lockSettings(t, lockFile, "nix"))
 	ctr := s.resp.GetContainers()[s.ctr("app")]
 	fetch := s.resp.GetImageFetches()[s.ctr("app")]
 	if fetch == nil {
@@ -159,9 +190,10 @@ func TestNixFetchedImageRunsWithoutTheRegistry(t *testing.T) {
 
 	stopRegistry()
 	dropLocal(t, repo)
+	host.dropLocal(t, repo)
 	s.start()
-	serving(t, s.ctr("app"), 8080)
-	if got := imageID(t, s.ctr("app")); got != locked {
+	host.serving(t, s.ctr("app"))
+	if got := host.imageID(t, "container", s.ctr("app")); got != locked {
 		t.Errorf("the container runs image %s; the locked one is %s", got, locked)
 	}
 }
@@ -212,12 +244,6 @@ func nix(t *testing.T, args ...string) string {
 
 func deleteStorePath(p string) {
 	_ = exec.Command("nix-store", "--delete", p).Run()
-}
-
-// imageID is the ID of the image a container runs.
-func imageID(t *testing.T, ctr string) string {
-	t.Helper()
-	return docker(t, "container", "inspect", "--format", "{{.Image}}", ctr)
 }
 
 func mustJSON(t *testing.T, v any) string {
