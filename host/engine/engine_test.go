@@ -87,7 +87,7 @@ func TestDecodeInspect(t *testing.T) {
 
 func TestImageDigest(t *testing.T) {
 	a, b, c := "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64), "sha256:"+strings.Repeat("c", 64)
-	img := Image{ID: "sha256:1d", RepoDigests: []string{"ghcr.io/other/app@" + a, "ghcr.io/acme/app@" + b, "redis@" + c}}
+	img := Image{ID: "sha256:1d", RepoDigests: []string{"ghcr.io/other/app@" + a, "ghcr.io/acme/app@" + b, "redis@" + c, "ghcr.io/other/app@" + c}}
 	tests := []struct {
 		name string
 		give string
@@ -97,6 +97,9 @@ func TestImageDigest(t *testing.T) {
 		{name: "references read as the engines read them", give: "redis:7", want: c},
 		{name: "no digest in that repository: the ID", give: "ghcr.io/acme/web:1", want: "sha256:1d"},
 		{name: "not a reference: the ID", give: "sha256:1d", want: "sha256:1d"},
+		// Podman lists every digest of the image under each of its repositories.
+		{name: "the digest a pinned reference names, not the first", give: "ghcr.io/other/app:1@" + c, want: c},
+		{name: "a pinned digest the image lacks: the first", give: "ghcr.io/acme/app@" + a, want: b},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

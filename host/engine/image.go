@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,18 +21,29 @@ func (i Image) Digest(ref string) string {
 	return i.ID
 }
 
+// repoDigest is the image's registry digest under ref's repository: the one ref names
+// when it names one the image has there. Podman gives an image every digest it was
+// pulled or loaded as under each of its repositories (an image loaded from an archive,
+// then pulled by the digest a lock pins, has two there), and the first need not be the
+// one the container was started from.
 func (i Image) repoDigest(ref string) (string, bool) {
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
 		return "", false
 	}
+	var first string
 	for _, rd := range i.RepoDigests {
 		d, err := reference.ParseNormalizedNamed(rd)
-		if c, ok := d.(reference.Canonical); err == nil && ok && d.Name() == named.Name() {
+		c, ok := d.(reference.Canonical)
+		if err != nil || !ok || d.Name() != named.Name() {
+			continue
+		}
+		if pinned, ok := named.(reference.Canonical); ok && pinned.Digest() == c.Digest() {
 			return c.Digest().String(), true
 		}
+		first = cmp.Or(first, c.Digest().String())
 	}
-	return "", false
+	return first, first != ""
 }
 
 // Digests names an image and the one that replaced it under ref alike: by their

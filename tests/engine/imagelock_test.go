@@ -141,6 +141,10 @@ func pinnedImage(t *testing.T, host registryHost, reg string) {
 	if got := host.imageID(t, "container", s.ctr("app")); got != locked {
 		t.Errorf("the pinned container runs image %s; the locked one is %s (the tag's new one %s)", got, locked, moved)
 	}
+	// khepri ps names the image by the digest the lock pins.
+	if row, digest := ps(t, s, host.env)["app"], image[strings.LastIndex(image, "@")+1:]; row["digest"] != digest || row["pulledDigest"] != "" {
+		t.Errorf("khepri ps shows the pinned container as %v; want the locked digest %s and no newer one", row, digest)
+	}
 
 	out, err := khepriLock(t, lockFile, []map[string]string{{"image": ref}}, "--check")
 	if err == nil || !strings.Contains(out, "stale: "+ref+": locked at ") {
