@@ -99,7 +99,8 @@ func TestImageDigest(t *testing.T) {
 		{name: "not a reference: the ID", give: "sha256:1d", want: "sha256:1d"},
 		// Podman lists every digest of the image under each of its repositories.
 		{name: "the digest a pinned reference names, not the first", give: "ghcr.io/other/app:1@" + c, want: c},
-		{name: "a pinned digest the image lacks: the first", give: "ghcr.io/acme/app@" + a, want: b},
+		{name: "the digest a pinned reference names under another repository", give: "ghcr.io/acme/web:1@" + c, want: c},
+		{name: "a pinned digest the image lacks: the first", give: "ghcr.io/acme/app@sha256:" + strings.Repeat("d", 64), want: b},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,27 +21,29 @@ func (i Image) Digest(ref string) string {
 	return i.ID
 }
 
-// repoDigest is the image's registry digest under ref's repository: the one ref names
-// when it names one the image has there. Podman gives an image every digest it was
-// pulled or loaded as under each of its repositories (an image loaded from an archive,
-// then pulled by the digest a lock pins, has two there), and the first need not be the
-// one the container was started from.
+// repoDigest is the image's registry digest under ref's repository, or the digest ref
+// names when the image has it under any repository. Podman gives an image every digest
+// it was pulled or loaded as under each of its repositories, so the first under ref's
+// need not be the one the container was started from; and it may run `repo@digest`
+// from an image it has by that digest under another repository, adding no name in
+// repo.
 func (i Image) repoDigest(ref string) (string, bool) {
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
 		return "", false
 	}
+	pinned, isPinned := named.(reference.Canonical)
 	var first string
 	for _, rd := range i.RepoDigests {
 		d, err := reference.ParseNormalizedNamed(rd)
 		c, ok := d.(reference.Canonical)
-		if err != nil || !ok || d.Name() != named.Name() {
-			continue
-		}
-		if pinned, ok := named.(reference.Canonical); ok && pinned.Digest() == c.Digest() {
+		switch {
+		case err != nil || !ok:
+		case isPinned && pinned.Digest() == c.Digest():
 			return c.Digest().String(), true
+		case d.Name() == named.Name():
+			first = cmp.Or(first, c.Digest().String())
 		}
-		first = cmp.Or(first, c.Digest().String())
 	}
 	return first, first != ""
 }
