@@ -1,5 +1,7 @@
-# systemd.services, systemd.targets and systemd.timers as NixOS declares them (nixos/lib/systemd-lib.nix,
-# systemd-unit-options.nix and systemd-types.nix), reduced to the options that khepri and
+# systemd.services, systemd.targets and systemd.timers as NixOS declares them at nixpkgs
+# 035a24e7ed33009b8a503ad0b76679665b8977a8 (nixos/lib/systemd-lib.nix,
+# systemd-unit-options.nix and systemd-types.nix; a timer is stage2CommonUnitOptions,
+# timerOptions' timerConfig and unitConfig), reduced to the options that khepri and
 # oci-containers set, with NixOS's rules:
 # - unit names match NixOS's unitNameType;
 # - serviceConfig and unitConfig values merge as NixOS's unitOption: only the definitions of
