@@ -1,8 +1,8 @@
 // Package nixunits renders an expansion into the systemd unit files a NixOS host gets
-// from it: khepri's own services, pull units, timers and targets, and each
-// container's unit as nixpkgs' oci-containers module defines it with khepri's additions
-// merged in, the way nixlib/nixos.nix hands them to NixOS. The systemd tier installs these files under a
-// real systemd.
+// from it: khepri's own services, pull units, timers and targets, and each container's
+// unit as nixpkgs' oci-containers module defines it with khepri's additions merged in,
+// the way nixlib/nixos.nix hands them to NixOS. The systemd tier installs these files
+// under a real systemd.
 //
 // It follows nixpkgs at 035a24e7ed33009b8a503ad0b76679665b8977a8:
 //
