@@ -4,8 +4,7 @@
 let
   inherit (lib) mkOption types;
   inherit (helpers) optional;
-  # The reasons of the refused keys, which the plugin and the importer give too.
-  reasons = lib.importJSON ../../proto/khepri/rejected/rejected.json;
+  reasons = helpers.rejected;
   rejected = reasons.composition;
   # The refused keys of a secret or a config (reasons.secret, reasons.config): swarm's
   # stores of objects, which a single engine does not have, and compose's shell. labels

@@ -32,6 +32,10 @@ rec {
     in
     lib.concatStrings ([ (builtins.head words) ] ++ map capitalize (builtins.tail words));
 
+  # The compose keys khepri refuses, by section, with their reasons: the table the
+  # plugin's errors and khepri import's findings give too (proto/khepri/rejected).
+  rejected = lib.importJSON ../../proto/khepri/rejected/rejected.json;
+
   # refusedOptions reasons: an option for each refused compose key of a section of
   # proto/khepri/rejected/rejected.json, taking any value, so that setting one is an
   # error that gives the reason instead of an unknown option.

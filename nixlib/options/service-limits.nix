@@ -11,8 +11,7 @@ let
     types.float
     types.str
   ];
-  # The reasons of the refused keys, which the plugin and the importer give too.
-  reasons = lib.importJSON ../../proto/khepri/rejected/rejected.json;
+  reasons = helpers.rejected;
   sub = options: types.nullOr (helpers.sparseSubmodule { inherit options; });
 
   deviceRequest = helpers.sparseSubmodule {

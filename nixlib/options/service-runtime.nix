@@ -8,7 +8,7 @@ let
   # Keys khepri never runs: an option each, so that using one gives the reason (from the
   # plugin's error diagnostic) instead of "option does not exist". The reasons are the
   # plugin's and the importer's too.
-  rejected = (lib.importJSON ../../proto/khepri/rejected/rejected.json).service;
+  rejected = helpers.rejected.service;
 in
 {
   options = helpers.composeOptions { section = "services"; } (
