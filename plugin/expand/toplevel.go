@@ -6,9 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
-
 	"github.com/khepri-nix/khepri/plugin/diag"
 	"github.com/khepri-nix/khepri/plugin/naming"
 	"github.com/khepri-nix/khepri/plugin/service"
@@ -38,12 +35,12 @@ func (h *host) topLevel(name string, comp *khepriv1.Composition, path diag.Path,
 	if n := comp.GetName(); n != "" && n != name {
 		h.d.Errorf(path.Field("name"), "name %q differs from the composition's name %q, which is its attribute name in khepri.compositions; rename the attribute to %q (networks, volumes and containers are named after it) and remove name", n, name, n)
 	}
-	rejectKeys(comp, rejected.Composition, path, h.d)
+	service.RejectKeys(comp, rejected.Composition, path, h.d)
 	c.Secrets = comp.GetSecrets()
 	for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
 		s, p := c.Secrets[k], path.Field("secrets").Key(k)
 		h.fileSource(k, "secret", s.GetFile(), s.GetEnvironment(), p)
-		rejectKeys(s, rejected.Secret, p, h.d)
+		service.RejectKeys(s, rejected.Secret, p, h.d)
 		swarmName(h.d, p, s.GetName(), "secret")
 		if strings.HasPrefix(s.GetFile(), "/nix/store/") {
 			h.d.Warnf(p.Field("file"), "the secret's file %s is in the Nix store, which every user of the host can read; keep secrets in runtime paths (sops-nix, agenix)", s.GetFile())
@@ -57,7 +54,7 @@ func (h *host) topLevel(name string, comp *khepriv1.Composition, path diag.Path,
 			continue
 		}
 		h.fileSource(k, "config", s.GetFile(), s.GetEnvironment(), p)
-		rejectKeys(s, rejected.Config, p, h.d)
+		service.RejectKeys(s, rejected.Config, p, h.d)
 		swarmName(h.d, p, s.GetName(), "config")
 	}
 }
@@ -84,22 +81,5 @@ func (h *host) fileSource(key, kind, file, env string, p diag.Path) {
 func swarmName(d *diag.Collector, p diag.Path, name, kind string) {
 	if name != "" {
 		d.Warnf(p.Field("name"), "name %q names a swarm %s object; khepri mounts the file and creates no object", name, kind)
-	}
-}
-
-// rejectKeys reports an error for every key of section that is set in m (a composition,
-// a secret or a config), with the reason proto/khepri/rejected gives. A refused key
-// with no field (a secret's labels) has no option either, and only khepri import meets
-// it.
-func rejectKeys(m proto.Message, section rejected.Section, path diag.Path, d *diag.Collector) {
-	r := m.ProtoReflect()
-	fields := r.Descriptor().Fields()
-	for _, key := range rejected.Keys(section) {
-		fd := fields.ByName(protoreflect.Name(key))
-		if fd == nil || !r.Has(fd) {
-			continue
-		}
-		why, _ := rejected.Reason(section, key)
-		d.Errorf(path.Field(fd.JSONName()), "compose's %s is not supported: %s", key, why)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/khepri-nix/khepri/plugin/diag"
+	"github.com/khepri-nix/khepri/plugin/service"
 	"github.com/khepri-nix/khepri/proto/khepri/rejected"
 	khepriv1 "github.com/khepri-nix/khepri/proto/khepri/v1"
 )
@@ -50,7 +51,7 @@ func TestRejectKeysGiveTheReason(t *testing.T) {
 			}
 
 			var d diag.Collector
-			rejectKeys(tt.give, tt.section, "c", &d)
+			service.RejectKeys(tt.give, tt.section, "c", &d)
 			var got []diagnostic
 			for _, g := range d.Sorted() {
 				got = append(got, diagnostic{g.GetPath(), g.GetMessage()})
@@ -83,6 +84,6 @@ func setAny(t *testing.T, m protoreflect.Message, fd protoreflect.FieldDescripto
 // error.
 func TestSecretFileNotExternal(t *testing.T) {
 	var d diag.Collector
-	rejectKeys(&khepriv1.Secret{File: "/run/secrets/x", External: false}, rejected.Secret, "c", &d)
+	service.RejectKeys(&khepriv1.Secret{File: "/run/secrets/x", External: false}, rejected.Secret, "c", &d)
 	assert.Empty(t, d.Sorted())
 }

@@ -27,7 +27,7 @@ func (r *run) limits() {
 	lim, resv := res.GetLimits(), res.GetReservations()
 	dp := r.path.Field("deploy").Field("resources")
 	if resv != nil {
-		rejectKeys(resv, rejected.Reservations, dp.Field("reservations"), r.d)
+		RejectKeys(resv, rejected.Reservations, dp.Field("reservations"), r.d)
 	}
 
 	if p, set := r.cpus("cpus", s.GetCpus(), dp.Field("limits").Field("cpus"), lim.GetCpus()); set && (s.CpuPeriod != nil || s.CpuQuota != nil) {

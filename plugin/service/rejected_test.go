@@ -36,7 +36,7 @@ func TestRejectKeysGiveTheReason(t *testing.T) {
 				m.ProtoReflect().Set(fd, protoreflect.ValueOfMessage(structpb.NewStringValue("x").ProtoReflect()))
 
 				var d diag.Collector
-				rejectKeys(m, tt.section, "s", &d)
+				RejectKeys(m, tt.section, "s", &d)
 				got := d.Sorted()
 				require.Len(t, got, 1)
 				why, _ := rejected.Reason(tt.section, key)
@@ -49,7 +49,7 @@ func TestRejectKeysGiveTheReason(t *testing.T) {
 
 func TestRejectKeysIgnoreNull(t *testing.T) {
 	var d diag.Collector
-	rejectKeys(&khepriv1.Service{Develop: structpb.NewStringValue("."), Extends: structpb.NewNullValue()}, rejected.Service, "s", &d)
+	RejectKeys(&khepriv1.Service{Develop: structpb.NewStringValue("."), Extends: structpb.NewNullValue()}, rejected.Service, "s", &d)
 	got := d.Sorted()
 	require.Len(t, got, 1, "null is unset")
 	assert.Equal(t, "s.develop", got[0].GetPath())

@@ -21,7 +21,7 @@ import (
 // It returns the services the container depends on through a `service:` reference,
 // with the option that names each.
 func (r *run) runSettings() map[string]string {
-	rejectKeys(r.svc, rejected.Service, r.path, r.d)
+	RejectKeys(r.svc, rejected.Service, r.path, r.d)
 	r.identity()
 	r.process()
 	r.filesystem()
